@@ -1,0 +1,152 @@
+"""The blast-radius table: every metric for every node, in one pass over the graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from ..model import CRITICALITY, KIND, LIFECYCLE, NAME, OWNER, REVERSIBILITY
+from ..settings import Settings, default_settings
+from .depth import deepest_chains, format_chain
+from .irreversibility import FACTORS, days_in_production, factors, production_start, score, tier
+from .pilots import is_pilot, pilot_ancestry, pilot_derived, pilot_paths, shadow_production
+from .reach import Reach, reach_metrics
+from .structure import condense
+
+COLUMNS = (
+    "node", "name", "kind", "owner", "lifecycle", "criticality",
+    "dependents", "blast_radius", "blast_radius_weighted", "unknown_criticality", "integration_depth",
+    "failure_set", "degraded", "decision_sinks", "owners_affected", "unowned_dependents",
+    "pilot", "pilot_derived", "pilot_ancestry", "shadow_production",
+    *FACTORS, "irreversibility", "tier", "gradient", "quarters_to_irreversible", "explain",
+)
+
+
+def credited_safe_state(G: nx.DiGraph, as_of: dt.date, window_days: int) -> set[Hashable]:
+    """Nodes whose declared safe state was drilled within the window (and not after ``as_of``)."""
+    out = set()
+    for n, data in G.nodes(data=True):
+        rev = data.get(REVERSIBILITY) or {}
+        drill = rev.get("last_drill")
+        if rev.get("safe_state") and drill:
+            day = dt.date.fromisoformat(drill)
+            if day <= as_of and (as_of - day).days <= window_days:
+                out.add(n)
+    return out
+
+
+def node_metrics(G: nx.DiGraph, settings: Settings | None = None, as_of: dt.date | None = None) -> dict[Hashable, dict[str, Any]]:
+    """Every metric of every node, keyed by node (the rows of the blast-radius table, unsorted)."""
+    settings = settings or G.graph.get("settings") or default_settings()
+    as_of = as_of or settings.today
+    cond = condense(G)
+    safe = credited_safe_state(G, as_of, int(settings.drill_window_days))
+    reach: Reach = reach_metrics(G, int(settings.default_criticality), settings.sink_kinds, safe, cond)
+    depth, chains = deepest_chains(G, cond)
+    pilots = is_pilot(G, settings.pilot_lifecycles)
+    derived = pilot_derived(G, pilots)
+    ancestry = pilot_ancestry(G, derived, cond)
+    shadow = shadow_production(G, derived, ancestry, settings.production_lifecycles)
+    shadow_paths = pilot_paths(G, derived, [n for n, s in shadow.items() if s])
+    starts = production_start(G, as_of)
+    rows: dict[Hashable, dict[str, Any]] = {}
+    for n, data in G.nodes(data=True):
+        days = days_in_production(starts[n], as_of)
+        f = factors(
+            blast_radius=reach.blast_radius[n],
+            weighted=reach.blast_radius_weighted[n],
+            total_weight=reach.total_weight,
+            failure=reach.failure_set[n],
+            depth=depth[n],
+            sinks=reach.decision_sinks[n],
+            owners=reach.owners_affected[n],
+            days=days,
+            settings=settings,
+        )
+        value = score(f, settings)
+        crit = data.get(CRITICALITY)
+        row: dict[str, Any] = {
+            "node": n,
+            "name": data.get(NAME, n),
+            "kind": data.get(KIND, "unknown"),
+            "owner": data.get(OWNER),
+            "lifecycle": data.get(LIFECYCLE),
+            "criticality": crit if isinstance(crit, int) and not isinstance(crit, bool) else None,
+            "dependents": reach.dependents[n],
+            "blast_radius": reach.blast_radius[n],
+            "blast_radius_weighted": reach.blast_radius_weighted[n],
+            "unknown_criticality": reach.unknown_criticality[n],
+            "integration_depth": depth[n],
+            "failure_set": reach.failure_set[n],
+            "degraded": reach.degraded[n],
+            "decision_sinks": reach.decision_sinks[n],
+            "owners_affected": reach.owners_affected[n],
+            "unowned_dependents": reach.unowned_dependents[n],
+            "pilot": pilots[n],
+            "pilot_derived": derived[n],
+            "pilot_ancestry": ancestry[n],
+            "shadow_production": shadow[n],
+            **{k: round(v, 3) for k, v in f.items()},
+            "irreversibility": value,
+            "tier": tier(value, settings),
+            "gradient": None,
+            "quarters_to_irreversible": None,
+            "explain": "",
+            # not columns of the table, used by the review and the map
+            "_failure_critical": reach.failure_critical[n],
+            "_safe_state_credited": n in safe,
+            "_days_in_production": days,
+            "_production_start": starts[n],
+        }
+        row["explain"] = _explain(row, chains[n], shadow_paths.get(n), settings)
+        rows[n] = row
+    return rows
+
+
+def _explain(row: dict[str, Any], chain: list[tuple[str, Hashable]], shadow_path: list[Hashable] | None, settings: Settings) -> str:
+    parts = []
+    br = row["blast_radius"]
+    if br == 0:
+        parts.append("no dependents")
+    else:
+        parts.append(f"depth {row['integration_depth']}: {format_chain(chain, int(settings.explain_max_hops))}")
+        fail = row["failure_set"]
+        safe = " (credited safe state)" if row["_safe_state_credited"] else ""
+        parts.append(f"{fail} of {br} dependents fail, {row['degraded']} degrade{safe}")
+        if row["decision_sinks"]:
+            parts.append(f"{row['decision_sinks']} decision sinks")
+        parts.append(f"{row['owners_affected']} owners affected" + (f", {row['unowned_dependents']} dependents unowned" if row["unowned_dependents"] else ""))
+        if row["unknown_criticality"]:
+            parts.append(f"{row['unknown_criticality']} dependents of unknown criticality counted as {settings.default_criticality}")
+    start = row["_production_start"]
+    if row["_days_in_production"] is not None and start is not None:
+        parts.append(f"{row['_days_in_production']} days in production (since {start[0].isoformat()}, {start[1]})")
+    if shadow_path:
+        parts.append("shadow production: depends on pilot-derived " + " → ".join(map(str, shadow_path)))
+    return "; ".join(parts)
+
+
+def sort_rows(rows: dict[Hashable, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Highest irreversibility first, then node id."""
+    return sorted(rows.values(), key=lambda r: (-r["irreversibility"], str(r["node"])))
+
+
+def analyze(G: nx.DiGraph, settings: Settings | None = None, *, pilots_only: bool = False, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The blast-radius table as a DataFrame: one row per node, the columns of :data:`COLUMNS`.
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> analyze(G)[["node", "blast_radius", "integration_depth"]].to_dict("records")[0]
+    {'node': 'a', 'blast_radius': 2, 'integration_depth': 2}
+    """
+    rows = sort_rows(node_metrics(G, settings, as_of))
+    if pilots_only:
+        rows = [r for r in rows if r["pilot_derived"]]
+    frame = pd.DataFrame([{c: r[c] for c in COLUMNS} for r in rows], columns=list(COLUMNS))
+    frame["criticality"] = frame["criticality"].astype("Int64")
+    for c in ("gradient", "quarters_to_irreversible"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+    return frame

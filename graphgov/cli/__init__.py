@@ -1,0 +1,45 @@
+"""The `graphgov` command line: thin commands over the library, one module per command group."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .analyze import analyze, impact
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="graphgov")
+def main() -> None:
+    """graphgov: blast radius, integration depth and irreversibility of AI pilots.
+
+    An edge u → v means v depends on u: a failure at u reaches v.
+    """
+
+
+main.add_command(analyze)
+main.add_command(impact)
+
+
+def _register_optional() -> None:
+    """Command groups that live in their own modules register here."""
+    import importlib
+
+    for module, names in (
+        ("graphgov.cli.ingest", ("ingest", "formats")),
+        ("graphgov.cli.map", ("map",)),
+        ("graphgov.cli.review", ("snapshot", "review", "diff", "gate")),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+            continue
+        for name in names:
+            cmd = getattr(mod, name.replace("-", "_"), None)
+            if cmd is not None:
+                main.add_command(cmd, name)
+
+
+_register_optional()

@@ -1,0 +1,69 @@
+"""`graphgov analyze` and `graphgov impact`."""
+
+from __future__ import annotations
+
+import click
+
+from .common import emit, guard, infer_format, input_options, load_graph, report_load, settings_from
+
+
+@click.command()
+@input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table here (written atomically; never over an input).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "table"]), help="Output format (default: from -o's extension, else table).")
+@click.option("--pilots-only", is_flag=True, help="Only pilot-derived nodes.")
+@guard
+def analyze(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt, pilots_only):  # type: ignore[no-untyped-def]
+    """The blast-radius table: every metric for every node, highest irreversibility first."""
+    from ..analysis.table import node_metrics, sort_rows
+    from ..reports.blast_radius import render_blast_radius
+
+    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    G = load_graph(inputs, registers, settings, [output, rejects])
+    report_load(G, quiet, rejects)
+    rows = sort_rows(node_metrics(G, settings))
+    if pilots_only:
+        rows = [r for r in rows if r["pilot_derived"]]
+    meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
+    text, warnings = render_blast_radius(rows, fmt, bom=bool(settings.csv_bom), meta=meta)
+    for w in warnings:
+        click.echo(f"  warning: {w}", err=True)
+    emit(text, output)
+    if output and not quiet:
+        click.echo(f"wrote {len(rows)} rows to {output}", err=True)
+
+
+@click.command()
+@click.argument("node")
+@input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default: from -o's extension, else table).")
+@guard
+def impact(node, inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt):  # type: ignore[no-untyped-def]
+    """Switch NODE off: what fails, what degrades, and the path that carries each."""
+    from ..analysis.impact import impact as simulate
+    from ..reports.tables import to_csv, to_json, to_table
+
+    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    G = load_graph(inputs, registers, settings, [output, rejects])
+    report_load(G, quiet, rejects)
+    result = simulate(G, node, settings)
+    cols = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
+    if fmt == "json":
+        text = to_json(result)
+    elif fmt == "csv":
+        text, _ = to_csv(cols, result["rows"], bom=bool(settings.csv_bom))
+    else:
+        t = result["totals"]
+        safe = " (credited safe state: its hard edges act as fallbacks)" if result["safe_state_credited"] else ""
+        head = f"switching off {result['node']}{safe}: {t['fails']} fail, {t['degrades']} degrade, {t['affected']} affected\n\n"
+        text = head + (to_table(cols, result["rows"]) if result["rows"] else "nothing depends on it\n")
+    emit(text, output)
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

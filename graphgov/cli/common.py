@@ -1,0 +1,153 @@
+"""Shared command-line plumbing: input options, loading, summaries, output, error mapping."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import networkx as nx
+
+from ..errors import GraphGovError
+from ..reports.output import check_not_input, write_atomic
+from ..settings import Settings, load_settings
+
+
+class CliError(click.ClickException):
+    """A library error shown as ``Error: message`` with the error's exit status."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn :class:`GraphGovError` into a clean message and exit status (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GraphGovError as err:
+            raise CliError(str(err), err.exit_code) from err
+        except RecursionError as err:
+            raise CliError("input is nested too deeply to process", 3) from err
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+
+    return wrapper
+
+
+def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """INPUT... plus --register, --config, --lenient, --encoding, --max-input-mb, --as-of, --set."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
+        click.option("--register", "registers", multiple=True, type=click.Path(dir_okay=False), help="Governance register (YAML or CSV); may be repeated."),
+        click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: ./graphgov.toml when present)."),
+        click.option("--lenient", is_flag=True, default=None, help="Turn per-record errors into counted warnings; rejected records are reported."),
+        click.option("--encoding", default=None, help="Text encoding of inputs (default utf-8; a byte-order mark always wins)."),
+        click.option("--max-input-mb", type=float, default=None, help="Refuse input files larger than this (MiB)."),
+        click.option("--as-of", default=None, help="Analysis date (ISO, default today)."),
+        click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE", help="Any setting, e.g. --set default_criticality=2."),
+        click.option("--rejects", type=click.Path(dir_okay=False), help="Write warnings and rejected records to this CSV."),
+        click.option("-q", "--quiet", is_flag=True, help="Print no summary on stderr."),
+    ]
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
+def settings_from(config: str | None, lenient: bool | None, encoding: str | None, max_input_mb: float | None, as_of: str | None, set_values: Sequence[str]) -> Settings:
+    overrides: dict[str, Any] = {}
+    for item in set_values:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise CliError(f"--set takes NAME=VALUE, got {item!r}", 2)
+        overrides[name.strip()] = value
+    overrides.update({"lenient": lenient, "encoding": encoding, "max_input_mb": max_input_mb, "as_of": as_of})
+    return load_settings(config, {k: v for k, v in overrides.items() if v is not None})
+
+
+def all_input_paths(inputs: Sequence[str], registers: Sequence[str], config: str | None) -> list[str]:
+    from ..ingest import split_format
+
+    paths = [str(split_format(i)[0]) for i in inputs] + list(registers)
+    if config:
+        paths.append(config)
+    return paths
+
+
+def progress_printer() -> Callable[[int, int, str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, current: str) -> None:
+        if total < 2:
+            return
+        end = "\n" if done >= total else ""
+        name = (current[-50:]) if current else ""
+        click.echo(f"\rreading {done}/{total} files {name:<50}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
+def load_graph(inputs: Sequence[str], registers: Sequence[str], settings: Settings, outputs: Sequence[str | None] = ()) -> nx.DiGraph:
+    from ..ingest import load
+
+    for out in outputs:
+        if out:
+            check_not_input(out, all_input_paths(inputs, registers, None))
+    return load(*inputs, register=list(registers) or None, settings=settings, progress=progress_printer())
+
+
+def report_load(G: nx.DiGraph, quiet: bool, rejects: str | None, limit: int = 20) -> None:
+    diag = G.graph["diagnostics"]
+    if rejects:
+        from ..reports.tables import to_csv
+
+        text, _ = to_csv(("level", "code", "source", "message"), [f.as_dict() for f in diag.findings], bom=False)
+        write_atomic(rejects, text)
+    if quiet:
+        return
+    click.echo(f"{diag.summary()}; graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
+    findings = diag.findings
+    for f in findings[:limit]:
+        click.echo(f"  {f.level}: {_clip(f.message)}", err=True)
+    if len(findings) > limit:
+        more = f"  … {len(findings) - limit} more"
+        click.echo(more + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
+
+
+def _clip(text: str, width: int = 400) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` atomically, or to stdout."""
+    if output:
+        write_atomic(output, text)
+    else:
+        stream = click.get_text_stream("stdout")
+        stream.write(text)
+        stream.flush()
+
+
+def infer_format(fmt: str | None, output: str | None, allowed: Sequence[str], default: str) -> str:
+    if fmt:
+        return fmt
+    if output:
+        ext = Path(output).suffix.lower().lstrip(".")
+        if ext in allowed:
+            return ext
+    return default
+
+
+def env_width() -> int | None:
+    value = os.environ.get("COLUMNS")
+    return int(value) if value and value.isdigit() else None

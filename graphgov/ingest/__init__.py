@@ -1,0 +1,168 @@
+"""Reading inputs: one parser per format, a registry, detection that can always be overridden.
+
+:func:`load` reads files and folders (recursively, in sorted order), detects each file's format
+(or takes it from ``PATH:FORMAT``), parses records and builds one graph with
+:func:`graphgov.model.build_graph`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from ..diagnostics import Diagnostics
+from ..errors import InputError, ParseError
+from ..model import Record, build_graph
+from ..settings import Settings, load_settings
+from . import inventory, jaeger, register  # noqa: F401  (built-in formats register themselves)
+from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
+from .text import decode
+
+HEAD_BYTES = 65536
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "InputFile",
+    "ParseContext",
+    "detect_format",
+    "expand_inputs",
+    "get_format",
+    "load",
+    "read_records",
+    "register_format",
+]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    format: str | None  # forced format, or None to detect
+    explicit: bool  # named on the command line (not found inside a folder)
+
+
+def split_format(arg: str | os.PathLike[str]) -> tuple[Path, str | None]:
+    """``path:format`` → (path, format). A colon that is part of an existing path is kept.
+
+    >>> split_format("deps.json:jaeger")
+    (PosixPath('deps.json'), 'jaeger')
+    >>> split_format("data")
+    (PosixPath('data'), None)
+    """
+    text = os.fspath(arg)
+    if os.path.exists(text) or ":" not in text:
+        return Path(text), None
+    base, _, fmt = text.rpartition(":")
+    if base and fmt and "/" not in fmt and "\\" not in fmt:
+        return Path(base), fmt
+    return Path(text), None
+
+
+def expand_inputs(inputs: Iterable[str | os.PathLike[str]], forced: str | None = None) -> list[InputFile]:
+    """Files named directly, and every file below named folders (sorted, hidden files skipped)."""
+    out: list[InputFile] = []
+    for arg in inputs:
+        path, fmt = split_format(arg)
+        fmt = fmt or forced
+        if fmt is not None:
+            get_format(fmt)
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            out.extend(InputFile(p, fmt, False) for p in files)
+        elif path.is_file():
+            out.append(InputFile(path, fmt, True))
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file or folder")
+        else:
+            raise InputError(f"{path}: no such file or folder — check the path")
+    return out
+
+
+def read_records(
+    files: Sequence[InputFile],
+    settings: Settings,
+    diag: Diagnostics,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[list[Record], list[dict[str, object]]]:
+    """Parse every file; returns the records and, per file, its format, size and sha256."""
+    records: list[Record] = []
+    manifest: list[dict[str, object]] = []
+    limit = int(float(settings.max_input_mb) * (1 << 20))
+    for i, item in enumerate(files):
+        source = str(item.path)
+        if progress is not None:
+            progress(i, len(files), source)
+        size = item.path.stat().st_size
+        if size > limit:
+            raise ParseError(f"{source}: file is {size / (1 << 20):.1f} MiB, over the {settings.max_input_mb:g} MiB limit — raise it with --max-input-mb")
+        data = item.path.read_bytes()
+        if item.format is not None:
+            fmt = get_format(item.format)
+        else:
+            head = data[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+            if not data:
+                decode(data, source)  # raises "file is empty"
+            try:
+                fmt = detect_format(source, head)
+            except ParseError:
+                if item.explicit:
+                    raise
+                diag.warn("skipped-file", f"{source}: skipped, not a format graphgov reads")
+                continue
+        ctx = ParseContext(source, settings, diag, format=fmt.name, path=item.path)
+        before = len(records)
+        records.extend(fmt.parse(io.BytesIO(data), source, ctx))
+        stats = ctx.stats
+        assert stats is not None
+        for rec in records[before:]:
+            if hasattr(rec, "target"):
+                stats.edges += 1
+            else:
+                stats.nodes += 1
+        manifest.append({"path": item.path.as_posix(), "format": fmt.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    if progress is not None:
+        progress(len(files), len(files), "")
+    return records, manifest
+
+
+def load(
+    *inputs: str | os.PathLike[str],
+    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
+    lenient: bool | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> nx.DiGraph:
+    """Read inputs (files, folders, ``PATH:FORMAT``) and the register into one dependency graph.
+
+    The graph's ``G.graph`` holds ``inputs`` (path, format, bytes, sha256 of each file),
+    ``diagnostics`` (warnings and rejected records), ``settings`` and ``cycles``.
+    """
+    if settings is None:
+        settings = load_settings(config, {"lenient": lenient} if lenient is not None else None)
+    elif lenient is not None:
+        settings = settings.replace(lenient=lenient)
+    diag = Diagnostics(lenient=bool(settings.lenient))
+    files = expand_inputs(inputs)
+    if register is not None:
+        regs = [register] if isinstance(register, str | os.PathLike) else list(register)
+        files += expand_inputs(regs, forced="register")
+    if not files:
+        raise InputError("no input files — name at least one file or folder")
+    records, manifest = read_records(files, settings, diag, progress)
+    G = build_graph(records, diag)
+    for stats in diag.sources.values():
+        stats.used = stats.read - stats.rejected
+    G.graph["inputs"] = manifest
+    G.graph["diagnostics"] = diag
+    G.graph["settings"] = settings
+    return G

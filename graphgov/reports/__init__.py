@@ -1,0 +1,1 @@
+"""Writers: CSV (Excel-safe), JSON, terminal tables. Outputs are written atomically."""

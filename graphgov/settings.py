@@ -236,3 +236,14 @@ def default_settings() -> Settings:
     """Defaults only (no file, no environment)."""
     values = {s.name: s.default for s in SETTINGS}
     return Settings(values, {s.name: "default" for s in SETTINGS})
+
+
+def settings_markdown() -> str:
+    """The README's settings table, generated from :data:`SETTINGS` (the tests compare the two)."""
+    lines = ["| setting | default | type | what it does |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = ", ".join(s.default) if isinstance(s.default, list) else ("today" if s.default is None else s.default)
+        if isinstance(default, bool):
+            default = str(default).lower()
+        lines.append(f"| `{s.name}` | `{default}` | {s.type} | {s.help} |")
+    return "\n".join(lines) + "\n"

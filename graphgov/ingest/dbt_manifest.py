@@ -1,0 +1,351 @@
+"""dbt ``manifest.json`` (schema v1 to v12).
+
+Nodes: models, seeds, snapshots and sources (kind ``dataset``, ``type`` the dbt resource type),
+exposures (kind ``exposure``: decision sinks), metrics, semantic models and saved queries where the
+manifest has them; tests and unit tests only with the ``dbt_include_tests`` setting. Operations
+(hooks), analyses and macros are not nodes. Node ids are dbt's ``unique_id``
+(``model.jaffle_shop.customers``).
+
+Edges: ``parent_map[child] = [parents]`` and each node's ``depends_on.nodes`` give
+``parent → child`` (the child is built from the parent). Ids are looked up across every top-level
+map (``nodes``, ``sources``, ``exposures``, ``metrics``, ``semantic_models``, ...); an id found in
+none of them is a warning, and stays visible as an unresolved node.
+
+Joining other sources: a model, seed, snapshot or source that is a table or view gets the alias
+``relation:<database>.<schema>.<identifier>`` (quotes removed, lower case, empty parts left out), the
+same alias an OpenLineage dataset in a database namespace gets from its name, so the table seen by
+both is one node.
+
+``meta`` and ``config.meta`` (owner, criticality, pilot, lifecycle and every register field) feed the
+node; a model's ``group`` gives the group owner when no owner is set. Exposures: ``owner.name`` (or
+``owner.email``) is the owner; ``maturity: low``, and ``type: ml`` unless ``maturity: high``, make
+the exposure a pilot (an explicit ``meta.pilot`` wins).
+
+Large manifests are mostly macros: the top-level maps that are not needed (``macros``, ``docs``,
+``disabled``, ``child_map``, ...) are skipped over without being turned into Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, BinaryIO
+
+from ..errors import ParseError
+from ..model import (
+    DESCRIPTION,
+    EXTRA,
+    KIND,
+    NAME,
+    OWNER,
+    PILOT,
+    TAGS,
+    TYPE,
+    EdgeRecord,
+    FieldError,
+    NodeKind,
+    NodeRecord,
+    Record,
+    Relation,
+    parse_text,
+)
+from . import jsonstrict
+from .fields import node_attrs
+from .jsonstrict import jpath
+from .registry import Format, ParseContext, register_format
+
+FORMAT = "dbt"
+SUPPORTED = range(1, 13)
+SUPPORTED_TEXT = "v1–v12"
+_VERSION_RE = re.compile(r"/manifest/v(\d+)\.json")
+
+# top-level maps whose entries may be nodes, in the order they are read
+_MAPS = ("nodes", "sources", "exposures", "metrics", "semantic_models", "saved_queries", "unit_tests")
+_NEEDED = {"metadata", "parent_map", "groups", *_MAPS}
+_TYPE_OF_MAP = {
+    "nodes": "model", "sources": "source", "exposures": "exposure", "metrics": "metric",
+    "semantic_models": "semantic_model", "saved_queries": "saved_query", "unit_tests": "unit_test",
+}
+_DATASET_TYPES = {"model", "seed", "snapshot", "source"}
+_TEST_TYPES = {"test", "unit_test"}
+_SKIPPED_TYPES = {"operation", "analysis", "sql_operation", "rpc", "sql", "macro", "doc"}
+_KIND_BY_TYPE = {
+    "model": NodeKind.DATASET.value,
+    "seed": NodeKind.DATASET.value,
+    "snapshot": NodeKind.DATASET.value,
+    "source": NodeKind.DATASET.value,
+    "exposure": NodeKind.EXPOSURE.value,
+    "metric": "metric",
+    "semantic_model": "semantic_model",
+    "saved_query": "saved_query",
+    "test": "test",
+    "unit_test": "test",
+}
+_META_SKIP = {"id", "name", "kind", "depends_on", "aliases", "alias", "node", "ref", "description"}
+
+
+def relation_alias(*parts: Any) -> str | None:
+    """The join alias of a table: ``relation:db.schema.table`` (quotes removed, lower case).
+
+    >>> relation_alias('"Analytics"', "public", "Orders")
+    'relation:analytics.public.orders'
+    >>> relation_alias(None, "jaffle_shop", "stg_customers")
+    'relation:jaffle_shop.stg_customers'
+    """
+    clean = [str(p).strip().strip('"`[]').lower() for p in parts if p not in (None, "")]
+    clean = [p for p in clean if p]
+    if len(clean) < 2:
+        return None
+    return "relation:" + ".".join(clean)
+
+
+def schema_version(metadata: Any, source: str) -> int:
+    """The manifest schema version, or an error naming the supported ones."""
+    url = metadata.get("dbt_schema_version") if isinstance(metadata, Mapping) else None
+    if not url:
+        msg = f"{source}: $.metadata.dbt_schema_version: missing schema version — not a dbt manifest, or a manifest written by a tool graphgov does not know (supported {SUPPORTED_TEXT})"
+        raise ParseError(msg)
+    m = _VERSION_RE.search(str(url))
+    if not m:
+        msg = f"{source}: $.metadata.dbt_schema_version: {url!r} is not a dbt manifest schema URL (supported {SUPPORTED_TEXT})"
+        raise ParseError(msg)
+    version = int(m.group(1))
+    if version not in SUPPORTED:
+        msg = f"{source}: $.metadata.dbt_schema_version: unsupported dbt manifest schema v{version} (supported {SUPPORTED_TEXT})"
+        raise ParseError(msg)
+    return version
+
+
+# --------------------------------------------------------------------------- reading
+_SKIP_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_WS = re.compile(r"\s*")
+
+
+def _skip_value(text: str, pos: int) -> int:
+    """End offset of the JSON object or array starting at ``pos``, without building it."""
+    depth = 0
+    for m in _SKIP_TOKEN.finditer(text, pos):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+        elif tok in "]}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    raise ValueError("unexpected end")
+
+
+def _refuse(name: str) -> Any:
+    raise ValueError(name)
+
+
+def read_manifest(text: str, source: str, max_nesting: int = 500) -> dict[str, Any]:
+    """The top-level maps graphgov needs; the others are skipped over unparsed.
+
+    Any problem falls back to the strict reader, whose message names line and column.
+    """
+    decoder = json.JSONDecoder(parse_constant=_refuse)
+    out: dict[str, Any] = {}
+    try:
+        pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] != "{":
+            raise ValueError("not an object")
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] == "}":
+            return out
+        while True:
+            key, pos = decoder.raw_decode(text, pos)
+            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos : pos + 1] != ":":
+                raise ValueError("colon expected")
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            if key in _NEEDED:
+                if key in out:
+                    raise ValueError("duplicate key")
+                out[key], pos = decoder.raw_decode(text, pos)
+            elif text[pos : pos + 1] in ("{", "["):
+                pos = _skip_value(text, pos)
+            else:
+                _, pos = decoder.raw_decode(text, pos)
+            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+            ch = text[pos : pos + 1]
+            if ch == "}":
+                if text[pos + 1 :].strip():
+                    raise ValueError("extra data")
+                break
+            if ch != ",":
+                raise ValueError("comma expected")
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    except (ValueError, RecursionError, IndexError):
+        data = jsonstrict.loads(text, source, max_nesting)  # raises with line and column
+        if not isinstance(data, Mapping):
+            raise ParseError(f"{source}: a dbt manifest is a JSON object with metadata and nodes") from None
+        return {k: v for k, v in data.items() if k in _NEEDED}
+    for key, value in out.items():
+        if key != "metadata" and jsonstrict._too_deep(value, max_nesting):
+            data = jsonstrict.loads(text, source, max_nesting)  # raises the nesting error
+    return out
+
+
+# --------------------------------------------------------------------------- parsing
+def parse_dbt_manifest(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
+    """Parse a dbt manifest.
+
+    >>> import io, json
+    >>> m = {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
+    ...      "nodes": {"model.p.a": {"resource_type": "model", "name": "a", "database": "db", "schema": "s", "alias": "a"},
+    ...                "model.p.b": {"resource_type": "model", "name": "b", "depends_on": {"nodes": ["model.p.a"]}}},
+    ...      "parent_map": {"model.p.b": ["model.p.a"]}}
+    >>> recs = list(parse_dbt_manifest(io.BytesIO(json.dumps(m).encode()), "manifest.json"))
+    >>> recs[0].id, recs[0].aliases
+    ('model.p.a', ('relation:db.s.a',))
+    >>> [(e.source, e.target) for e in recs if isinstance(e, EdgeRecord)]
+    [('model.p.a', 'model.p.b')]
+    """
+    ctx = ctx or ParseContext(source, format=FORMAT)
+    text = ctx.text(fp, "JSON")
+    data = read_manifest(text, source, int(ctx.settings.max_nesting))
+    if "metadata" not in data and "nodes" not in data:
+        raise ParseError(f"{source}: not a dbt manifest: no metadata and no nodes at the top level")
+    schema_version(data.get("metadata"), source)
+    include_tests = bool(ctx.settings.dbt_include_tests)
+    groups = data.get("groups") if isinstance(data.get("groups"), Mapping) else {}
+    known: dict[str, str] = {}  # unique_id -> resource type, over every map (kept or not)
+    kept: set[str] = set()
+    for section in _MAPS:
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, Mapping):
+            raise ParseError(f"{source}: {jpath(section)}: must be an object keyed by unique_id")
+        for uid, node in entries.items():
+            rtype = node.get("resource_type") if isinstance(node, Mapping) else None
+            known[uid] = str(rtype or _TYPE_OF_MAP[section])
+    for section in _MAPS:
+        entries = data.get(section) or {}
+        for uid, node in entries.items():
+            rtype = known[uid]
+            if rtype in _SKIPPED_TYPES or (rtype in _TEST_TYPES and not include_tests):
+                continue
+            ctx.count()
+            where = f"{source}: {jpath(section, uid)}"
+            if not isinstance(node, Mapping):
+                ctx.reject("bad-record", f"{where}: must be an object")
+                continue
+            if not ctx.check_id(uid, where):
+                continue
+            rec = _node(uid, rtype, node, where, groups, ctx)
+            if rec is not None:
+                kept.add(uid)
+                yield rec
+    yield from _edges(data, known, kept, source, ctx)
+
+
+def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Mapping[str, Any], ctx: ParseContext) -> NodeRecord | None:
+    name = parse_text(node.get("name")) or uid
+    if rtype == "source" and node.get("source_name"):
+        name = f"{node['source_name']}.{name}"
+    attrs: dict[str, Any] = {KIND: _KIND_BY_TYPE.get(rtype, rtype), NAME: name, TYPE: rtype}
+    label = parse_text(node.get("label"))
+    if parse_text(node.get("description")):
+        attrs[DESCRIPTION] = parse_text(node["description"])
+    config = node.get("config") if isinstance(node.get("config"), Mapping) else {}
+    tags = node.get("tags") or config.get("tags")
+    if isinstance(tags, list):
+        attrs[TAGS] = [str(t) for t in tags]
+    extra: dict[str, Any] = {}
+    if label:
+        extra["label"] = label
+    materialized = config.get("materialized")
+    if materialized:
+        extra["materialized"] = materialized
+    for key in ("access", "group", "deprecation_date", "maturity", "url", "package_name"):
+        if node.get(key) not in (None, "", {}):
+            extra[key] = node[key]
+    if rtype == "exposure":
+        extra["exposure_type"] = node.get("type")
+        owner = node.get("owner")
+        if isinstance(owner, Mapping):
+            attrs[OWNER] = parse_text(owner.get("name")) or parse_text(owner.get("email"))
+        maturity = str(node.get("maturity") or "").lower()
+        kind = str(node.get("type") or "").lower()
+        if maturity == "low" or (kind == "ml" and maturity != "high"):
+            attrs[PILOT] = True
+            extra["pilot_signal"] = f"exposure type {kind or '?'}, maturity {maturity or 'not stated'}"
+    # meta (top level, then config.meta) carries owner, criticality, pilot and register fields
+    meta: dict[str, Any] = {}
+    for m in (config.get("meta"), node.get("meta")):
+        if isinstance(m, Mapping):
+            meta.update({k: v for k, v in m.items() if k not in _META_SKIP})
+    if meta:
+        try:
+            fields = node_attrs(meta, lambda f: f"{where}.meta.{f}")
+        except FieldError as err:
+            ctx.reject("bad-field", f"{err} — fix the meta value or pass --lenient to skip the node")
+            return None
+        if fields.get(EXTRA):
+            extra["meta"] = fields.pop(EXTRA)
+        for key, value in fields.items():
+            if value is not None:
+                attrs[key] = value
+    group = node.get("group")
+    if OWNER not in attrs and group and isinstance(groups, Mapping):
+        for g in groups.values():
+            if isinstance(g, Mapping) and g.get("name") == group and isinstance(g.get("owner"), Mapping):
+                attrs[OWNER] = parse_text(g["owner"].get("name")) or parse_text(g["owner"].get("email"))
+    if extra:
+        attrs[EXTRA] = extra
+    aliases: tuple[str, ...] = ()
+    if rtype in _DATASET_TYPES and materialized != "ephemeral":
+        table = node.get("identifier") if rtype == "source" else (node.get("alias") or node.get("name"))
+        alias = relation_alias(node.get("database"), node.get("schema"), table)
+        if alias:
+            aliases = (alias,)
+    return NodeRecord(uid, attrs, where, aliases=aliases, source=ctx.source, format=FORMAT)
+
+
+def _edges(data: Mapping[str, Any], known: Mapping[str, str], kept: set[str], source: str, ctx: ParseContext) -> Iterator[Record]:
+    pairs: dict[tuple[str, str], str] = {}
+    for section in _MAPS:
+        for uid, node in (data.get(section) or {}).items():
+            deps = node.get("depends_on") if isinstance(node, Mapping) else None
+            nodes = deps.get("nodes") if isinstance(deps, Mapping) else None
+            if isinstance(nodes, list):
+                for parent in nodes:
+                    pairs.setdefault((str(parent), uid), f"{source}: {jpath(section, uid, 'depends_on')}")
+    parent_map = data.get("parent_map")
+    if isinstance(parent_map, Mapping):
+        for child, parents in parent_map.items():
+            if isinstance(parents, list):
+                for parent in parents:
+                    pairs.setdefault((str(parent), str(child)), f"{source}: {jpath('parent_map', child)}")
+    for (parent, child), where in pairs.items():
+        if child not in kept:
+            continue  # the dependent is a test, hook or analysis left out
+        if parent in known and parent not in kept:
+            continue
+        yield EdgeRecord(parent, child, relation=Relation.DERIVED_FROM, where=where, strict_refs=False, source_file=source)
+
+
+def _detect(name: str, head: str) -> int:
+    if not name.endswith(".json"):
+        return 0
+    if "schemas.getdbt.com/dbt/manifest/" in head:
+        return 95
+    if name == "manifest.json" and '"dbt_schema_version"' in head:
+        return 90
+    return 0
+
+
+register_format(
+    Format(
+        FORMAT,
+        "dbt manifest.json (schema v1–v12)",
+        "JSON whose `metadata.dbt_schema_version` is a `schemas.getdbt.com/dbt/manifest/` URL",
+        _detect,
+        parse_dbt_manifest,
+        direction="`parent_map[child] = [parents]` and `depends_on.nodes` give `parent → child`",
+        fields="id = `unique_id`; models, seeds, snapshots, sources → kind dataset with alias `relation:db.schema.table`; exposures → kind exposure (owner.name → owner; `type: ml` or `maturity: low` → pilot); metrics, semantic models, saved queries; `meta` / `config.meta` → owner, lifecycle, criticality, pilot and register fields; group owner → owner; tests only with `dbt_include_tests`",
+    )
+)

@@ -39,8 +39,20 @@ def credited_safe_state(G: nx.DiGraph, as_of: dt.date, window_days: int) -> set[
     return out
 
 
-def node_metrics(G: nx.DiGraph, settings: Settings | None = None, as_of: dt.date | None = None) -> dict[Hashable, dict[str, Any]]:
-    """Every metric of every node, keyed by node (the rows of the blast-radius table, unsorted)."""
+def node_metrics(
+    G: nx.DiGraph,
+    settings: Settings | None = None,
+    as_of: dt.date | None = None,
+    *,
+    baseline: Any | None = None,
+    gradient: bool = True,
+) -> dict[Hashable, dict[str, Any]]:
+    """Every metric of every node, keyed by node (the rows of the blast-radius table, unsorted).
+
+    ``gradient`` and ``quarters_to_irreversible`` come from ``baseline`` (an earlier snapshot) when
+    given, else from dated edges and ``scaled_at`` (:mod:`graphgov.analysis.gradient`); pass
+    ``gradient=False`` to leave them unknown (None).
+    """
     settings = settings or G.graph.get("settings") or default_settings()
     as_of = as_of or settings.today
     cond = condense(G)
@@ -104,6 +116,10 @@ def node_metrics(G: nx.DiGraph, settings: Settings | None = None, as_of: dt.date
         }
         row["explain"] = _explain(row, chains[n], shadow_paths.get(n), settings)
         rows[n] = row
+    if gradient:
+        from .gradient import fill_gradient
+
+        fill_gradient(G, rows, settings, as_of, baseline)
     return rows
 
 
@@ -135,14 +151,21 @@ def sort_rows(rows: dict[Hashable, dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: (-r["irreversibility"], str(r["node"])))
 
 
-def analyze(G: nx.DiGraph, settings: Settings | None = None, *, pilots_only: bool = False, as_of: dt.date | None = None) -> pd.DataFrame:
+def analyze(
+    G: nx.DiGraph,
+    settings: Settings | None = None,
+    *,
+    pilots_only: bool = False,
+    as_of: dt.date | None = None,
+    baseline: Any | None = None,
+) -> pd.DataFrame:
     """The blast-radius table as a DataFrame: one row per node, the columns of :data:`COLUMNS`.
 
     >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
     >>> analyze(G)[["node", "blast_radius", "integration_depth"]].to_dict("records")[0]
     {'node': 'a', 'blast_radius': 2, 'integration_depth': 2}
     """
-    rows = sort_rows(node_metrics(G, settings, as_of))
+    rows = sort_rows(node_metrics(G, settings, as_of, baseline=baseline))
     if pilots_only:
         rows = [r for r in rows if r["pilot_derived"]]
     frame = pd.DataFrame([{c: r[c] for c in COLUMNS} for r in rows], columns=list(COLUMNS))

@@ -12,17 +12,23 @@ from .common import emit, guard, infer_format, input_options, load_graph, report
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table here (written atomically; never over an input).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "table"]), help="Output format (default: from -o's extension, else table).")
 @click.option("--pilots-only", is_flag=True, help="Only pilot-derived nodes.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier snapshot (`graphgov snapshot`): the gradient is measured against it.")
 @guard
-def analyze(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt, pilots_only):  # type: ignore[no-untyped-def]
+def analyze(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt, pilots_only, baseline):  # type: ignore[no-untyped-def]
     """The blast-radius table: every metric for every node, highest irreversibility first."""
     from ..analysis.table import node_metrics, sort_rows
     from ..reports.blast_radius import render_blast_radius
 
     settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
     fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    base = None
+    if baseline:
+        from ..review.snapshot import read_snapshot
+
+        base = read_snapshot(baseline)
     G = load_graph(inputs, registers, settings, [output, rejects])
     report_load(G, quiet, rejects)
-    rows = sort_rows(node_metrics(G, settings))
+    rows = sort_rows(node_metrics(G, settings, baseline=base))
     if pilots_only:
         rows = [r for r in rows if r["pilot_derived"]]
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}

@@ -1,0 +1,146 @@
+"""`graphgov snapshot`, `graphgov review`, `graphgov diff` and `graphgov gate`."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..errors import GraphGovError
+from .common import (
+    CliError,
+    all_input_paths,
+    emit,
+    guard,
+    infer_format,
+    input_options,
+    load_graph,
+    report_load,
+    settings_from,
+)
+
+
+def _policy_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (YAML); default: the documented default policy.")(fn)
+
+
+def _baseline_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--baseline", type=click.Path(dir_okay=False), help="Last quarter's snapshot (from `graphgov snapshot`).")(fn)
+
+
+@click.command()
+@input_options
+@_policy_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Snapshot file to write (JSON, written atomically).")
+@guard
+def snapshot(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, output):  # type: ignore[no-untyped-def]
+    """Write a versioned snapshot (graph, metrics, verdicts, settings, input hashes): next quarter's baseline."""
+    from ..review.policy import load_policy
+    from ..review.snapshot import write_snapshot
+
+    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    pol = load_policy(policy)
+    G = load_graph(inputs, registers, settings, [output, rejects])
+    report_load(G, quiet, rejects)
+    payload = write_snapshot(G, output, settings, settings.today, pol)
+    if not quiet:
+        click.echo(f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}", err=True)
+
+
+@click.command()
+@input_options
+@_policy_option
+@_baseline_option
+@click.option("--history", multiple=True, type=click.Path(dir_okay=False), help="Earlier snapshots to chart (may be repeated).")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder for review.html, review.md, review.csv and the charts (created if missing).")
+@guard
+def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, baseline, history, output):  # type: ignore[no-untyped-def]
+    """The quarterly termination-capacity review: verdicts, reasons, charts, changes since the baseline."""
+    from ..review.policy import load_policy
+    from ..review.render import write_review
+    from ..review.report import build_review
+    from ..review.snapshot import read_snapshot
+
+    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    pol = load_policy(policy)
+    base = read_snapshot(baseline) if baseline else None
+    hist = [read_snapshot(h) for h in history]
+    G = load_graph(inputs, registers, settings, [rejects])
+    report_load(G, quiet, rejects)
+    data = build_review(G, settings, pol, base, hist, settings.today)
+    files = write_review(data, output, bom=bool(settings.csv_bom), inputs=all_input_paths(inputs, registers, config))
+    if not quiet:
+        c = data["summary"]["counts"]
+        click.echo(
+            f"{data['summary']['systems']} pilot-derived systems: {c['not terminable']} not terminable, "
+            f"{c['conditionally terminable']} conditionally terminable, {c['terminable']} terminable",
+            err=True,
+        )
+        click.echo(f"wrote {len(files)} files to {output}", err=True)
+
+
+@click.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--threshold", type=float, default=1.0, show_default=True, help="Smallest absolute change of a metric that is listed.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default: from -o's extension, else table).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the changes here.")
+@guard
+def diff(old, new, threshold, fmt, output):  # type: ignore[no-untyped-def]
+    """What changed between two snapshots: nodes, edges, metrics above a threshold, verdicts."""
+    from ..reports.output import check_not_input
+    from ..review.diff import diff_snapshots, render_diff
+    from ..review.snapshot import read_snapshot
+
+    if threshold < 0 or threshold != threshold:
+        raise CliError("--threshold must be 0 or more", 2)
+    if output:
+        check_not_input(output, [old, new])
+    a, b = read_snapshot(old), read_snapshot(new)
+    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    emit(render_diff(diff_snapshots(a, b, threshold), fmt, a, b), output)
+
+
+def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Any error means unusable input for the gate: exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GraphGovError as err:
+            raise CliError(str(err), 2) from err
+        except CliError as err:
+            err.exit_code = 2
+            raise
+        except RecursionError as err:
+            raise CliError("input is nested too deeply to process", 2) from err
+
+    return wrapper
+
+
+@click.command()
+@input_options
+@_policy_option
+@_baseline_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="Findings format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the findings here (default: standard output).")
+@_gate_guard
+def gate(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, baseline, fmt, output):  # type: ignore[no-untyped-def]
+    """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none, 2 for unusable input."""
+    from ..review.gate import evaluate, render_json, render_sarif, render_text
+    from ..review.policy import load_policy
+    from ..review.snapshot import read_snapshot
+
+    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    pol = load_policy(policy)
+    base = read_snapshot(baseline) if baseline else None
+    G = load_graph(inputs, registers, settings, [output, rejects])
+    report_load(G, quiet, rejects)
+    result = evaluate(G, settings, pol, base, settings.today)
+    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[fmt]
+    emit(render(result), output)
+    if result["failed"]:
+        click.get_current_context().exit(1)

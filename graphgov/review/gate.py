@@ -1,0 +1,274 @@
+"""The gate: policy rules evaluated over the graph, for CI. Exit 1 when a rule is broken.
+
+Rules (enable them in the policy's ``gate.rules``; the first three are on by default):
+
+``GG001 termination-authority-above-tier``
+    A pilot-derived node in ``gate.authority_tier`` (default entrenched) or a higher tier must name
+    a termination authority. One finding per node.
+``GG002 shadow-production-without-gate``
+    A production or critical node may depend on a pilot-derived node only when that node has a
+    scale-readiness gate record (``passed_at`` and a named ``approved_by``). One finding per
+    (production node, ungated pilot-derived ancestor), with the path.
+``GG003 critical-hard-dependent``
+    A pilot-derived node may not have hard dependents (its failure set) of criticality
+    ``critical_criticality`` (4) or more, unless it has a credited safe state. One finding per
+    (pilot-derived node, critical dependent), with the path.
+``GG004 not-terminable``
+    A pilot-derived node whose verdict is *not terminable*. One finding per node.
+
+With a baseline snapshot, each finding is compared by its fingerprint (rule, node, related node)
+with the findings of the baseline's graph (scored at its own date with the same settings and
+policy): findings already there are ``unchanged`` and do not fail the gate; only ``new`` ones do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from ..model import PROVENANCE, READINESS_GATE
+from ..settings import Settings, default_settings
+from .policy import DEFAULT_POLICY, GATE_RULES, TIERS, Policy
+from .snapshot import Snapshot
+
+RULE_TEXT = {
+    "termination-authority-above-tier": "A pilot-derived node at or above the policy's tier must name a termination authority.",
+    "shadow-production-without-gate": "No production or critical node may depend on a pilot-derived node that has no scale-readiness gate record.",
+    "critical-hard-dependent": "No pilot-derived node may have hard dependents of high criticality without a credited safe state.",
+    "not-terminable": "No pilot-derived node may be not terminable.",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    node: Hashable
+    message: str
+    related: Hashable | None = None
+    state: str = "new"  # new | unchanged (only meaningful with a baseline)
+
+    @property
+    def rule_id(self) -> str:
+        return GATE_RULES[self.rule]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rule, str(self.node), "" if self.related is None else str(self.related))
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256("\x1f".join(self.key).encode("utf-8", "backslashreplace")).hexdigest()[:32]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "rule_id": self.rule_id,
+            "node": self.node,
+            "related": self.related,
+            "message": self.message,
+            "state": self.state,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def _gated(G: nx.DiGraph, node: Hashable, policy: Policy, as_of: dt.date) -> bool:
+    gate = G.nodes[node].get(READINESS_GATE) or {}
+    passed = gate.get("passed_at")
+    if not passed or str(passed)[:10] > as_of.isoformat():
+        return False
+    return policy.named(gate.get("approved_by")) is not None
+
+
+def findings(
+    G: nx.DiGraph,
+    settings: Settings | None = None,
+    policy: Policy | None = None,
+    as_of: dt.date | None = None,
+    rows: Mapping[Hashable, Mapping[str, Any]] | None = None,
+) -> list[Finding]:
+    """Every broken rule of ``policy`` in ``G`` (all marked ``new``), sorted."""
+    from ..analysis.impact import impact
+    from ..analysis.table import node_metrics
+    from .verdict import NOT_TERMINABLE, failure_critical_nodes, verdict_for
+
+    policy = policy or DEFAULT_POLICY
+    settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
+    as_of = as_of or settings.today
+    if rows is None:
+        rows = node_metrics(G, settings, as_of)
+    derived = sorted((n for n, r in rows.items() if r["pilot_derived"]), key=str)
+    rules = set(policy.gate_rules)
+    out: list[Finding] = []
+    if "termination-authority-above-tier" in rules:
+        floor = TIERS.index(policy.gate_authority_tier)
+        for n in derived:
+            r = rows[n]
+            if TIERS.index(r["tier"]) >= floor and policy.named((G.nodes[n].get("authority") or {}).get("termination")) is None:
+                out.append(
+                    Finding(
+                        "termination-authority-above-tier",
+                        n,
+                        f"pilot-derived {n} is {r['tier']} (irreversibility {r['irreversibility']:g}) and names no termination authority",
+                    )
+                )
+    if "shadow-production-without-gate" in rules:
+        derived_set = set(derived)
+        ungated = {p for p in derived if not _gated(G, p, policy, as_of)}
+        for s in sorted((n for n, r in rows.items() if r["shadow_production"]), key=str):
+            for p in sorted(nx.ancestors(G, s) & derived_set & ungated, key=str):
+                path = " → ".join(map(str, nx.shortest_path(G, p, s)))
+                out.append(
+                    Finding(
+                        "shadow-production-without-gate",
+                        s,
+                        f"production node {s} depends on pilot-derived {p}, which has no scale-readiness gate record ({path})",
+                        related=p,
+                    )
+                )
+    impacts: dict[Hashable, Any] = {}
+    if "critical-hard-dependent" in rules:
+        for n in derived:
+            impacts[n] = impact(G, n, settings, as_of)
+            paths = {r["node"]: r["path"] for r in impacts[n]["rows"]}
+            for d in failure_critical_nodes(G, n, settings, as_of, policy.critical_criticality, impacts[n]):
+                out.append(
+                    Finding(
+                        "critical-hard-dependent",
+                        n,
+                        f"pilot-derived {n} has a hard dependent of criticality {policy.critical_criticality} or more without a credited safe state: {paths[d]}",
+                        related=d,
+                    )
+                )
+    if "not-terminable" in rules:
+        for n in derived:
+            v = verdict_for(G, n, rows[n], settings, as_of, policy, impacts.get(n))
+            if v.verdict == NOT_TERMINABLE:
+                out.append(Finding("not-terminable", n, f"pilot-derived {n} is not terminable: " + "; ".join(r.sentence for r in v.reasons if r.verdict == NOT_TERMINABLE)))
+    out.sort(key=lambda f: (f.rule_id, f.key))
+    return out
+
+
+def evaluate(
+    G: nx.DiGraph,
+    settings: Settings | None = None,
+    policy: Policy | None = None,
+    baseline: Snapshot | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """Run the gate. Returns ``{"findings", "failed", "counts", ...}``; ``failed`` is what exit status 1 means."""
+    from .snapshot import rescore
+
+    policy = policy or DEFAULT_POLICY
+    settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
+    as_of = as_of or settings.today
+    found = findings(G, settings, policy, as_of)
+    if baseline is not None:
+        base_rows, _ = rescore(baseline, settings, policy)
+        old = {f.key for f in findings(baseline.graph, settings, policy, baseline.as_of, base_rows)}
+        found = [Finding(f.rule, f.node, f.message, f.related, "unchanged" if f.key in old else "new") for f in found]
+    new = sum(1 for f in found if f.state == "new")
+    return {
+        "as_of": as_of.isoformat(),
+        "policy": policy.source,
+        "rules": list(policy.gate_rules),
+        "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()} if baseline is not None else None,
+        "findings": found,
+        "counts": {"total": len(found), "new": new, "unchanged": len(found) - new},
+        "failed": new > 0,
+        "inputs": list(G.graph.get("inputs") or []),
+        "graph": G,
+    }
+
+
+def render_text(result: Mapping[str, Any]) -> str:
+    lines = []
+    with_base = result["baseline"] is not None
+    for f in result["findings"]:
+        state = f"{f.state:<9} " if with_base else ""
+        lines.append(f"{state}{f.rule_id} {f.rule}: {f.message}")
+    c = result["counts"]
+    verdict = "FAIL" if result["failed"] else "ok"
+    if with_base:
+        lines.append(f"{verdict}: {c['new']} new violation(s), {c['unchanged']} unchanged since {result['baseline']['path']} ({result['baseline']['as_of']}); rules: {', '.join(result['rules'])}")
+    else:
+        lines.append(f"{verdict}: {c['total']} violation(s); rules: {', '.join(result['rules'])}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: Mapping[str, Any]) -> str:
+    from ..reports.tables import to_json
+
+    payload = {k: v for k, v in result.items() if k not in ("graph", "findings")}
+    payload["findings"] = [f.as_dict() for f in result["findings"]]
+    return to_json(payload)
+
+
+_PLACE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
+
+
+def _location(G: nx.DiGraph, node: Hashable) -> dict[str, Any]:
+    loc: dict[str, Any] = {"logicalLocations": [{"name": str(node), "fullyQualifiedName": str(node), "kind": "object"}]}
+    places = (G.nodes[node].get(PROVENANCE) or []) if node in G else []
+    for place in places:
+        m = _PLACE.match(str(place))
+        if m:
+            region: dict[str, int] = {"startLine": max(1, int(m["line"]))}
+            if m["col"]:
+                region["startColumn"] = max(1, int(m["col"]))
+            loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(m["path"])}, "region": region}
+            break
+    return loc
+
+
+def _uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/"), safe="/._-~")
+
+
+def render_sarif(result: Mapping[str, Any]) -> str:
+    """SARIF 2.1.0 (validates against the OASIS schema)."""
+    from .. import __version__
+    from ..reports.tables import to_json
+
+    G = result["graph"]
+    rule_names = list(GATE_RULES)
+    rules = [
+        {
+            "id": GATE_RULES[name],
+            "name": "".join(part.capitalize() for part in name.split("-")),
+            "shortDescription": {"text": name},
+            "fullDescription": {"text": RULE_TEXT[name]},
+            "defaultConfiguration": {"level": "error", "enabled": name in result["rules"]},
+        }
+        for name in rule_names
+    ]
+    results = []
+    for f in result["findings"]:
+        item: dict[str, Any] = {
+            "ruleId": f.rule_id,
+            "ruleIndex": rule_names.index(f.rule),
+            "level": "error" if f.state == "new" else "note",
+            "message": {"text": f.message},
+            "locations": [_location(G, f.node)],
+            "partialFingerprints": {"graphgovFinding/v1": f.fingerprint},
+        }
+        if result["baseline"] is not None:
+            item["baselineState"] = f.state
+        results.append(item)
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "graphgov", "version": __version__, "semanticVersion": __version__, "rules": rules}},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {"asOf": result["as_of"], "policy": result["policy"], "failed": result["failed"]},
+    }
+    artifacts = [{"location": {"uri": _uri(str(i["path"]))}, "hashes": {"sha-256": i["sha256"]}} for i in result["inputs"] if i.get("path") and i.get("sha256")]
+    if artifacts:
+        run["artifacts"] = artifacts
+    return to_json({"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]})

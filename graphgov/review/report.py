@@ -1,0 +1,238 @@
+"""The review as data: verdicts, per-system detail, shadow production and what changed since the baseline.
+
+:func:`build_review` computes everything; :mod:`graphgov.review.render` writes it as HTML, Markdown,
+CSV and PNG charts. Every number comes from :func:`graphgov.analysis.table.node_metrics` with the
+same settings, as-of date and baseline as ``graphgov analyze --baseline``, so the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import networkx as nx
+
+from ..model import KIND, NAME, OWNER, READINESS_GATE, REVERSIBILITY, STRENGTH, VENDOR, Strength
+from ..settings import Settings, default_settings
+from .policy import DEFAULT_POLICY, Policy
+from .snapshot import Snapshot, rescore
+from .verdict import RANK, VERDICTS, Verdict, verdicts, worse
+
+
+def _is_vendor(data: dict[str, Any]) -> bool:
+    return data.get(VENDOR) is True or str(data.get(KIND, "")).lower() == "vendor"
+
+
+def vendor_exposure(G: nx.DiGraph, node: Hashable) -> list[dict[str, Any]]:
+    """External or vendor components upstream of ``node`` (``vendor: true`` or kind vendor), nearest first.
+
+    >>> G = nx.DiGraph(); G.add_node("llm", kind="vendor"); G.add_edge("llm", "m"); G.add_edge("m", "app")
+    >>> [(r["node"], r["path"]) for r in vendor_exposure(G, "app")]
+    [('llm', 'llm → m → app')]
+    """
+    paths = nx.single_source_shortest_path(G.reverse(copy=False), node)
+    out = []
+    for up, path in paths.items():
+        if up == node:
+            continue
+        data = G.nodes[up]
+        if _is_vendor(data):
+            out.append(
+                {
+                    "node": up,
+                    "name": data.get(NAME, up),
+                    "kind": data.get(KIND, "unknown"),
+                    "owner": data.get(OWNER),
+                    "hops": len(path) - 1,
+                    "path": " → ".join(map(str, reversed(path))),
+                }
+            )
+    out.sort(key=lambda r: (r["hops"], str(r["node"])))
+    return out
+
+
+def assumption_audit(verdict: Verdict, as_of: dt.date, window: int) -> list[dict[str, Any]]:
+    """Each assumption with its review status: ``reviewed``, ``stale`` or ``never reviewed``."""
+    out = []
+    for a in verdict.assumptions:
+        day = a.get("last_reviewed")
+        if not day:
+            status, age = "never reviewed", None
+        else:
+            d = dt.date.fromisoformat(str(day)[:10])
+            age = (as_of - d).days
+            status = "reviewed" if 0 <= age <= window else ("stale" if age > window else "reviewed after the as-of date")
+        out.append({"statement": a.get("statement"), "last_reviewed": day, "age_days": age, "status": status})
+    return out
+
+
+def _descendants(G: nx.DiGraph, node: Hashable) -> set[Hashable]:
+    return set(nx.descendants(G, node)) if node in G else set()
+
+
+def build_review(
+    G: nx.DiGraph,
+    settings: Settings | None = None,
+    policy: Policy | None = None,
+    baseline: Snapshot | None = None,
+    history: Sequence[Snapshot] = (),
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything the review shows, as plain data (see the module docstring)."""
+    from .. import __version__
+    from ..analysis.impact import impact
+    from ..analysis.pilots import pilot_paths
+    from ..analysis.table import node_metrics
+
+    policy = policy or DEFAULT_POLICY
+    settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
+    as_of = as_of or settings.today
+    rows = node_metrics(G, settings, as_of, baseline=baseline)
+    derived = [n for n in sorted(rows, key=str) if rows[n]["pilot_derived"]]
+    impacts = {n: impact(G, n, settings, as_of) for n in derived}
+    found = verdicts(G, rows, settings, as_of, policy, impacts)
+
+    base_rows: dict[Hashable, dict[str, Any]] = {}
+    base_verdicts: dict[Hashable, Verdict] = {}
+    if baseline is not None:
+        base_rows, base_verdicts = rescore(baseline, settings, policy)
+
+    # irreversibility over the snapshots given (history, baseline, now), by date
+    series: dict[Hashable, list[tuple[str, float]]] = {n: [] for n in derived}
+    seen_dates: set[str] = set()
+    for snap in sorted([*history, *([baseline] if baseline is not None else [])], key=lambda s: s.as_of):
+        if snap.as_of.isoformat() in seen_dates or snap.as_of >= as_of:
+            continue
+        seen_dates.add(snap.as_of.isoformat())
+        snap_rows = base_rows if snap is baseline else rescore(snap, settings, policy)[0]
+        for n in derived:
+            if n in snap_rows:
+                series[n].append((snap.as_of.isoformat(), float(snap_rows[n]["irreversibility"])))
+    for n in derived:
+        series[n].append((as_of.isoformat(), float(rows[n]["irreversibility"])))
+
+    systems = []
+    for n in sorted(derived, key=lambda x: (-RANK[found[x].verdict], -rows[x]["irreversibility"], str(x))):
+        v = found[n]
+        data = G.nodes[n]
+        row = rows[n]
+        base_v = base_verdicts.get(n)
+        systems.append(
+            {
+                "node": n,
+                "name": data.get(NAME, n),
+                "kind": data.get(KIND, "unknown"),
+                "owner": data.get(OWNER),
+                "verdict": v.verdict,
+                "reasons": [r.as_dict() for r in v.reasons],
+                "metrics": row,
+                "impact": impacts[n],
+                "authorities": v.authorities,
+                "readiness_gate": dict(data.get(READINESS_GATE) or {}),
+                "reversibility": dict(data.get(REVERSIBILITY) or {}),
+                "assumptions": assumption_audit(v, as_of, int(policy.assumption_window_days)),
+                "vendors": vendor_exposure(G, n),
+                "failure_critical": v.failure_critical,
+                "series": series[n],
+                "baseline_verdict": base_v.verdict if base_v is not None else None,
+                "baseline_irreversibility": base_rows[n]["irreversibility"] if n in base_rows else None,
+            }
+        )
+
+    shadow_nodes = sorted((n for n, r in rows.items() if r["shadow_production"]), key=str)
+    paths = pilot_paths(G, {n: rows[n]["pilot_derived"] for n in rows}, shadow_nodes)
+    shadow = [
+        {
+            "node": n,
+            "name": G.nodes[n].get(NAME, n),
+            "kind": rows[n]["kind"],
+            "owner": rows[n]["owner"],
+            "lifecycle": rows[n]["lifecycle"],
+            "criticality": rows[n]["criticality"],
+            "pilot_ancestry": rows[n]["pilot_ancestry"],
+            "path": " → ".join(map(str, paths.get(n, []))),
+        }
+        for n in shadow_nodes
+    ]
+
+    counts = {v: sum(1 for s in systems if s["verdict"] == v) for v in VERDICTS}
+    summary: dict[str, Any] = {"systems": len(systems), "counts": counts, "baseline_counts": None, "change": None}
+    changes: dict[str, Any] | None = None
+    if baseline is not None:
+        bcounts = {v: sum(1 for x in base_verdicts.values() if x.verdict == v) for v in VERDICTS}
+        summary["baseline_counts"] = bcounts
+        summary["change"] = {v: counts[v] - bcounts[v] for v in VERDICTS}
+        changes = _changes(G, baseline.graph, rows, base_rows, found, base_verdicts, derived, policy)
+
+    return {
+        "as_of": as_of.isoformat(),
+        "graphgov_version": __version__,
+        "inputs": list(G.graph.get("inputs") or []),
+        "policy": policy.as_dict(),
+        "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()} if baseline is not None else None,
+        "history": [{"path": s.path, "as_of": s.as_of.isoformat()} for s in history],
+        "summary": summary,
+        "systems": systems,
+        "shadow": shadow,
+        "changes": changes,
+        "rows": rows,
+        "settings": settings,
+    }
+
+
+def _changes(
+    G: nx.DiGraph,
+    B: nx.DiGraph,
+    rows: dict[Hashable, dict[str, Any]],
+    base_rows: dict[Hashable, dict[str, Any]],
+    found: dict[Hashable, Verdict],
+    base_verdicts: dict[Hashable, Verdict],
+    derived: list[Hashable],
+    policy: Policy,
+) -> dict[str, Any]:
+    new_dependents = []
+    for n in derived:
+        now = _descendants(G, n)
+        before = _descendants(B, n)
+        added = sorted(now - before, key=str)
+        if added:
+            new_dependents.append({"node": n, "count": len(added), "dependents": added, "blast_radius_before": base_rows[n]["blast_radius"] if n in base_rows else None, "blast_radius_now": rows[n]["blast_radius"]})
+    lost_fallbacks = []
+    for u, v, d in B.edges(data=True):
+        if d.get(STRENGTH) != Strength.FALLBACK.value:
+            continue
+        if G.has_edge(u, v):
+            now = G.edges[u, v].get(STRENGTH, Strength.HARD.value)
+            if now != Strength.FALLBACK.value:
+                lost_fallbacks.append({"source": u, "target": v, "what": f"fallback edge is now {now}"})
+    for n in derived:
+        if base_rows.get(n, {}).get("_safe_state_credited") and not rows[n]["_safe_state_credited"]:
+            lost_fallbacks.append({"source": n, "target": "", "what": "safe state no longer credited (drill out of the window)"})
+    lost_fallbacks.sort(key=lambda r: (str(r["source"]), str(r["target"])))
+    worse_verdicts = []
+    for n in derived:
+        old = base_verdicts.get(n)
+        if old is None:
+            worse_verdicts.append({"node": n, "before": None, "now": found[n].verdict, "new_reasons": found[n].codes, "note": "new pilot-derived system"})
+        elif worse(old.verdict, found[n].verdict):
+            worse_verdicts.append({"node": n, "before": old.verdict, "now": found[n].verdict, "new_reasons": [c for c in found[n].codes if c not in old.codes], "note": ""})
+    disappeared = []
+    for n in sorted(B, key=str):
+        if n not in G:
+            continue
+        before = (B.nodes[n].get("authority") or {})
+        now = (G.nodes[n].get("authority") or {})
+        for role in sorted(before):
+            if policy.named(before.get(role)) and not policy.named(now.get(role)):
+                disappeared.append({"node": n, "role": role, "was": before.get(role), "now": now.get(role)})
+    return {
+        "new_dependents": new_dependents,
+        "lost_fallbacks": lost_fallbacks,
+        "worse_verdicts": worse_verdicts,
+        "authorities_disappeared": disappeared,
+        "nodes_added": len(set(G) - set(B)),
+        "nodes_removed": len(set(B) - set(G)),
+        "edges_added": len(set(G.edges) - set(B.edges)),
+        "edges_removed": len(set(B.edges) - set(G.edges)),
+    }

@@ -274,7 +274,10 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
         fields = {str(k)[len(prefix) :]: v for k, v in annotations.items() if prefix and str(k).startswith(prefix)}
         if fields:
             try:
-                register = node_attrs(fields, lambda f, m=annotations: f"{where}: line {line_of(m, prefix + f)}: annotation {prefix}{f}")
+                def place(f: str, m: Any = annotations) -> str:
+                    return f"{where}: line {line_of(m, prefix + f)}: annotation {prefix}{f}"
+
+                register = node_attrs(fields, place)
             except FieldError as err:
                 ctx.reject("bad-field", f"{err} — fix the annotation or pass --lenient to skip the entity")
                 return

@@ -50,6 +50,10 @@ from .fields import _plain, node_attrs
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
 
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
 FORMAT = "cyclonedx"
 SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 _KINDS = {
@@ -98,7 +102,7 @@ def parse_cyclonedx(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
         raise ParseError(f"{source}: $.specVersion: unsupported CycloneDX version {spec!r} (supported {', '.join(SUPPORTED)})")
     base = bom_base(data, source)
     reader = _Reader(ctx, source, base)
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
+    metadata: Mapping[str, Any] = _mapping(data.get("metadata"))
     root = metadata.get("component")
     if isinstance(root, Mapping):
         lifecycles = metadata.get("lifecycles")
@@ -274,7 +278,7 @@ class _Reader:
 
 
 def _model_card(card: Mapping[str, Any]) -> dict[str, Any]:
-    params = card.get("modelParameters") if isinstance(card.get("modelParameters"), Mapping) else {}
+    params: Mapping[str, Any] = _mapping(card.get("modelParameters"))
     out: dict[str, Any] = {}
     approach = params.get("approach")
     if isinstance(approach, Mapping) and approach.get("type"):

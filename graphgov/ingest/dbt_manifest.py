@@ -55,6 +55,10 @@ from .fields import node_attrs
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
 
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
 FORMAT = "dbt"
 SUPPORTED = range(1, 13)
 SUPPORTED_TEXT = "v1–v12"
@@ -210,7 +214,7 @@ def parse_dbt_manifest(fp: BinaryIO, source: str, ctx: ParseContext | None = Non
         raise ParseError(f"{source}: not a dbt manifest: no metadata and no nodes at the top level")
     schema_version(data.get("metadata"), source)
     include_tests = bool(ctx.settings.dbt_include_tests)
-    groups = data.get("groups") if isinstance(data.get("groups"), Mapping) else {}
+    groups: Mapping[str, Any] = _mapping(data.get("groups"))
     known: dict[str, str] = {}  # unique_id -> resource type, over every map (kept or not)
     kept: set[str] = set()
     for section in _MAPS:
@@ -250,7 +254,7 @@ def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Map
     label = parse_text(node.get("label"))
     if parse_text(node.get("description")):
         attrs[DESCRIPTION] = parse_text(node["description"])
-    config = node.get("config") if isinstance(node.get("config"), Mapping) else {}
+    config: Mapping[str, Any] = _mapping(node.get("config"))
     tags = node.get("tags") or config.get("tags")
     if isinstance(tags, list):
         attrs[TAGS] = [str(t) for t in tags]

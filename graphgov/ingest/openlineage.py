@@ -51,6 +51,10 @@ from . import jsonstrict
 from .dbt_manifest import relation_alias
 from .registry import Format, ParseContext, register_format
 
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
 FORMAT = "openlineage"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{json-unit[^}]*\}")
@@ -96,6 +100,7 @@ class _Collector:
         self.aliases: dict[str, str] = {}
         self.edges: dict[tuple[str, str], dict[str, Any]] = {}
         self.jobs_seen: dict[str, str] = {}
+        self.tests_left_out: set[str] = set()
 
     def node(self, nid: str, kind: str, name: str, where: str, alias: str | None = None) -> dict[str, Any]:
         attrs = self.nodes.get(nid)
@@ -120,6 +125,8 @@ class _Collector:
         if left_out:
             shown = ", ".join(left_out[:3]) + (", …" if len(left_out) > 3 else "")
             self.ctx.warn("no-lineage", f"{source}: {len(left_out)} job(s) read or wrote no dataset and are left out ({shown})")
+        if self.tests_left_out:
+            self.ctx.warn("dbt-tests", f"{source}: {len(self.tests_left_out)} dbt test job(s) and the audit tables they write left out (set dbt_include_tests to keep them)")
         for nid, attrs in self.nodes.items():
             if nid in self.jobs_seen and nid not in linked:
                 continue
@@ -137,6 +144,7 @@ def _at(where: str, pointer: str = "") -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
 
 
 def _owners(facets: Any) -> str | None:
@@ -267,9 +275,9 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
     if not isinstance(job, Mapping):
         ctx.reject("bad-record", f"{_at(where, '/job')}: must be an object with namespace and name")
         return
-    ns, name = job.get("namespace"), job.get("name")
-    if not _text(ns) or not _text(name):
-        bad = "namespace" if not _text(ns) else "name"
+    ns, name = _text(job.get("namespace")), _text(job.get("name"))
+    if ns is None or name is None:
+        bad = "namespace" if ns is None else "name"
         ctx.reject("empty-field", f"{_at(where, f'/job/{bad}')}: missing or empty — every job has a namespace and a name")
         return
     if _placeholder(ns, _at(where, '/job/namespace'), "job namespace", ctx) or _placeholder(name, _at(where, '/job/name'), "job name", ctx):
@@ -277,9 +285,12 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
     jid = job_id(ns, name)
     if not ctx.check_id(jid, _at(where, '/job')):
         return
+    facets: Mapping[str, Any] = _mapping(job.get("facets"))
+    if _is_dbt_test(name, facets) and not ctx.settings.dbt_include_tests:
+        col.tests_left_out.add(jid)
+        return
     attrs = col.node(jid, NodeKind.JOB.value, name, _at(where, '/job'))
     col.jobs_seen.setdefault(jid, where)
-    facets = job.get("facets") if isinstance(job.get("facets"), Mapping) else {}
     owner = _owners(facets)
     if owner:
         attrs.setdefault(OWNER, owner)
@@ -309,13 +320,20 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
         _lineage_facet(facets["lineage"], _at(where, '/job/facets/lineage'), jid, since, col, ctx)
 
 
+def _is_dbt_test(name: str, facets: Mapping[str, Any]) -> bool:
+    """A job of the dbt integration that runs a test (its name is the test's unique_id)."""
+    job_type = facets.get("jobType")
+    integration = str(job_type.get("integration") or "").upper() if isinstance(job_type, Mapping) else ""
+    return integration == "DBT" and name.startswith(("test.", "unit_test."))
+
+
 def _dataset(ds: Any, where: str, col: _Collector, ctx: ParseContext) -> str | None:
     if not isinstance(ds, Mapping):
         ctx.reject("bad-record", f"{_at(where)}: a dataset must be an object with namespace and name")
         return None
-    ns, name = ds.get("namespace"), ds.get("name")
-    if not _text(ns) or not _text(name):
-        bad = "namespace" if not _text(ns) else "name"
+    ns, name = _text(ds.get("namespace")), _text(ds.get("name"))
+    if ns is None or name is None:
+        bad = "namespace" if ns is None else "name"
         ctx.reject("empty-field", f"{_at(where, f'/{bad}')}: missing or empty — every dataset has a namespace and a name")
         return None
     if _placeholder(ns, _at(where, '/namespace'), "dataset namespace", ctx) or _placeholder(name, _at(where, '/name'), "dataset name", ctx):
@@ -324,7 +342,7 @@ def _dataset(ds: Any, where: str, col: _Collector, ctx: ParseContext) -> str | N
     if not ctx.check_id(did, where):
         return None
     attrs = col.node(did, NodeKind.DATASET.value, name, where, dataset_alias(ns, name))
-    facets = ds.get("facets") if isinstance(ds.get("facets"), Mapping) else {}
+    facets: Mapping[str, Any] = _mapping(ds.get("facets"))
     owner = _owners(facets)
     if owner:
         attrs.setdefault(OWNER, owner)
@@ -382,8 +400,8 @@ def _lineage_end(item: Any, where: str, job: str | None, col: _Collector, ctx: P
         ctx.reject("bad-record", f"{_at(where)}: a lineage entry must be an object")
         return None
     kind = str(item.get("type") or "DATASET").upper()
-    ns, name = item.get("namespace"), item.get("name")
-    if not _text(ns) or not _text(name):
+    ns, name = _text(item.get("namespace")), _text(item.get("name"))
+    if ns is None or name is None:
         if kind == "JOB" and job is not None:
             return job
         ctx.reject("empty-field", f"{_at(where)}: a {kind.lower()} without namespace and name (an implicit job needs the enclosing event's job) — skipped")

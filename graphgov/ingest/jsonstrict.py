@@ -32,7 +32,8 @@ def loads(text: str, source: str, max_nesting: int = 500, line_offset: int = 0) 
     except ValueError as err:
         if isinstance(err, json.JSONDecodeError):
             line, col = err.lineno + line_offset, err.colno
-            if err.pos >= len(text.rstrip()):
+            # a string still open at the end of the text is a cut-off file too
+            if err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string"):
                 msg = f"{source}:{line}:{col}: unexpected end of file (truncated JSON?) — {err.msg}"
             else:
                 msg = f"{source}:{line}:{col}: invalid JSON: {err.msg}"

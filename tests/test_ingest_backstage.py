@@ -1,0 +1,230 @@
+"""Backstage catalog YAML: identity, edge direction, containment, fields, and every bad input."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from ingest_helpers import run
+
+import graphgov
+from graphgov.errors import InputError, ParseError
+from graphgov.ingest.backstage import NAME_RULE, parse_backstage
+from graphgov.ingest.register import parse_register
+
+
+def bs(text: str, source: str = "catalog-info.yaml", **kw):
+    return run(parse_backstage, text, source, "backstage", **kw)
+
+
+def entity(kind: str, name: str, spec: str = "", meta: str = "", api: str = "backstage.io/v1alpha1") -> str:
+    out = f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: {name}\n{meta}"
+    if spec:
+        out += "spec:\n" + spec
+    return out
+
+
+CATALOG = "---\n".join(
+    [
+        entity("Component", "web", "  type: website\n  lifecycle: production\n  owner: team-a\n  system: shop\n  dependsOn: [resource:orders-db]\n  consumesApis: [payments]\n"),
+        entity("API", "payments", "  type: openapi\n  lifecycle: production\n  owner: group:default/team-b\n"),
+        entity("Component", "payments", "  type: service\n  lifecycle: experimental\n  owner: user:guest\n  providesApis: [payments]\n"),
+        entity("Resource", "orders-db", "  type: database\n  owner: team-b\n  dependencyOf: [component:payments]\n"),
+        entity("System", "shop", "  owner: team-a\n  domain: commerce\n"),
+    ]
+)
+
+
+def test_identity_edges_and_direction():
+    p = bs(CATALOG)
+    G = p.graph()
+    assert set(G) >= {"component:default/web", "api:default/payments", "component:default/payments", "resource:default/orders-db", "system:default/shop"}
+    # the same name under two kinds is two nodes
+    assert G.nodes["api:default/payments"]["kind"] == "api"
+    assert G.nodes["component:default/payments"]["kind"] == "component"
+    # dependsOn: the dependency reaches the dependent; dependencyOf says the same from the other end
+    assert G.has_edge("resource:default/orders-db", "component:default/web")
+    assert G.has_edge("resource:default/orders-db", "component:default/payments")
+    # the API depends on its provider, the consumer on the API
+    assert G.edges["component:default/payments", "api:default/payments"]["relation"] == "provides-api"
+    assert G.edges["api:default/payments", "component:default/web"]["relation"] == "consumes-api"
+    # containment is kept apart, not a dependency
+    assert not G.has_edge("system:default/shop", "component:default/web")
+    links = {(s["source"], s["target"], s["relation"]) for s in G.graph["structure"]}
+    assert ("system:default/shop", "component:default/web", "contains:system") in links
+    assert ("domain:default/commerce", "system:default/shop", "contains:domain") in links
+    # the blast radius of the payments provider reaches the web consumer through the API
+    df = graphgov.analyze(G).set_index("node")
+    assert df.loc["component:default/payments", "blast_radius"] == 2
+    assert bool(df.loc["component:default/payments", "pilot"]) is True  # lifecycle experimental
+    assert bool(df.loc["component:default/web", "pilot"]) is False
+
+
+def test_fields_feed_the_node_and_owners_are_written_as_backstage_shows_them():
+    p = bs(CATALOG)
+    G = p.graph()
+    web = G.nodes["component:default/web"]
+    assert (web["type"], web["lifecycle"], web["owner"], web["system"]) == ("website", "production", "team-a", "shop")
+    assert G.nodes["api:default/payments"]["owner"] == "team-b"  # group:default/team-b
+    assert G.nodes["component:default/payments"]["owner"] == "user:guest"
+    assert web["provenance"] == ["catalog-info.yaml:1"]
+    assert p.stats.read == 5 and p.stats.rejected == 0
+
+
+def test_annotations_with_the_prefix_carry_register_fields_and_unknown_kinds_and_fields_are_kept():
+    text = entity(
+        "AiResource",
+        "Summariser",
+        "  type: skill\n  owner: team-a\n  agents: [claude-code]\n",
+        meta="  title: The Summariser\n  annotations:\n    graphgov.io/criticality: '4'\n    graphgov.io/pilot: 'true'\n    backstage.io/techdocs-ref: dir:.\n",
+    )
+    G = bs(text).graph()
+    node = G.nodes["airesource:default/summariser"]
+    assert node["name"] == "Summariser"  # display spelling kept, id lower-cased
+    assert node["criticality"] == 4 and node["pilot"] is True
+    assert node["extra"]["agents"] == ["claude-code"]
+    assert node["extra"]["annotations"] == {"backstage.io/techdocs-ref": "dir:."}
+    assert node["extra"]["title"] == "The Summariser"
+
+
+def test_bad_annotation_value_names_the_annotation():
+    text = entity("Component", "web", "  owner: a\n", meta="  annotations:\n    graphgov.io/criticality: '9'\n")
+    with pytest.raises(InputError, match=r"catalog-info.yaml:1: line 6: annotation graphgov.io/criticality: criticality must be a whole number from 1 to 5"):
+        bs(text)
+
+
+def test_references_match_case_insensitively():
+    text = entity("Component", "Payments", "  owner: a\n") + "---\n" + entity("Component", "web", "  owner: a\n  dependsOn: [Component:Default/PAYMENTS]\n")
+    G = bs(text).graph()
+    assert G.has_edge("component:default/payments", "component:default/web")
+    assert not any(d.get("unresolved") for _, d in G.nodes(data=True))
+
+
+def test_two_entities_differing_only_by_case_are_an_error():
+    text = entity("Component", "payments") + "---\n" + entity("component", "Payments")
+    with pytest.raises(InputError, match=r"document 2: entity component:default/Payments is already defined at line 1 as Component:default/payments"):
+        bs(text)
+
+
+def test_a_component_named_in_the_register_by_its_short_name_is_found():
+    p = bs(entity("Component", "checkout", "  owner: a\n") + "---\n" + entity("API", "checkout-api", "  owner: a\n"))
+    reg = run(parse_register, "systems:\n  checkout:\n    criticality: 5\n", "register.yaml", "register")
+    G = graphgov.build_graph(p.records + reg.records, p.diag)
+    assert G.nodes["component:default/checkout"]["criticality"] == 5
+
+
+def test_a_short_name_shared_by_two_kinds_is_reported_never_guessed():
+    p = bs(CATALOG)
+    reg = run(parse_register, "systems:\n  payments:\n    criticality: 5\n", "register.yaml", "register")
+    with pytest.raises(InputError, match=r"'payments' matches 2 nodes \(api:default/payments, component:default/payments\)"):
+        graphgov.build_graph(p.records + reg.records, p.diag)
+
+
+def test_dangling_reference_is_a_warning_and_stays_visible():
+    p = bs(entity("Component", "web", "  owner: a\n  dependsOn: [resource:ghost-db]\n"), lenient=False)
+    G = p.graph()
+    assert G.nodes["resource:default/ghost-db"]["unresolved"] is True
+    assert G.has_edge("resource:default/ghost-db", "component:default/web")
+    assert any("catalog-info.yaml:7: spec.dependsOn: depends-on reference 'resource:default/ghost-db' is not defined" in m for m in p.messages("warning"))
+
+
+def test_group_and_user_entities_are_not_dependency_nodes_and_locations_are_not_followed_by_default():
+    text = (
+        entity("Group", "team-a", "  type: team\n  children: []\n")
+        + "---\n"
+        + entity("User", "jdoe", "  memberOf: [team-a]\n")
+        + "---\n"
+        + entity("Location", "all", "  targets: [./other.yaml]\n")
+    )
+    p = bs(text)
+    assert p.records == []
+    assert p.stats.read == 3 and p.stats.rejected == 0
+
+
+def test_location_targets_are_followed_when_asked(tmp_path):
+    (tmp_path / "all.yaml").write_text(entity("Location", "all", "  targets: [./svc.yaml, ./missing.yaml]\n"))
+    (tmp_path / "svc.yaml").write_text(entity("Component", "svc", "  owner: a\n"))
+    G = graphgov.load(tmp_path / "all.yaml", settings=graphgov.load_settings(overrides={"follow_locations": True}, environ={}))
+    assert "component:default/svc" in G
+    messages = [f.message for f in G.graph["diagnostics"].warnings]
+    assert any("Location target './missing.yaml' does not exist" in m for m in messages)
+    assert "component:default/svc" not in graphgov.load(tmp_path / "all.yaml", lenient=False)
+
+
+# --------------------------------------------------------------------------- bad input
+def test_missing_kind():
+    text = "apiVersion: backstage.io/v1alpha1\nmetadata:\n  name: web\n"
+    with pytest.raises(InputError, match=r"catalog-info.yaml:1: document 1: kind is missing — every entity needs apiVersion and kind"):
+        bs(text)
+
+
+def test_missing_api_version():
+    with pytest.raises(InputError, match=r"document 1: apiVersion is missing"):
+        bs("kind: Component\nmetadata:\n  name: web\n")
+
+
+def test_unknown_root_field():
+    text = entity("Component", "web") + "owner: team-a\n"
+    with pytest.raises(InputError, match=r"line 5: unknown root field 'owner' — an entity has apiVersion, kind, metadata, spec"):
+        bs(text)
+
+
+@pytest.mark.parametrize("name", ['"payments service"', "a" * 64, "-svc", "a/b", "svc-"])
+def test_invalid_names_quote_the_rule(name):
+    with pytest.raises(InputError) as err:
+        bs(entity("Component", name))
+    message = str(err.value)
+    assert "catalog-info.yaml:1: document 1: line 4: invalid metadata.name" in message
+    assert NAME_RULE in message
+    assert "[a-zA-Z0-9] separated by any of [-_.], at most 63 characters" in message
+
+
+def test_valid_name_edge_cases_are_accepted():
+    for name in ("a" * 63, "a.b_c-d", "A1"):
+        assert bs(entity("Component", name)).nodes
+
+
+def test_multi_document_file_with_one_bad_document():
+    text = entity("Component", "one") + "---\n" + entity("9Comp", "two") + "---\n" + entity("Component", "three")
+    with pytest.raises(InputError, match=r"catalog-info.yaml:6: document 2: line 7: invalid kind '9Comp'"):
+        bs(text)
+    p = bs(text, lenient=True)
+    assert [n.id for n in p.nodes] == ["component:default/one", "component:default/three"]
+    assert p.stats.read == 3 and p.stats.rejected == 1
+    (message,) = p.messages("rejected")
+    assert "document 2" in message and "line 7" in message and "a letter followed by letters and digits" in message
+
+
+def test_yaml_python_tag_is_refused_and_nothing_runs(tmp_path):
+    sentinel = tmp_path / "pwned.txt"
+    text = entity("Component", "web") + f'spec:\n  x: !!python/object/apply:os.system ["touch {sentinel}"]\n'
+    with pytest.raises(ParseError, match=r"catalog-info.yaml:6:\d+: unsupported YAML tag"):
+        bs(text)
+    assert not os.path.exists(sentinel)
+
+
+def test_yaml_alias_bomb_is_refused():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+    text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n" + "\n".join("  " + line for line in lines) + "\n"
+    with pytest.raises(ParseError, match=r"aliases expand to more than 100000 nodes"):
+        bs(text)
+
+
+def test_yaml_duplicate_key():
+    text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n  name: b\n"
+    with pytest.raises(ParseError, match=r"catalog-info.yaml:5:3: duplicate key 'name' \(lines 4 and 5\)"):
+        bs(text)
+
+
+def test_detection_and_override(tmp_path):
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text(entity("Component", "web"))
+    G = graphgov.load(path)
+    assert G.graph["inputs"][0]["format"] == "backstage"
+    other = tmp_path / "entities.txt"
+    other.write_text(entity("Component", "web"))
+    G = graphgov.load(f"{other}:backstage")
+    assert "component:default/web" in G

@@ -1,0 +1,201 @@
+"""OpenLineage events: object, array and NDJSON; merging; facets; placeholders and broken lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ingest_helpers import run
+
+from graphgov.errors import InputError, ParseError
+from graphgov.ingest.openlineage import parse_openlineage
+
+PG = "postgres://db:5432"
+
+
+def event(job: str = "load_orders", inputs=(("s3://raw", "orders.csv"),), outputs=((PG, "shop.public.orders"),), when="2026-03-05T10:00:00Z", etype="COMPLETE", **extra) -> dict:
+    ev = {
+        "eventType": etype,
+        "eventTime": when,
+        "producer": "https://example.com/etl",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": "0176a8c2-fe01-7439-87e6-56a1a1b4029f"},
+        "job": {"namespace": "etl", "name": job},
+        "inputs": [{"namespace": ns, "name": n} for ns, n in inputs],
+        "outputs": [{"namespace": ns, "name": n} for ns, n in outputs],
+    }
+    ev.update(extra)
+    return ev
+
+
+def ol(data, source: str = "events.json", **kw):
+    raw = data if isinstance(data, bytes | str) else json.dumps(data)
+    return run(parse_openlineage, raw, source, "openlineage", **kw)
+
+
+def test_one_event_input_job_output():
+    p = ol(event())
+    G = p.graph()
+    assert set(G.edges) == {("dataset:s3://raw/orders.csv", "job:etl/load_orders"), ("job:etl/load_orders", f"dataset:{PG}/shop.public.orders")}
+    assert G.nodes["job:etl/load_orders"]["kind"] == "job"
+    assert G.nodes[f"dataset:{PG}/shop.public.orders"]["kind"] == "dataset"
+    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["relation"] == "data-flow"
+    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["since"] == "2026-03-05"
+    assert p.stats.read == 1 and p.stats.rejected == 0 and p.messages() == []
+
+
+def test_database_datasets_get_the_relation_alias_others_do_not():
+    G = ol(event()).graph()
+    assert G.nodes[f"dataset:{PG}/shop.public.orders"]["aliases"] == ["relation:shop.public.orders"]
+    assert G.nodes["dataset:s3://raw/orders.csv"]["aliases"] == []
+
+
+def test_many_events_merge_and_the_earliest_time_is_the_first_seen_date():
+    events = [
+        event(etype="START", when="2026-03-05T10:00:00Z"),
+        event(when="2026-01-02T00:00:00Z"),
+        event(when="2026-04-01T00:00:00Z", inputs=(("s3://raw", "orders.csv"), ("s3://raw", "fx.csv"))),
+    ]
+    p = ol(events)
+    G = p.graph()
+    assert G.number_of_nodes() == 4 and G.number_of_edges() == 3
+    assert G.edges["dataset:s3://raw/orders.csv", "job:etl/load_orders"]["since"] == "2026-01-02"
+    assert G.edges["dataset:s3://raw/fx.csv", "job:etl/load_orders"]["since"] == "2026-04-01"
+    assert p.stats.read == 3
+
+
+def test_ndjson_one_event_per_line():
+    text = "\n".join(json.dumps(e) for e in [event(), event(job="b", inputs=((PG, "shop.public.orders"),), outputs=())]) + "\n"
+    G = ol(text, "events.ndjson").graph()
+    assert G.has_edge(f"dataset:{PG}/shop.public.orders", "job:etl/b")
+    # also detected without the extension: a second object after the first one
+    G = ol(text, "events.json").graph()
+    assert G.has_edge(f"dataset:{PG}/shop.public.orders", "job:etl/b")
+
+
+def test_ndjson_malformed_line_names_its_number():
+    lines = [json.dumps(event(job=f"j{i}")) for i in range(1, 6)]
+    lines[2] = '{"eventType": "START",'
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(InputError, match=r"events.ndjson:3: invalid JSON \(col 23: .*\)"):
+        ol(text, "events.ndjson")
+    p = ol(text, "events.ndjson", lenient=True)
+    jobs = sorted(n.id for n in p.nodes if n.id.startswith("job:"))
+    assert jobs == ["job:etl/j1", "job:etl/j2", "job:etl/j4", "job:etl/j5"]
+    assert p.stats.read == 5 and p.stats.rejected == 1
+
+
+def test_ndjson_truncated_last_line_is_ignored_with_a_warning():
+    text = json.dumps(event(job="a")) + "\n" + json.dumps(event(job="b"))[:40]
+    p = ol(text, "events.ndjson")  # strict: still not an error
+    assert [m for m in p.messages("warning") if "events.ndjson:2: incomplete last line ignored" in m]
+    assert {n.id for n in p.nodes} >= {"job:etl/a"}
+    assert "job:etl/b" not in {n.id for n in p.nodes}
+    assert p.stats.read == 1 and p.stats.rejected == 0
+
+
+def test_truncated_json_array():
+    text = json.dumps([event(), event()], indent=1)
+    with pytest.raises(ParseError, match=r"events.json:\d+:\d+: unexpected end of file"):
+        ol(text[:-30])
+
+
+@pytest.mark.parametrize("placeholder", ["{{RUN_START_TIME}}", "${json-unit.any-string}"])
+def test_placeholders_are_reported_not_fatal_in_lenient_mode(placeholder):
+    events = [event(when=placeholder), event(inputs=(), when="2026-02-01T00:00:00Z")]
+    with pytest.raises(InputError, match=rf"events.json: /0/eventTime: eventTime is a placeholder '{__import__('re').escape(placeholder)}', not a value"):
+        ol(events)
+    p = ol(events, lenient=True)
+    G = p.graph()
+    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["since"] == "2026-02-01"  # only the real time
+    assert G.edges["dataset:s3://raw/orders.csv", "job:etl/load_orders"]["since"] is None
+    assert [m for m in p.messages("warning") if "placeholder" in m]
+
+
+def test_placeholder_in_a_name_skips_the_dataset():
+    p = ol(event(outputs=((PG, "{{TABLE}}"),)), lenient=True)
+    assert all("{{" not in n.id for n in p.nodes)
+    assert [m for m in p.messages() if "events.json: /outputs/0/name: dataset name is a placeholder" in m]
+
+
+def test_event_type_outside_the_spec_is_rejected_naming_the_pointer_and_allowed_values():
+    with pytest.raises(InputError, match=r"events.json: /1/eventType: 'DONE' is not an event type — allowed: START, RUNNING, COMPLETE, FAIL, ABORT, OTHER"):
+        ol([event(), event(etype="DONE")])
+    p = ol([event(), event(etype="DONE")], lenient=True)
+    assert p.stats.read == 2 and p.stats.rejected == 1
+
+
+def test_missing_producer_is_reported_once_per_file():
+    events = [event(), event()]
+    for e in events:
+        del e["producer"]
+    p = ol(events)
+    assert p.messages("warning") == ["events.json: 2 event(s) without 'producer' (required by the OpenLineage spec); read anyway"]
+
+
+def test_missing_job_name_is_rejected():
+    ev = event()
+    del ev["job"]["name"]
+    with pytest.raises(InputError, match=r"events.json: /job/name: missing or empty"):
+        ol(ev)
+
+
+def test_not_an_event():
+    with pytest.raises(InputError, match=r"not an OpenLineage event: no job and no dataset"):
+        ol({"eventTime": "2026-01-01T00:00:00Z", "run": {"runId": "x"}})
+
+
+def test_ownership_facets_and_column_lineage():
+    ev = event()
+    ev["job"]["facets"] = {"ownership": {"owners": [{"name": "team:etl", "type": "team"}, {"name": "alice"}]}}
+    ev["outputs"][0]["facets"] = {
+        "ownership": {"owners": [{"name": "team:sales"}]},
+        "columnLineage": {"fields": {"total": {"inputFields": [{"namespace": "s3://raw", "name": "orders.csv", "field": "amount"}]}}},
+    }
+    G = ol(ev).graph()
+    assert G.nodes["job:etl/load_orders"]["owner"] == "alice, team:etl"
+    assert G.nodes[f"dataset:{PG}/shop.public.orders"]["owner"] == "team:sales"
+    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["columns"] == {"total": ["s3://raw/orders.csv#amount"]}
+
+
+def test_dataset_event_and_job_event():
+    ds = {"eventTime": "2021-11-03T10:53:52Z", "dataset": {"namespace": "ns", "name": "a"}, "producer": "p", "schemaURL": "https://openlineage.io/spec/2-0-0/OpenLineage.json#/$defs/DatasetEvent"}
+    p = ol(ds)
+    assert [n.id for n in p.nodes] == ["dataset:ns/a"] and p.edges == []
+    job = {"eventTime": "2021-11-03T10:53:52Z", "job": {"namespace": "ns", "name": "j"}, "inputs": [{"namespace": "ns", "name": "a"}], "outputs": [{"namespace": "ns", "name": "b"}], "producer": "p"}
+    G = ol(job).graph()
+    assert set(G.edges) == {("dataset:ns/a", "job:ns/j"), ("job:ns/j", "dataset:ns/b")}
+
+
+def test_jobs_without_datasets_are_left_out_and_counted():
+    events = [event(), event(job="load_orders.sql.1", inputs=(), outputs=())]
+    p = ol(events)
+    assert "job:etl/load_orders.sql.1" not in {n.id for n in p.nodes}
+    assert p.messages("warning") == ["events.json: 1 job(s) read or wrote no dataset and are left out (job:etl/load_orders.sql.1)"]
+
+
+def test_dbt_test_jobs_follow_the_dbt_include_tests_setting():
+    ev = event(job="test.shop.not_null_orders_id.abc", inputs=((PG, "shop.public.orders"),), outputs=((PG, "shop.audit.not_null_orders_id"),))
+    ev["job"]["facets"] = {"jobType": {"integration": "DBT", "jobType": "TEST", "processingType": "BATCH"}}
+    p = ol([event(), ev])
+    assert not [n for n in p.nodes if "audit" in n.id or "test." in n.id]
+    assert [m for m in p.messages("warning") if "1 dbt test job(s)" in m]
+    p = ol([event(), ev], dbt_include_tests=True)
+    assert "job:etl/test.shop.not_null_orders_id.abc" in {n.id for n in p.nodes}
+
+
+def test_lineage_facet_file_and_job_facet():
+    facet = {"lineage": {"entries": [{"namespace": "airflow://prod", "name": "daily.load", "type": "JOB", "inputs": [{"namespace": "postgresql://wh:5432", "name": "public.staging", "type": "DATASET"}]}]}}
+    G = ol(facet, "lineage.json").graph()
+    assert set(G.edges) == {("dataset:postgresql://wh:5432/public.staging", "job:airflow://prod/daily.load")}
+    ev = event(inputs=(), outputs=())
+    ev["job"]["facets"] = {"lineage": {"entries": [{"type": "JOB", "inputs": [{"namespace": "ns", "name": "t"}]}]}}
+    G = ol(ev).graph()
+    assert G.has_edge("dataset:ns/t", "job:etl/load_orders")  # an implicit job is the event's job
+
+
+def test_facet_fragments_that_name_no_dataset_are_clear_errors():
+    with pytest.raises(ParseError, match=r"cl.json: \$.columnLineage: a column-lineage facet on its own, not an OpenLineage event"):
+        ol({"columnLineage": {"fields": {}}}, "cl.json")
+    with pytest.raises(ParseError, match=r"dl.json: /lineage: a dataset lineage facet on its own"):
+        ol({"lineage": {"inputs": [{"namespace": "a", "name": "b"}]}}, "dl.json")

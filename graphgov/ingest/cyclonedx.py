@@ -12,7 +12,7 @@ Edges (``u → v``: ``v`` depends on ``u``):
 - ``dependencies[{ref, provides}]`` (1.6 CBOM): ``ref → p`` (what is provided depends on its provider).
 - service data flows (1.5+ ``data[{flow, source[], destination[]}]``): ``inbound`` gives
   ``source → service``, ``outbound`` gives ``service → destination``, ``bi-directional`` both;
-  BOM-Link endpoints are nodes, URLs are kept in the service's ``extra``.
+  BOM-Link and bom-ref endpoints are nodes, URLs are kept in the service's ``extra``.
 - nested components and services are containment (kept apart, not a dependency).
 
 A dependency on a ``bom-ref`` that no component or service has is a warning; the reference stays
@@ -211,7 +211,7 @@ class _Reader:
             urls = sorted({
                 v for flow in data if isinstance(flow, Mapping)
                 for side in ("source", "destination") if isinstance(flow.get(side), list)
-                for v in flow[side] if isinstance(v, str) and not v.startswith("urn:cdx:")
+                for v in flow[side] if isinstance(v, str) and "://" in v and not v.startswith("urn:cdx:")
             })
             if urls:
                 extra["data_flow_endpoints"] = urls
@@ -265,7 +265,11 @@ class _Reader:
                 ends = {}
                 for side in ("source", "destination"):
                     values = flow.get(side) or []
-                    ends[side] = [v for v in values if isinstance(v, str) and v.startswith("urn:cdx:")] if isinstance(values, list) else []
+                    # BOM-Links and plain bom-refs are nodes; URLs are endpoints outside the BOM
+                    ends[side] = [
+                        self.node_id(v) for v in values
+                        if isinstance(v, str) and v.strip() and (v.startswith("urn:cdx:") or "://" not in v)
+                    ] if isinstance(values, list) else []
                 attrs = {"classification": flow.get("classification")} if flow.get("classification") else {}
                 if direction in ("inbound", "bi-directional"):
                     for src in ends["source"]:

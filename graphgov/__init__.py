@@ -29,6 +29,44 @@ def write_map(*args: Any, **kwargs: Any) -> Any:
     return _write_map(*args, **kwargs)
 
 
+def snapshot(G: Any, path: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """The versioned snapshot of ``G`` (graph, metrics, verdicts, settings, input hashes) as a dict,
+    also written to ``path`` when given; see :mod:`graphgov.review.snapshot`.
+    Keywords: ``settings``, ``as_of``, ``policy``."""
+    from .review.snapshot import make_snapshot, write_snapshot
+
+    if path is None:
+        return make_snapshot(G, **kwargs)
+    return write_snapshot(G, path, **kwargs)
+
+
+def read_snapshot(path: Any) -> Any:
+    """Read a snapshot of any readable version; see :func:`graphgov.review.snapshot.read_snapshot`."""
+    from .review.snapshot import read_snapshot as _read
+
+    return _read(path)
+
+
+def load_policy(path: Any = None) -> Any:
+    """Read a review policy (YAML), or the documented default; see :mod:`graphgov.review.policy`."""
+    from .review.policy import load_policy as _load
+
+    return _load(path)
+
+
+def write_review(G: Any, output: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """The termination-capacity review of ``G`` as data, also written to the folder ``output`` when
+    given (review.html, review.md, review.csv, charts). Keywords: ``settings``, ``policy``,
+    ``baseline`` (a snapshot), ``history`` (snapshots), ``as_of``; see :mod:`graphgov.review.report`."""
+    from .review.render import write_review as _write
+    from .review.report import build_review
+
+    data = build_review(G, **kwargs)
+    if output is not None:
+        _write(data, output, inputs=[i["path"] for i in G.graph.get("inputs") or [] if i.get("path")])
+    return data
+
+
 __all__ = [
     "COLUMNS",
     "SETTINGS",
@@ -43,7 +81,11 @@ __all__ = [
     "build_graph",
     "impact",
     "load",
+    "load_policy",
     "load_settings",
     "node_metrics",
+    "read_snapshot",
+    "snapshot",
     "write_map",
+    "write_review",
 ]

@@ -82,7 +82,7 @@ def irreversibility_over_time(systems: Sequence[Mapping[str, Any]], settings: An
     ax.set_ylabel("irreversibility (0-100)")
     ax.set_title("Irreversibility of each pilot-derived system over the snapshots")
     if systems:
-        ax.legend(loc="upper left", fontsize=7)
+        ax.legend(loc="best", fontsize=7)
     fig.autofmt_xdate()
     return _png(fig)
 

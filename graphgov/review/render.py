@@ -127,7 +127,7 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .v{display:inline-block;padding:.1em .6em;border-radius:1em;color:#fff;font-weight:600;font-size:.85em}
 .v-terminable{background:#2e7d32}.v-conditionally-terminable{background:#f9a825;color:#222}.v-not-terminable{background:#c62828}
 .absent{color:#c62828;font-weight:600}.muted{color:#666}code{background:#f4f4f4;padding:0 .2em;word-break:break-all}
-img{max-width:100%;border:1px solid #eee}.system{border-left:4px solid #ddd;padding-left:1em;margin-top:2em}
+img{max-width:100%;border:1px solid #eee}#systems code{word-break:normal;white-space:nowrap}#systems td:last-child{min-width:18em}.system{border-left:4px solid #ddd;padding-left:1em;margin-top:2em}
 """
 
 

@@ -148,7 +148,7 @@ def _parse_file(fp: BinaryIO, source: str, ctx: ParseContext, visited: set[str])
     for index, (start, doc) in enumerate(docs, start=1):
         ctx.count()
         label = f"{source}:{start}: document {index}"
-        entity = _entity(doc, label, start, ctx)
+        entity = _entity(doc, source, index, start, ctx)
         if entity is None:
             continue
         kind, namespace, name = entity
@@ -169,15 +169,20 @@ def _parse_file(fp: BinaryIO, source: str, ctx: ParseContext, visited: set[str])
         yield from _records(doc, kind, namespace, name, source, start, ctx)
 
 
-def _entity(doc: Any, label: str, start: int, ctx: ParseContext) -> tuple[str, str, str] | None:
+def _entity(doc: Any, source: str, index: int, start: int, ctx: ParseContext) -> tuple[str, str, str] | None:
     """Check the envelope; returns (kind, namespace, name) or None when the document was rejected."""
+
+    def at(line: int) -> str:
+        return f"{source}:{line}: document {index}"
+
+    label = at(start)
     if not isinstance(doc, Mapping):
         ctx.reject("bad-record", f"{label}: an entity must be a mapping with apiVersion, kind, metadata and spec")
         return None
     for key in doc:
         if key not in _ROOT_FIELDS:
             line = line_of(doc, key, start)
-            ctx.reject("unknown-field", f"{label}: line {line}: unknown root field '{key}' — an entity has {', '.join(_ROOT_FIELDS)}")
+            ctx.reject("unknown-field", f"{at(line)}: unknown root field '{key}' — an entity has {', '.join(_ROOT_FIELDS)}")
             return None
     for key in ("apiVersion", "kind"):
         value = doc.get(key)
@@ -188,7 +193,7 @@ def _entity(doc: Any, label: str, start: int, ctx: ParseContext) -> tuple[str, s
     kind = doc["kind"].strip()
     if len(kind) > 63 or not _KIND_RE.match(kind):
         line = line_of(doc, "kind", start)
-        ctx.reject("invalid-kind", f"{label}: line {line}: invalid kind {kind!r} — a kind is {KIND_RULE}")
+        ctx.reject("invalid-kind", f"{at(line)}: invalid kind {kind!r} — a kind is {KIND_RULE}")
         return None
     meta = doc.get("metadata")
     if not isinstance(meta, Mapping):
@@ -197,21 +202,21 @@ def _entity(doc: Any, label: str, start: int, ctx: ParseContext) -> tuple[str, s
     name = meta.get("name")
     line = line_of(meta, "name", start)
     if not isinstance(name, str) or not name:
-        ctx.reject("missing-name", f"{label}: line {line}: metadata.name is missing or empty — names are {NAME_RULE}")
+        ctx.reject("missing-name", f"{at(line)}: metadata.name is missing or empty — names are {NAME_RULE}")
         return None
     if len(name) > 63 or not _NAME_RE.match(name):
-        ctx.reject("invalid-name", f"{label}: line {line}: invalid metadata.name {name!r} — names are {NAME_RULE}")
+        ctx.reject("invalid-name", f"{at(line)}: invalid metadata.name {name!r} — names are {NAME_RULE}")
         return None
     namespace = meta.get("namespace")
     if namespace is None or namespace == "":
         namespace = "default"
     if not isinstance(namespace, str) or len(namespace) > 63 or not _NAMESPACE_RE.match(namespace):
         nline = line_of(meta, "namespace", start)
-        ctx.reject("invalid-namespace", f"{label}: line {nline}: invalid metadata.namespace {namespace!r} — namespaces are {NAMESPACE_RULE}")
+        ctx.reject("invalid-namespace", f"{at(nline)}: invalid metadata.namespace {namespace!r} — namespaces are {NAMESPACE_RULE}")
         return None
     spec = doc.get("spec")
     if spec is not None and not isinstance(spec, Mapping):
-        ctx.reject("bad-record", f"{label}: line {line_of(doc, 'spec', start)}: spec must be a mapping")
+        ctx.reject("bad-record", f"{at(line_of(doc, 'spec', start))}: spec must be a mapping")
         return None
     return kind, namespace, name
 
@@ -253,7 +258,7 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
         if key in spec:
             value = spec[key]
             if isinstance(value, Mapping | list):
-                ctx.reject("bad-field", f"{where}: line {line_of(spec, key)}: spec.{key} must be text")
+                ctx.reject("bad-field", f"{file}:{line_of(spec, key, start)}: spec.{key} must be text")
                 return
             attrs[attr] = parse_text(value)
     owner = parse_text(spec.get("owner")) if not isinstance(spec.get("owner"), Mapping | list) else None
@@ -275,7 +280,7 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
         if fields:
             try:
                 def place(f: str, m: Any = annotations) -> str:
-                    return f"{where}: line {line_of(m, prefix + f)}: annotation {prefix}{f}"
+                    return f"{file}:{line_of(m, prefix + f)}: annotation {prefix}{f}"
 
                 register = node_attrs(fields, place)
             except FieldError as err:
@@ -360,6 +365,6 @@ register_format(
         _detect,
         parse_backstage,
         direction="`A.dependsOn: [B]` and `B.dependencyOf: [A]` give `B → A`; `providesApis` gives provider → API; `consumesApis` gives API → consumer; `system`, `domain`, `subdomainOf`, `subcomponentOf`, `skills`, `plugins` are containment (kept apart)",
-        fields="id `kind:namespace/name` (lower case); `metadata.name` → name; `spec.type` → type; `spec.lifecycle` → lifecycle (experimental = pilot by default); `spec.owner` → owner; `spec.system` → system; `metadata.description`, `metadata.tags`; annotations under `annotation_prefix` → register fields; other annotations and spec fields → `extra`",
+        fields="id `kind:namespace/name` (lower case); `metadata.name` → name; `spec.type` → type; `spec.lifecycle` → lifecycle (experimental = pilot by default); `spec.owner` → owner; `spec.system` → system; `metadata.description`, `metadata.tags`; annotations under `annotation_prefix` → register fields; other annotations and spec fields → `extra`; Group, User and Location entities are not nodes",
     )
 )

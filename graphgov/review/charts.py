@@ -1,4 +1,4 @@
-"""The review's charts as PNG bytes (matplotlib, Agg backend, imported only here and only when drawing)."""
+"""The review's charts as PNG bytes (matplotlib's object API with the Agg canvas, imported only when drawing)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,14 @@ TIER_COLOURS = (("reversible", "#e8f5e9"), ("costly", "#fff8e1"), ("entrenched",
 VERDICT_COLOURS = {"terminable": "#2e7d32", "conditionally terminable": "#f9a825", "not terminable": "#c62828"}
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(width: float, height: float) -> Any:
+    """A figure that draws with Agg, without pyplot: no global backend is touched (notebooks keep theirs)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=(width, height))
 
 
 def _png(fig: Any) -> bytes:
-    plt = _pyplot()
     import warnings
 
     buf = io.BytesIO()
@@ -29,7 +26,6 @@ def _png(fig: Any) -> bytes:
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
         fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -47,8 +43,8 @@ def _bands(ax: Any, settings: Any) -> None:
 
 def irreversibility_vs_depth(systems: Sequence[Mapping[str, Any]], settings: Any) -> bytes:
     """Irreversibility against integration depth for the pilot-derived nodes, over the tier bands."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = _figure(7, 4.5)
+    ax = fig.subplots()
     _bands(ax, settings)
     xs = [s["metrics"]["integration_depth"] for s in systems]
     for s in systems:
@@ -70,8 +66,8 @@ def irreversibility_over_time(systems: Sequence[Mapping[str, Any]], settings: An
     """Each pilot-derived system's irreversibility over the snapshots given and now."""
     import datetime as dt
 
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = _figure(7, 4.5)
+    ax = fig.subplots()
     _bands(ax, settings)
     for s in systems:
         pts = s["series"]
@@ -89,10 +85,10 @@ def irreversibility_over_time(systems: Sequence[Mapping[str, Any]], settings: An
 
 def blast_radius_top(rows: Sequence[Mapping[str, Any]], top: int = 12) -> bytes:
     """The blast radius of the nodes with the largest blast radius (pilot-derived ones in red)."""
-    plt = _pyplot()
     chosen = sorted(rows, key=lambda r: (-r["blast_radius"], str(r["node"])))[:top]
     chosen = list(reversed(chosen))
-    fig, ax = plt.subplots(figsize=(7, 0.35 * max(len(chosen), 3) + 1.2))
+    fig = _figure(7, 0.35 * max(len(chosen), 3) + 1.2)
+    ax = fig.subplots()
     colours = ["#c62828" if r["pilot_derived"] else "#607d8b" for r in chosen]
     ax.barh([_label(r["name"], 36) for r in chosen], [r["blast_radius"] for r in chosen], color=colours)
     for i, r in enumerate(chosen):

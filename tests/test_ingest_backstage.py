@@ -228,3 +228,11 @@ def test_detection_and_override(tmp_path):
     other.write_text(entity("Component", "web"))
     G = graphgov.load(f"{other}:backstage")
     assert "component:default/web" in G
+
+
+def test_scaffolder_templates_are_detected_and_kept_as_nodes(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text("apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: new-service\nspec:\n  owner: team-a\n  type: service\n  steps: []\n")
+    G = graphgov.load(path)
+    assert G.graph["inputs"][0]["format"] == "backstage"
+    assert G.nodes["template:default/new-service"]["kind"] == "template"

@@ -8,7 +8,7 @@ import pytest
 from ingest_helpers import run
 
 import graphgov
-from graphgov.errors import InputError, ParseError
+from graphgov.errors import ParseError
 from graphgov.ingest.dbt_manifest import parse_dbt_manifest, read_manifest
 
 
@@ -200,14 +200,18 @@ def test_nan_is_refused():
         dbt(text)
 
 
-def test_bad_meta_value_names_the_json_path():
+def test_a_meta_value_graphgov_cannot_read_is_a_warning_naming_the_json_path():
     m = manifest()
-    m["nodes"]["model.shop.orders"]["meta"]["criticality"] = 7
-    with pytest.raises(InputError, match=r"manifest.json: \$.nodes\['model.shop.orders'\].meta.criticality: criticality must be a whole number from 1 to 5"):
-        dbt(m)
-    p = dbt(m, lenient=True)
-    assert "model.shop.orders" not in {n.id for n in p.nodes}
-    assert p.stats.rejected == 1
+    m["nodes"]["model.shop.orders"]["meta"]["criticality"] = "high"  # meta is free-form
+    m["nodes"]["model.shop.stg_orders"]["config"]["meta"]["owner"] = ["alice", "bob"]
+    p = dbt(m)
+    G = p.graph()
+    orders = G.nodes["model.shop.orders"]
+    assert "criticality" not in orders and orders["pilot"] is False
+    assert orders["extra"]["meta"] == {"criticality": "high", "team_channel": "#orders"}
+    assert p.messages("warning") == ["manifest.json: $.nodes['model.shop.orders'].meta.criticality: criticality must be a whole number from 1 to 5, got 'high'; not used (kept in extra.meta)"]
+    assert G.nodes["model.shop.stg_orders"]["owner"] == "alice, bob"
+    assert p.stats.rejected == 0
 
 
 def test_not_a_manifest():

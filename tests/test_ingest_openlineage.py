@@ -199,3 +199,14 @@ def test_facet_fragments_that_name_no_dataset_are_clear_errors():
         ol({"columnLineage": {"fields": {}}}, "cl.json")
     with pytest.raises(ParseError, match=r"dl.json: /lineage: a dataset lineage facet on its own"):
         ol({"lineage": {"inputs": [{"namespace": "a", "name": "b"}]}}, "dl.json")
+
+
+@pytest.mark.parametrize("when", ["2026-03-05T10:00:00.123456789Z", "2026-03-05T11:00:00+01:00", "2026-03-05 10:00:00"])
+def test_event_times_in_other_iso_forms_give_their_date(when):
+    G = ol(event(when=when)).graph()
+    assert G.edges["dataset:s3://raw/orders.csv", "job:etl/load_orders"]["since"] == "2026-03-05"
+
+
+def test_an_event_time_that_is_not_a_date_is_reported():
+    with pytest.raises(InputError, match=r"events.json: /eventTime: eventTime must be an ISO date"):
+        ol(event(when="yesterday"))

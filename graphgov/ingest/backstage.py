@@ -352,7 +352,7 @@ def _location(doc: Mapping[str, Any], label: str, source: str, ctx: ParseContext
 def _detect(name: str, head: str) -> int:
     if not name.endswith((".yaml", ".yml")):
         return 0
-    if re.search(r"^apiVersion\s*:\s*['\"]?backstage\.io/", head, re.M):
+    if re.search(r"^apiVersion\s*:\s*['\"]?([\w-]+\.)*backstage\.io/", head, re.M):
         return 95
     return 0
 

@@ -51,7 +51,7 @@ from ..model import (
     parse_text,
 )
 from . import jsonstrict
-from .fields import node_attrs
+from .fields import _plain, node_attrs
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
 
@@ -283,11 +283,7 @@ def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Map
         if isinstance(m, Mapping):
             meta.update({k: v for k, v in m.items() if k not in _META_SKIP})
     if meta:
-        try:
-            fields = node_attrs(meta, lambda f: f"{where}.meta.{f}")
-        except FieldError as err:
-            ctx.reject("bad-field", f"{err} — fix the meta value or pass --lenient to skip the node")
-            return None
+        fields = _meta_fields(meta, where, ctx)
         if fields.get(EXTRA):
             extra["meta"] = fields.pop(EXTRA)
         for key, value in fields.items():
@@ -307,6 +303,34 @@ def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Map
         if alias:
             aliases = (alias,)
     return NodeRecord(uid, attrs, where, aliases=aliases, source=ctx.source, format=FORMAT)
+
+
+def _meta_fields(meta: dict[str, Any], where: str, ctx: ParseContext) -> dict[str, Any]:
+    """Node attributes from ``meta``. meta is free-form: a value graphgov cannot read as its field
+    (``criticality: high``) is a warning and stays in ``extra.meta``; the node is kept."""
+    owner = meta.get("owner")
+    if isinstance(owner, list):
+        meta["owner"] = ", ".join(str(o) for o in owner if o not in (None, ""))
+    elif isinstance(owner, Mapping):
+        meta["owner"] = owner.get("name") or owner.get("email") or None
+    try:
+        return node_attrs(meta, lambda f: f"{where}.meta.{f}")
+    except FieldError:
+        pass
+    fields: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    for key, value in meta.items():
+        try:
+            one = node_attrs({key: value}, lambda f: f"{where}.meta.{f}")
+        except FieldError as err:
+            ctx.warn("bad-field", f"{err}; not used (kept in extra.meta)")
+            kept[key] = _plain(value)
+            continue
+        kept.update(one.pop(EXTRA, {}))
+        fields.update(one)
+    if kept:
+        fields[EXTRA] = kept
+    return fields
 
 
 def _edges(data: Mapping[str, Any], known: Mapping[str, str], kept: set[str], source: str, ctx: ParseContext) -> Iterator[Record]:

@@ -57,6 +57,7 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 FORMAT = "openlineage"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{json-unit[^}]*\}")
 DATABASE_SCHEMES = {
     "postgres", "postgresql", "mysql", "mariadb", "redshift", "snowflake", "bigquery", "trino",
@@ -265,8 +266,11 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
     since = None
     when = event.get("eventTime")
     if when is not None and not _placeholder(when, _at(where, '/eventTime'), "eventTime", ctx):
+        # the date is all graphgov keeps: read it from the front (nanoseconds, offsets and
+        # other ISO 8601 variants then do not matter)
+        m = _DATE.match(when) if isinstance(when, str) else None
         try:
-            since = parse_date(when, "eventTime")
+            since = parse_date(m.group(0) if m else when, "eventTime")
         except FieldError as err:
             ctx.problem("bad-field", f"{_at(where, '/eventTime')}: {err}")
     if dataset is not None and job is None:

@@ -1,0 +1,925 @@
+"""Interactive dependency maps: one self-contained, offline, safe HTML file (or a PNG/SVG picture).
+
+The page is built on vis-network (the copy bundled with pyvis, inlined) and a template of
+graphgov's own (``views/assets/``), because pyvis's template inserts text raw. How it stays safe:
+
+- every input text travels as JSON inside ``<script type="application/json">`` with ``<``, ``>``,
+  ``&``, U+2028 and U+2029 escaped, is read with ``JSON.parse`` and inserted with ``textContent``;
+  tooltips are DOM elements built the same way (never an HTML string);
+- a Content-Security-Policy allows only the page's own two scripts and one style (by SHA-256 hash),
+  images only from ``data:`` (vis-network's CSS icons), and nothing else: no fetch, no frame, no form;
+- the file references no ``http://`` or ``https://`` resource (license and namespace URLs in the
+  inlined library are neutralised), and nothing is written beside it.
+
+What the page holds: every node and edge of the part of the graph it can reach (the whole graph
+without a focus; the weakly connected components of the focus otherwise), with the metrics of
+:func:`graphgov.analysis.table.node_metrics` precomputed; only the visible subset is given to
+vis-network. Positions of the initial view are computed here (a layered layout: a node sits one
+column right of what it depends on), so the page opens without a physics simulation and the same
+inputs give the same bytes.
+
+Large graphs open on a summary: nodes grouped by system, owner or kind (a group larger than
+``group_max`` splits by the next key, then into sorted parts), each group showing its count and
+worst tier, expandable by a click.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import os
+from collections import defaultdict, deque
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import ConfigError
+from ..model import (
+    AUTHORITY,
+    DESCRIPTION,
+    KIND,
+    LIFECYCLE,
+    NAME,
+    OWNER,
+    PROVENANCE,
+    RELATION,
+    STRENGTH,
+    SYSTEM,
+    UNRESOLVED,
+    Strength,
+    Tier,
+    resolve_node,
+)
+from ..settings import Settings, default_settings
+
+DIRECTIONS = ("down", "up", "both")
+FORMATS = ("html", "png", "svg")
+GROUP_KEYS = ("system", "owner", "kind")
+TIERS = tuple(t.value for t in Tier)
+TIER_COLORS = {
+    "reversible": "#2e7d32",
+    "costly": "#f9a825",
+    "entrenched": "#ef6c00",
+    "irreversible": "#c62828",
+}
+STRENGTHS = tuple(s.value for s in Strength)
+RELATION_COLORS = {
+    "depends-on": "#546e7a",
+    "consumes-api": "#6a1b9a",
+    "provides-api": "#8e24aa",
+    "data-flow": "#1565c0",
+    "derived-from": "#d84315",
+    "calls": "#00838f",
+    "declared": "#795548",
+}
+OTHER_RELATION_COLOR = "#757575"
+LABEL_CHARS = 40  # longest label drawn; longer ids and names end with an ellipsis
+TEXT_CHARS = 1000  # longest text kept for a tooltip field or an id in the page
+PROVENANCE_SHOWN = 3
+GROUP_MAX = 300  # a group larger than this splits into sub-groups
+# links between groups drawn at once (the heaviest); more would make the page sluggish
+MAX_GROUP_LINKS = 1500
+DX, DY = 250.0, 100.0  # layout spacing in page pixels (the page uses the same)
+
+_ASSETS = "graphgov.views.assets"
+
+
+@dataclass
+class MapResult:
+    """What was written: the view the page opens on, as graphgov computed it."""
+
+    path: str
+    format: str
+    mode: str  # "full", "focus" or "summary"
+    nodes: int  # items (nodes and groups) shown when the page opens
+    edges: int  # edges (real and aggregated) shown when the page opens
+    embedded_nodes: int  # nodes the page knows (expandable into view)
+    embedded_edges: int
+    groups: int = 0  # groups shown when the page opens
+    focus: list[str] = field(default_factory=list)
+    bytes: int = 0
+
+
+# --------------------------------------------------------------------------- text coercion
+def text(value: Any, limit: int = TEXT_CHARS) -> str:
+    """Any attribute value as display text: None/NaN are empty, numbers keep their form, long text ends in …
+
+    >>> text(None), text(float("nan")), text(3), text(("a", 1)), text("x" * 5, 3)
+    ('', '', '3', "('a', 1)", 'xx…')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+    if isinstance(value, str):
+        out = value
+    elif isinstance(value, list | tuple | set | frozenset) and not isinstance(value, tuple):
+        out = ", ".join(
+            text(v, limit)
+            for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)
+        )
+    elif isinstance(value, dict):
+        out = ", ".join(
+            f"{k}: {text(v, limit)}"
+            for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+            if text(v, limit)
+        )
+    else:
+        out = str(value)
+    try:
+        out.encode("utf-8")
+    except UnicodeEncodeError:
+        out = out.encode("utf-8", "replace").decode("utf-8")
+    if len(out) > limit:
+        out = out[: max(limit - 1, 0)] + "…"
+    return out
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+# --------------------------------------------------------------------------- neighbourhood
+def neighbourhood(
+    G: nx.DiGraph, focus: Iterable[Hashable], depth: int = 2, direction: str = "down"
+) -> set[Hashable]:
+    """The focus nodes and every node within ``depth`` hops of one, downstream (dependents), upstream or both.
+
+    ``both`` is the union of the downstream and the upstream neighbourhoods (not siblings).
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("x", "b")])
+    >>> sorted(neighbourhood(G, ["b"], 1)), sorted(neighbourhood(G, ["b"], 1, "both"))
+    (['b', 'c'], ['a', 'b', 'c', 'x'])
+    """
+    _check_direction(direction)
+    if depth < 0:
+        msg = f"depth must be 0 or more, got {depth}"
+        raise ConfigError(msg)
+    seen: set[Hashable] = set(focus)
+    steps = []
+    if direction in ("down", "both"):
+        steps.append(G.successors)
+    if direction in ("up", "both"):
+        steps.append(G.predecessors)
+    for step in steps:
+        dist = dict.fromkeys(focus, 0)
+        queue = deque(focus)
+        while queue:
+            u = queue.popleft()
+            if dist[u] >= depth:
+                continue
+            for v in step(u):
+                if v not in dist:
+                    dist[v] = dist[u] + 1
+                    queue.append(v)
+        seen.update(dist)
+    return seen
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in DIRECTIONS:
+        msg = f"direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}"
+        raise ConfigError(msg)
+
+
+def select_nodes(
+    G: nx.DiGraph, rows: dict[Hashable, dict[str, Any]], expressions: Sequence[str]
+) -> list[Hashable]:
+    """Nodes matching any selection expression.
+
+    ``pilot`` (pilot-derived nodes), ``shadow`` (shadow production), ``tier:T``, ``kind:K``,
+    ``owner:O``, ``system:S``, ``lifecycle:L`` (case-insensitive), or a node id, alias or unique name.
+    """
+    out: list[Hashable] = []
+    for expr in expressions:
+        word = expr.strip()
+        key, sep, value = word.partition(":")
+        low = key.lower()
+        if word.lower() in ("pilot", "pilots", "pilot-derived"):
+            hits = [n for n in G if rows[n]["pilot_derived"]]
+        elif word.lower() in ("shadow", "shadow-production"):
+            hits = [n for n in G if rows[n]["shadow_production"]]
+        elif sep and low in ("tier", "kind", "owner", "system", "lifecycle"):
+            want = value.strip().lower()
+            if low == "tier":
+                if want not in TIERS:
+                    msg = f"--select {word}: tier must be one of {', '.join(TIERS)}"
+                    raise ConfigError(msg)
+                hits = [n for n in G if rows[n]["tier"] == want]
+            else:
+                hits = [n for n, d in G.nodes(data=True) if text(d.get(low)).lower() == want]
+            if not hits:
+                msg = f"--select {word} matches no node — check the spelling (values are compared case-insensitively)"
+                raise ConfigError(msg)
+        else:
+            hits = [resolve_node(G, word)]
+        out.extend(hits)
+    return list(dict.fromkeys(out))
+
+
+# --------------------------------------------------------------------------- layout
+def layered_layout(
+    items: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
+) -> dict[Hashable, tuple[float, float]]:
+    """Deterministic positions: a node one column right of the deepest thing it depends on.
+
+    Cycles share a column (the condensation is layered); a column holding many nodes wraps into
+    sub-columns; within a column nodes are ordered by the mean row of their dependencies, then by
+    their order in ``items``.
+
+    >>> layered_layout(["a", "b", "c"], [("a", "b"), ("b", "c"), ("a", "c")])
+    {'a': (0.0, 0.0), 'b': (250.0, 0.0), 'c': (500.0, 0.0)}
+    """
+    order = {n: i for i, n in enumerate(items)}
+    H = nx.DiGraph()
+    H.add_nodes_from(items)
+    H.add_edges_from((u, v) for u, v in edges if u in order and v in order and u != v)
+    cond = nx.condensation(H)
+    mapping = cond.graph["mapping"]
+    layer_of_comp: dict[int, int] = {}
+    for c in nx.topological_sort(cond):
+        preds = [layer_of_comp[p] for p in cond.predecessors(c)]
+        layer_of_comp[c] = max(preds) + 1 if preds else 0
+    layers: dict[int, list[Hashable]] = defaultdict(list)
+    for n in items:
+        layers[layer_of_comp[mapping[n]]].append(n)
+    rows_per_col = max(12, int(math.ceil(math.sqrt(len(items)) * 1.2)))
+    pos: dict[Hashable, tuple[float, float]] = {}
+    row_of: dict[Hashable, float] = {}
+    x = 0.0
+    for layer in sorted(layers):
+        members = layers[layer]
+
+        def key(n: Hashable) -> tuple[float, int]:
+            rows = [row_of[p] for p in H.predecessors(n) if p in row_of]
+            return (sum(rows) / len(rows) if rows else -1.0, order[n])
+
+        members.sort(key=key)
+        cols = int(math.ceil(len(members) / rows_per_col))
+        per_col = int(math.ceil(len(members) / cols))
+        for i, n in enumerate(members):
+            col, row = divmod(i, per_col)
+            height = min(per_col, len(members) - col * per_col)
+            y = (row - (height - 1) / 2.0) * DY
+            pos[n] = (round(x + col * DX * 0.6, 1), round(y, 1))
+            row_of[n] = float(row)
+        x += DX * (1 + 0.6 * (cols - 1))
+    return pos
+
+
+# --------------------------------------------------------------------------- groups
+@dataclass
+class _Group:
+    label: str
+    key: str
+    value: str
+    members: list[int] = field(default_factory=list)  # node indices directly inside (leaf groups)
+    children: list[int] = field(default_factory=list)  # sub-group indices
+    parent: int = -1
+    size: int = 0
+    tiers: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    pilots: int = 0
+
+
+def _group_value(data: dict[str, Any], row: dict[str, Any], key: str) -> str:
+    if key == "kind":
+        return text(row.get("kind") or data.get(KIND) or "unknown", 200)
+    return text(data.get(key), 200)
+
+
+def choose_group_key(G: nx.DiGraph, nodes: Sequence[Hashable], group_by: str = "auto") -> str:
+    """``system`` when at least half the nodes have one, else ``owner`` when half have one, else ``kind``."""
+    if group_by != "auto":
+        if group_by not in GROUP_KEYS:
+            msg = f"group_by must be auto or one of {', '.join(GROUP_KEYS)}, got {group_by!r}"
+            raise ConfigError(msg)
+        return group_by
+    for key in (SYSTEM, OWNER):
+        have = sum(1 for n in nodes if text(G.nodes[n].get(key)))
+        if nodes and have * 2 >= len(nodes):
+            return key
+    return "kind"
+
+
+def build_groups(
+    G: nx.DiGraph,
+    nodes: Sequence[Hashable],
+    index: dict[Hashable, int],
+    rows: dict[Hashable, dict[str, Any]],
+    primary: str,
+    group_max: int = GROUP_MAX,
+) -> list[_Group]:
+    """A tree of groups over ``nodes``; group 0 is the root (always expanded). Deterministic."""
+    keys = [primary] + [k for k in GROUP_KEYS if k != primary]
+    groups: list[_Group] = [_Group("all", "", "")]
+
+    def add(label: str, key: str, value: str, parent: int) -> int:
+        groups.append(_Group(label, key, value, parent=parent))
+        gi = len(groups) - 1
+        groups[parent].children.append(gi)
+        return gi
+
+    def split(gi: int, members: list[Hashable], keys_left: list[str], force: bool = False) -> None:
+        if len(members) <= group_max and not force:
+            groups[gi].members = [index[n] for n in members]
+            return
+        while keys_left:
+            key, keys_left = keys_left[0], keys_left[1:]
+            buckets: dict[str, list[Hashable]] = defaultdict(list)
+            for n in members:
+                buckets[_group_value(G.nodes[n], rows[n], key)].append(n)
+            if len(buckets) < 2 and keys_left:
+                continue
+            names = sorted(buckets, key=lambda v: (v == "", v.lower(), v))
+            if len(names) > group_max:
+                _chunked(gi, [(v, buckets[v]) for v in names], key, keys_left)
+                return
+            for v in names:
+                label = f"{key}: {v}" if v else f"(no {key})"
+                child = add(label, key, v, gi)
+                split(child, buckets[v], keys_left)
+            return
+        ordered = sorted(members, key=lambda n: index[n])
+        parts = int(math.ceil(len(ordered) / group_max))
+        if parts > group_max:
+            _chunked(
+                gi,
+                [
+                    (f"part {i + 1}", ordered[i * group_max : (i + 1) * group_max])
+                    for i in range(parts)
+                ],
+                "part",
+                [],
+            )
+            return
+        for i in range(parts):
+            chunk = ordered[i * group_max : (i + 1) * group_max]
+            child = add(
+                f"{groups[gi].label} (part {i + 1} of {parts})",
+                groups[gi].key,
+                groups[gi].value,
+                gi,
+            )
+            groups[child].members = [index[n] for n in chunk]
+
+    def _chunked(
+        gi: int, buckets: list[tuple[str, list[Hashable]]], key: str, keys_left: list[str]
+    ) -> None:
+        per = int(math.ceil(len(buckets) / group_max))
+        for start in range(0, len(buckets), per):
+            part = buckets[start : start + per]
+            first, last = part[0][0] or f"(no {key})", part[-1][0] or f"(no {key})"
+            label = (
+                f"{key}: {text(first, 30)} … {text(last, 30)}"
+                if len(part) > 1
+                else f"{key}: {first}"
+            )
+            child = add(label, key, "", gi)
+            for v, members in part:
+                sub = add(f"{key}: {v}" if v else f"(no {key})", key, v, child)
+                split(sub, members, keys_left)
+
+    split(0, list(nodes), keys, force=True)
+    # sizes, worst tiers and pilot counts, bottom-up (children always come after their parent)
+    node_of = {i: n for n, i in index.items()}
+    for gi in range(len(groups) - 1, -1, -1):
+        g = groups[gi]
+        for m in g.members:
+            row = rows[node_of[m]]
+            g.size += 1
+            g.tiers[TIERS.index(row["tier"])] += 1
+            g.pilots += 1 if row["pilot_derived"] else 0
+        if g.parent >= 0:
+            p = groups[g.parent]
+            p.size += g.size
+            p.pilots += g.pilots
+            p.tiers = [a + b for a, b in zip(p.tiers, g.tiers, strict=True)]
+    return groups
+
+
+# --------------------------------------------------------------------------- the page data
+def _node_size(blast_radius: int) -> float:
+    return round(min(48.0, 12.0 + 5.0 * math.log2(1 + max(blast_radius, 0))), 1)
+
+
+def _label(node_id: str, name: str, unresolved: bool, limit: int) -> str:
+    shown = name if name and name != node_id else node_id
+    return ("? " if unresolved else "") + text(shown, limit)
+
+
+TIP_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "title",
+    "unresolved",
+    "pilot-derived",
+    "shadow production",
+    "blast radius",
+    "dependents",
+    "integration depth",
+    "irreversibility",
+    "factors",
+    "decision sinks",
+    "owners affected",
+    "owner",
+    "termination authority",
+    "lifecycle",
+    "criticality",
+    "system",
+    "description",
+    "explain",
+)
+EDGE_TIP_KEYS = ("relation", "strength", "provenance", "first seen", "title")
+
+
+def _tooltip_values(n: Hashable, data: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    """The node tooltip, one text per :data:`TIP_KEYS` entry ("" when unknown; the page leaves it out)."""
+    authority = data.get(AUTHORITY)
+    values: dict[str, Any] = {
+        "id": n if isinstance(n, str) else str(n),
+        "name": data.get(NAME) if text(data.get(NAME)) != text(n) else None,
+        "kind": row.get("kind"),
+        "title": data.get("title"),
+        "unresolved": "yes: referenced but never defined" if data.get(UNRESOLVED) else None,
+        "pilot-derived": ("yes" + (" (pilot)" if row["pilot"] else ""))
+        if row["pilot_derived"]
+        else None,
+        "shadow production": "yes" if row["shadow_production"] else None,
+        "blast radius": f"{row['blast_radius']} ({row['failure_set']} fail, {row['degraded']} degrade)",
+        "dependents": row["dependents"],
+        "integration depth": row["integration_depth"],
+        "irreversibility": f"{row['irreversibility']} ({row['tier']})",
+        "factors": ", ".join(
+            f"{k[2:]} {float(row[k]):.2f}"
+            for k in ("f_reach", "f_hard", "f_depth", "f_sinks", "f_spread", "f_age")
+            if _number(row.get(k)) is not None
+        ),
+        "decision sinks": row["decision_sinks"] or None,
+        "owners affected": row["owners_affected"] or None,
+        "owner": data.get(OWNER),
+        "termination authority": (
+            text(authority.get("termination")) if isinstance(authority, dict) else ""
+        )
+        or "(none named)",
+        "lifecycle": data.get(LIFECYCLE),
+        "criticality": row.get("criticality"),
+        "system": data.get(SYSTEM),
+        "description": data.get(DESCRIPTION),
+        "explain": row.get("explain"),
+    }
+    return [text(values[k], 300) for k in TIP_KEYS]
+
+
+class _Strings:
+    """Interned strings: repeated texts (relations, provenance files) are stored once in the page."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {"": 0}
+        self.items: list[str] = [""]
+
+    def __call__(self, value: str) -> int:
+        i = self.index.get(value)
+        if i is None:
+            i = self.index[value] = len(self.items)
+            self.items.append(value)
+        return i
+
+
+def _edge_row(u: int, v: int, data: dict[str, Any], strings: _Strings) -> list[int]:
+    """``[from, to, strength, relation, provenance, first seen, title, stated]`` (texts as string indices)."""
+    prov = data.get(PROVENANCE) or []
+    prov = (
+        [prov]
+        if isinstance(prov, str)
+        else (list(prov) if isinstance(prov, list | tuple) else [prov])
+    )
+    shown = ", ".join(text(p, 200) for p in prov[:PROVENANCE_SHOWN])
+    if len(prov) > PROVENANCE_SHOWN:
+        shown += f" (+{len(prov) - PROVENANCE_SHOWN} more)"
+    relation = text(data.get(RELATION), 200) or "depends-on"
+    return [
+        u,
+        v,
+        STRENGTHS.index(_strength(data)),
+        strings(relation),
+        strings(shown),
+        strings(text(data.get("since"), 40)),
+        strings(text(data.get("title"), 300)),
+        0 if data.get("strength_stated", True) is False else 1,
+    ]
+
+
+def _strength(data: dict[str, Any]) -> str:
+    s = text(data.get(STRENGTH)).lower()
+    return s if s in STRENGTHS else "hard"
+
+
+def build_map_data(
+    G: nx.DiGraph,
+    settings: Settings | None = None,
+    *,
+    focus: Sequence[str] = (),
+    select: Sequence[str] = (),
+    depth: int = 2,
+    direction: str = "down",
+    group_by: str = "auto",
+    title: str | None = None,
+    label_chars: int = LABEL_CHARS,
+    group_max: int = GROUP_MAX,
+    rows: dict[Hashable, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON-ready data (also used by the static pictures)."""
+    from ..analysis.table import node_metrics
+
+    settings = settings or G.graph.get("settings") or default_settings()
+    _check_direction(direction)
+    if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
+        msg = f"depth must be a whole number of 0 or more, got {depth!r}"
+        raise ConfigError(msg)
+    if group_max < 2:
+        msg = f"group_max must be 2 or more, got {group_max}"
+        raise ConfigError(msg)
+    rows = rows if rows is not None else node_metrics(G, settings)
+    focus_nodes = list(dict.fromkeys([resolve_node(G, str(f)) if f not in G else f for f in focus]))
+    if select:
+        focus_nodes = list(dict.fromkeys(focus_nodes + select_nodes(G, rows, select)))
+
+    # which nodes the page knows, in a stable order
+    if focus_nodes:
+        scope: set[Hashable] = set()
+        for comp in nx.weakly_connected_components(G):
+            if any(f in comp for f in focus_nodes):
+                scope |= comp
+        visible = neighbourhood(G, focus_nodes, depth, direction)
+    else:
+        scope = set(G)
+        visible = set(G)
+    nodes = sorted(scope, key=lambda n: (str(n), type(n).__name__, repr(n)))
+    index = {n: i for i, n in enumerate(nodes)}
+
+    summary = len(visible) > int(settings.map_summary_threshold) or (
+        not focus_nodes and len(G) > int(settings.map_max_full_nodes)
+    )
+    mode = "summary" if summary else ("focus" if focus_nodes else "full")
+    covered: list[Hashable] = []
+    groups: list[_Group] = []
+    key = ""
+    if summary:
+        covered = [n for n in nodes if n in visible and n not in set(focus_nodes)]
+        key = choose_group_key(G, covered, group_by)
+        groups = build_groups(G, covered, index, rows, key, group_max)
+        shown = [index[n] for n in focus_nodes]
+    else:
+        shown = sorted(index[n] for n in visible)
+
+    node_data = []
+    for n in nodes:
+        data = G.nodes[n]
+        row = rows[n]
+        nid = text(n if isinstance(n, str) else str(n))
+        node_data.append(
+            [
+                nid,
+                _label(nid, text(data.get(NAME)), bool(data.get(UNRESOLVED)), label_chars),
+                text(data.get(NAME)),
+                TIERS.index(row["tier"]),
+                (1 if row["pilot_derived"] else 0) | (2 if data.get(UNRESOLVED) else 0),
+                _node_size(int(row["blast_radius"])),
+                _tooltip_values(n, data, row),
+            ]
+        )
+    strings = _Strings()
+    edge_data = [
+        _edge_row(index[u], index[v], d, strings)
+        for u, v, d in sorted(
+            ((u, v, d) for u, v, d in G.edges(data=True) if u in index and v in index and u != v),
+            key=lambda e: (index[e[0]], index[e[1]]),
+        )
+    ]
+    group_data = [
+        {
+            "label": text(g.label, 200),
+            "parent": g.parent,
+            "children": g.children,
+            "members": g.members,
+            "size": g.size,
+            "tier": max((i for i, c in enumerate(g.tiers) if c), default=0),
+            "tiers": g.tiers,
+            "pilots": g.pilots,
+        }
+        for g in groups
+    ]
+    data: dict[str, Any] = {
+        "title": text(title if title is not None else _default_title(G, focus_nodes, mode), 300),
+        "mode": mode,
+        "direction": direction,
+        "depth": depth,
+        "group_key": key,
+        "focus": [index[f] for f in focus_nodes],
+        "tiers": list(TIERS),
+        "tier_colors": [TIER_COLORS[t] for t in TIERS],
+        "strengths": list(STRENGTHS),
+        "relation_colors": RELATION_COLORS,
+        "other_relation_color": OTHER_RELATION_COLOR,
+        "tip_keys": list(TIP_KEYS),
+        "node_fields": [
+            "id",
+            "label",
+            "name",
+            "tier",
+            "flags (1 pilot-derived, 2 unresolved)",
+            "size",
+            "tip",
+        ],
+        "edge_fields": [
+            "from",
+            "to",
+            "strength",
+            "relation",
+            "provenance",
+            "first seen",
+            "title",
+            "strength stated",
+        ],
+        "strings": strings.items,
+        "nodes": node_data,
+        "edges": edge_data,
+        "groups": group_data,
+        "shown": shown,
+        "max_group_links": MAX_GROUP_LINKS,
+        "dx": DX,
+        "dy": DY,
+        "total_nodes": G.number_of_nodes(),
+        "total_edges": G.number_of_edges(),
+    }
+    view = initial_view(data)
+    pos = layered_layout(view["items"], view["links"])
+    data["positions"] = [[item, x, y] for item, (x, y) in sorted(pos.items())]
+    data["view"] = {
+        "nodes": len(view["items"]),
+        "edges": len(view["links"]),
+        "groups": sum(1 for i in view["items"] if i.startswith("g")),
+    }
+    return data
+
+
+def _default_title(G: nx.DiGraph, focus: list[Hashable], mode: str) -> str:
+    if focus:
+        names = ", ".join(text(f, 60) for f in focus[:3]) + (
+            f" and {len(focus) - 3} more" if len(focus) > 3 else ""
+        )
+        return f"graphgov map: {names}"
+    return f"graphgov map: {G.number_of_nodes()} nodes" + (
+        " (summary)" if mode == "summary" else ""
+    )
+
+
+def initial_view(data: dict[str, Any]) -> dict[str, Any]:
+    """The items (``n<i>`` nodes, ``g<i>`` groups) and links the page opens on; the page computes the same.
+
+    A node is shown on its own, or through the outermost collapsed group holding it; an edge
+    between two shown items is drawn (edges between two nodes as themselves, any other as one
+    aggregated link per pair of items).
+    """
+    shown = set(data["shown"])
+    groups = data["groups"]
+    rep: dict[int, str] = {n: f"n{n}" for n in shown}
+    if groups:
+        for gi in groups[0]["children"]:
+            stack = [gi]
+            while stack:
+                g = stack.pop()
+                for m in groups[g]["members"]:
+                    rep.setdefault(m, f"g{gi}")
+                stack.extend(groups[g]["children"])
+    items = sorted({*rep.values()}, key=lambda s: (s[0], int(s[1:])))
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for u, v, *_ in data["edges"]:
+        a, b = rep.get(u), rep.get(v)
+        if a is not None and b is not None and a != b:
+            counts[(a, b)] += 1
+    real = [k for k in counts if k[0][0] == "n" and k[1][0] == "n"]
+    aggregated = [k for k in counts if not (k[0][0] == "n" and k[1][0] == "n")]
+    limit = int(data.get("max_group_links", MAX_GROUP_LINKS))
+    hidden = 0
+    if len(aggregated) > limit:
+        # the page keeps the heaviest links (ties: by its link key, "a<from>><to>")
+        aggregated.sort(key=lambda k: (-counts[k], _js_key(f"a{k[0]}>{k[1]}")))
+        hidden = len(aggregated) - limit
+        aggregated = aggregated[:limit]
+    return {"items": items, "links": sorted(real + aggregated), "hidden_links": hidden}
+
+
+def _js_key(key: str) -> list[int]:
+    """Order strings as JavaScript's ``<`` does (UTF-16 code units)."""
+    data = key.encode("utf-16-be")
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+
+
+# --------------------------------------------------------------------------- HTML
+def _asset(name: str) -> str:
+    return resources.files(_ASSETS).joinpath(name).read_text(encoding="utf-8")
+
+
+def _vis_files() -> tuple[str, str]:
+    import pyvis
+
+    base = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    if not base.is_dir():
+        base = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    js = (base / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (base / "vis-network.css").read_text(encoding="utf-8")
+    return _neutralise_urls(js), _neutralise_urls(css)
+
+
+def _neutralise_urls(source: str) -> str:
+    """Drop source-map comments and write every ``scheme://`` in the library so it is not a URL.
+
+    The URLs in vis-network are license notes, an error message and the SVG namespace string,
+    all inside comments or string literals, where ``:\\u002f\\u002f`` means the same ``://``
+    (comments: it stays readable). Nothing is ever fetched.
+    """
+    lines = [
+        ln
+        for ln in source.split("\n")
+        if not ln.lstrip().startswith(("//# sourceMappingURL", "/*# sourceMappingURL"))
+    ]
+    out = "\n".join(lines)
+    for scheme in ("http", "https"):
+        out = out.replace(f"{scheme}://", f"{scheme}:\\u002f\\u002f")
+    return out
+
+
+def _sha256(body: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode(
+        "ascii"
+    )
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9 left raw.
+
+    >>> script_json({"a": "</script><b>&\u2028"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
+    """
+    raw = json.dumps(
+        data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=False
+    )
+    for ch, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        raw = raw.replace(ch, esc)
+    return raw
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The page: one self-contained UTF-8 HTML document."""
+    vis_js, vis_css = _vis_files()
+    app_js = _asset("map.js")
+    app_css = _asset("map.css")
+    css = vis_css + "\n" + app_css
+    template = _asset("map.html")
+    for body in (vis_js, app_js, css):
+        if "</script" in body.lower() or "</style" in body.lower() or "<!--" in body:
+            msg = "an inlined asset contains a closing tag; refusing to write an unsafe page"
+            raise ConfigError(msg)
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src '{_sha256(vis_js)}' '{_sha256(app_js)}'",
+            f"style-src '{_sha256(css)}'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    page = template
+    # placeholders are replaced in this order; each value is either escaped or trusted asset text
+    replacements = [
+        ("{{CSP}}", html.escape(csp, quote=False).replace('"', "&quot;")),
+        ("{{TITLE}}", html.escape(data["title"], quote=True)),
+        ("{{CSS}}", css),
+        ("{{VIS_JS}}", vis_js),
+        ("{{APP_JS}}", app_js),
+        ("{{DATA}}", script_json(data)),
+    ]
+    parts = page.split("{{")
+    lookup = dict(replacements)
+    out = [parts[0]]
+    for part in parts[1:]:
+        name, sep, rest = part.partition("}}")
+        token = "{{" + name + "}}"
+        if not sep or token not in lookup:
+            msg = f"map template has an unknown placeholder {token}"
+            raise ConfigError(msg)
+        out.append(lookup[token])
+        out.append(rest)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- writing
+def write_map(
+    G: nx.DiGraph,
+    path: str | os.PathLike[str],
+    *,
+    focus: Sequence[str] | str = (),
+    select: Sequence[str] = (),
+    depth: int = 2,
+    direction: str = "down",
+    format: str | None = None,
+    group_by: str = "auto",
+    title: str | None = None,
+    settings: Settings | None = None,
+    label_chars: int = LABEL_CHARS,
+    group_max: int = GROUP_MAX,
+) -> MapResult:
+    """Write a dependency map of ``G`` to ``path``: an interactive HTML page, or a PNG/SVG picture.
+
+    ``focus`` (node ids, aliases or unique names) and ``select`` (see :func:`select_nodes`) choose the
+    nodes the map opens on, with their neighbourhood to ``depth`` hops in ``direction`` (``down``:
+    what depends on them; ``up``: what they depend on; ``both``). Without either, the whole graph
+    is shown, or a summary of groups above the ``map_max_full_nodes`` setting. The format is
+    ``format``, else the file's extension, else html. The file is written atomically.
+
+    >>> import tempfile, pathlib
+    >>> G = nx.DiGraph([("pilot", "api"), ("api", "dash")])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     r = write_map(G, pathlib.Path(d) / "m.html", focus=["pilot"], depth=1)
+    >>> r.mode, r.nodes, r.edges
+    ('focus', 2, 1)
+    """
+    from ..reports.output import write_atomic
+
+    G = _normalise_graph(G)
+    settings = settings or G.graph.get("settings") or default_settings()
+    if isinstance(focus, str):
+        focus = [focus]
+    fmt = (format or Path(path).suffix.lstrip(".") or "html").lower()
+    if fmt == "htm":
+        fmt = "html"
+    if fmt not in FORMATS:
+        msg = f"map format must be one of {', '.join(FORMATS)}, got {fmt!r}"
+        raise ConfigError(msg)
+    data = build_map_data(
+        G,
+        settings,
+        focus=list(focus),
+        select=list(select),
+        depth=depth,
+        direction=direction,
+        group_by=group_by,
+        title=title,
+        label_chars=label_chars,
+        group_max=group_max,
+    )
+    if fmt == "html":
+        payload: bytes = render_html(data).encode("utf-8")
+    else:
+        from .static import render_static
+
+        payload = render_static(data, fmt)
+    write_atomic(path, payload)
+    view = data["view"]
+    return MapResult(
+        path=str(path),
+        format=fmt,
+        mode=data["mode"],
+        nodes=view["nodes"],
+        edges=view["edges"],
+        groups=view["groups"],
+        embedded_nodes=len(data["nodes"]),
+        embedded_edges=len(data["edges"]),
+        focus=[data["nodes"][i][0] for i in data["focus"]],
+        bytes=len(payload),
+    )
+
+
+def _normalise_graph(G: Any) -> nx.DiGraph:
+    """Accept any networkx graph; undirected graphs become both-way dependencies, multi-edges one edge."""
+    if not isinstance(G, nx.Graph):
+        msg = f"write_map needs a networkx graph, got {type(G).__name__}"
+        raise ConfigError(msg)
+    if isinstance(G, nx.DiGraph) and not G.is_multigraph():
+        return G
+    H = nx.DiGraph(G) if G.is_directed() else nx.DiGraph(G.to_directed())
+    H.graph.update(G.graph)
+    return H

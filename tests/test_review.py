@@ -192,8 +192,11 @@ SAMPLE_BASE = ROOT / "data" / "history" / "2026-08-31.json"
 
 def test_sample_review_numbers_equal_analyze(cli, tmp_path):
     out = tmp_path / "review"
-    r = cli("review", *SAMPLE, "--baseline", SAMPLE_BASE, "--as-of", "2026-11-30", "-o", out, "-q")
+    r = cli("review", *SAMPLE, "--baseline", SAMPLE_BASE, "--history", ROOT / "data" / "history", "--as-of", "2026-11-30", "-o", out, "-q")
     assert r.exit_code == 0, r.output
+    md = (out / "review.md").read_text(encoding="utf-8")
+    assert "| not terminable | 3 | 3 | +0 |" in md
+    assert "model:doc-summariser: +1 (dashboard:contact-centre-kpis)" in md.split("**New dependents:**", 1)[1].split("\n", 1)[0]
     r = cli("analyze", *SAMPLE, "--baseline", SAMPLE_BASE, "--as-of", "2026-11-30", "--pilots-only", "-o", tmp_path / "a.csv", "-q")
     assert r.exit_code == 0, r.output
     review = {row["node"]: row for row in read_csv(out / "review.csv")}

@@ -162,3 +162,18 @@ def test_bundled_history_snapshots_load_and_one_pilot_becomes_entrenched():
     now = graphgov.analyze(G, as_of=dt.date(2026, 11, 30), baseline=snaps[-1]).set_index("node")
     assert now.loc["model:doc-summariser", "tier"] == "entrenched"
     assert now.loc["model:doc-summariser", "irreversibility"] > values[-1]
+
+
+def test_bundled_history_is_up_to_date_with_the_sample(tmp_path):
+    """data/history is rebuilt from data/org and data/register.yaml; after changing the sample, run
+    `python data/history/make_history.py` and commit the snapshots it writes."""
+    import subprocess
+    import sys
+
+    script = ROOT / "data" / "history" / "make_history.py"
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    made = sorted(p.name for p in tmp_path.glob("*.json"))
+    assert made == sorted(p.name for p in (ROOT / "data" / "history").glob("*.json"))
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (ROOT / "data" / "history" / name).read_bytes(), f"{name} is stale: run python data/history/make_history.py"

@@ -1,6 +1,7 @@
 """Rebuild the quarterly snapshots of the bundled sample (Northwind Mutual) in this folder.
 
-    python data/history/make_history.py            # from the repository root
+    python data/history/make_history.py            # from anywhere
+    python data/history/make_history.py OUT_DIR    # write them elsewhere (the tests compare)
 
 The organisation's past is reconstructed from its own dates: each snapshot holds the graph as it
 stood at the quarter's end (edges first seen later are left out, undated edges count as present,
@@ -47,20 +48,22 @@ def as_known_on(G, day: dt.date):
     return H
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     import os
 
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[0]).resolve() if args else HERE
     os.chdir(DATA.parent)  # input paths in the snapshots are relative to the repository root
     settings = graphgov.load_settings(environ={})
     G = graphgov.load("data/org", register="data/register.yaml", settings=settings)
     for name, day in QUARTERS.items():
         H = as_known_on(G, day)
-        path = HERE / f"{name}.json"
+        path = out_dir / f"{name}.json"
         payload = write_snapshot(H, path, settings.replace(as_of=day), day)
         counts = {}
         for v in payload["verdicts"]:
             counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
-        print(f"{path.relative_to(DATA.parent)}: {len(payload['graph']['nodes'])} nodes, {len(payload['graph']['edges'])} edges, verdicts {counts}")
+        print(f"{path}: {len(payload['graph']['nodes'])} nodes, {len(payload['graph']['edges'])} edges, verdicts {counts}")
     return 0
 
 

@@ -53,7 +53,7 @@ def snapshot(inputs, registers, config, lenient, encoding, max_input_mb, as_of, 
 @input_options
 @_policy_option
 @_baseline_option
-@click.option("--history", multiple=True, type=click.Path(dir_okay=False), help="Earlier snapshots to chart (may be repeated).")
+@click.option("--history", multiple=True, type=click.Path(), help="Earlier snapshots to chart: files, or folders of *.json snapshots (may be repeated).")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder for review.html, review.md, review.csv and the charts (created if missing).")
 @guard
 def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, baseline, history, output):  # type: ignore[no-untyped-def]
@@ -66,7 +66,7 @@ def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
     settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
     pol = load_policy(policy)
     base = read_snapshot(baseline) if baseline else None
-    hist = [read_snapshot(h) for h in history]
+    hist = [read_snapshot(h) for h in _snapshot_files(history)]
     G = load_graph(inputs, registers, settings, [rejects])
     report_load(G, quiet, rejects)
     data = build_review(G, settings, pol, base, hist, settings.today)
@@ -79,6 +79,16 @@ def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
             err=True,
         )
         click.echo(f"wrote {len(files)} files to {output}", err=True)
+
+
+def _snapshot_files(paths: tuple[str, ...]) -> list[str]:
+    from pathlib import Path
+
+    out: list[str] = []
+    for item in paths:
+        p = Path(item)
+        out.extend(str(f) for f in sorted(p.glob("*.json"))) if p.is_dir() else out.append(item)
+    return out
 
 
 @click.command()

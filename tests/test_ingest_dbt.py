@@ -147,10 +147,10 @@ def test_parent_map_ids_are_looked_up_across_every_map():
     assert not [a for a in G.nodes["semantic_model.shop.orders"]["aliases"] if a.startswith("relation:")]
 
 
-def test_macros_and_other_unneeded_maps_are_skipped_unparsed():
+def test_macros_and_other_unneeded_maps_are_not_kept():
     m = manifest()
     text = json.dumps(m)
-    # a huge macro map, with nesting deeper than the limit: it is skipped, not parsed
+    # a macro map (here with deep nesting) is read entry by entry and dropped
     text = text.replace('"macros": {', '"macros": {"deep": ' + "[" * 600 + "]" * 600 + ", ", 1)
     data = read_manifest(text, "manifest.json")
     assert "macros" not in data and "child_map" not in data

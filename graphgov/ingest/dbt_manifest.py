@@ -22,7 +22,7 @@ node; a model's ``group`` gives the group owner when no owner is set. Exposures:
 the exposure a pilot (an explicit ``meta.pilot`` wins).
 
 Large manifests are mostly macros: the top-level maps that are not needed (``macros``, ``docs``,
-``disabled``, ``child_map``, ...) are skipped over without being turned into Python objects.
+``disabled``, ``child_map``, ...) are read one entry at a time and dropped, never held whole.
 """
 
 from __future__ import annotations
@@ -122,22 +122,30 @@ def schema_version(metadata: Any, source: str) -> int:
 
 
 # --------------------------------------------------------------------------- reading
-_SKIP_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _WS = re.compile(r"\s*")
 
 
-def _skip_value(text: str, pos: int) -> int:
-    """End offset of the JSON object or array starting at ``pos``, without building it."""
-    depth = 0
-    for m in _SKIP_TOKEN.finditer(text, pos):
-        tok = m.group()
-        if tok in "[{":
-            depth += 1
-        elif tok in "]}":
-            depth -= 1
-            if depth == 0:
-                return m.end()
-    raise ValueError("unexpected end")
+def _skip_value(decoder: json.JSONDecoder, text: str, pos: int) -> int:
+    """End offset of the JSON value at ``pos``. An object is decoded one entry at a time and each
+    entry dropped at once, so a map of thousands of macros never exists in memory as a whole."""
+    if text[pos : pos + 1] != "{":
+        return decoder.raw_decode(text, pos)[1]
+    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[pos : pos + 1] == "}":
+        return pos + 1
+    while True:
+        _, pos = decoder.raw_decode(text, pos)  # the key
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] != ":":
+            raise ValueError("colon expected")
+        _, pos = decoder.raw_decode(text, _WS.match(text, pos + 1).end())  # type: ignore[union-attr]
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        ch = text[pos : pos + 1]
+        if ch == "}":
+            return pos + 1
+        if ch != ",":
+            raise ValueError("comma expected")
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
 
 
 def _refuse(name: str) -> Any:
@@ -168,10 +176,8 @@ def read_manifest(text: str, source: str, max_nesting: int = 500) -> dict[str, A
                 if key in out:
                     raise ValueError("duplicate key")
                 out[key], pos = decoder.raw_decode(text, pos)
-            elif text[pos : pos + 1] in ("{", "["):
-                pos = _skip_value(text, pos)
             else:
-                _, pos = decoder.raw_decode(text, pos)
+                pos = _skip_value(decoder, text, pos)
             pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
             ch = text[pos : pos + 1]
             if ch == "}":

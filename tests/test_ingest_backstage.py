@@ -236,3 +236,8 @@ def test_scaffolder_templates_are_detected_and_kept_as_nodes(tmp_path):
     G = graphgov.load(path)
     assert G.graph["inputs"][0]["format"] == "backstage"
     assert G.nodes["template:default/new-service"]["kind"] == "template"
+
+
+def test_a_scaffolder_skeleton_is_recognised_in_the_message():
+    with pytest.raises(InputError, match=r"invalid metadata.name '\$\{\{ values.name \}\}' \(a template placeholder: this looks like a scaffolder skeleton"):
+        bs(entity("Location", "${{ values.name }}"))

@@ -205,7 +205,8 @@ def _entity(doc: Any, source: str, index: int, start: int, ctx: ParseContext) ->
         ctx.reject("missing-name", f"{at(line)}: metadata.name is missing or empty — names are {NAME_RULE}")
         return None
     if len(name) > 63 or not _NAME_RE.match(name):
-        ctx.reject("invalid-name", f"{at(line)}: invalid metadata.name {name!r} — names are {NAME_RULE}")
+        hint = " (a template placeholder: this looks like a scaffolder skeleton, not a catalog entity)" if "{{" in name else ""
+        ctx.reject("invalid-name", f"{at(line)}: invalid metadata.name {name!r}{hint} — names are {NAME_RULE}")
         return None
     namespace = meta.get("namespace")
     if namespace is None or namespace == "":

@@ -35,6 +35,13 @@ scripts that use only `json` / `yaml.safe_load_all`, not graphgov):
   (+ `provides`, + data flows between elements: valid-saasbom's bi-directional flows add the 5 reverse
   edges `service → ms-*`); containment = nested elements. `invalid-dependency-1.6.json`: two
   dependency entries without a usable `ref` (strict error; lenient: 2 rejected, 1 edge kept).
+- **SPDX** (optional format): nodes = packages, files, snippets, AI and dataset packages (people,
+  licences, tools, documents are not nodes) + one unresolved node per relationship end defined in
+  another document (example6: 2 elements + 6 outside ends = 8); edges = distinct pairs of the
+  dependency-like relationships (dependsOn, links, trainedOn/testedOn on one pair merge, generates,
+  usesTool, hasDataFile; simplehtr: 7 dependsOn + 2 model←dataset = 9, its one repeated relationship
+  read once); containment = distinct `contains` pairs (appbomination 3.0 writes 5 of its 13 twice).
+  The SPDX 2.2 and 3.0 versions of appbomination give the same 4 dependency edges.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from conftest import REALWORLD, realworld
 import graphgov
 from graphgov.errors import InputError
 
-FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx")
+FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx", "spdx")
 
 # path: (format, nodes, edges, containment links, rejected) for a file that loads in strict mode
 OK = {
@@ -151,6 +158,13 @@ OK = {
     "cyclonedx/specification/tools/src/test/resources/1.6/valid-machine-learning-1.6.json": ("cyclonedx", 1, 0, 0, 0),
     "cyclonedx/specification/tools/src/test/resources/1.6/valid-saasbom-1.6.json": ("cyclonedx", 7, 11, 5, 0),
     "cyclonedx/specification/tools/src/test/resources/1.6/valid-service-1.6.json": ("cyclonedx", 2, 1, 0, 0),
+    "spdx/spdx-examples/ai/example01/spdx3.0/simplehtr-example.json": ("spdx", 46, 9, 35, 0),
+    "spdx/spdx-examples/ai/example02/spdx3.0/sbom.spdx3.json": ("spdx", 17, 8, 15, 0),
+    "spdx/spdx-examples/dataset/example01/spdx3.0/example01.spdx3.json": ("spdx", 3, 0, 2, 0),
+    "spdx/spdx-examples/software/example12/spdx3.0/hello-src.spdx3.json": ("spdx", 13, 0, 12, 0),
+    "spdx/spdx-examples/software/example6/spdx3.0/example6-bin.json": ("spdx", 8, 7, 1, 0),
+    "spdx/spdx-examples/software/example9/spdx2.2/appbomination.spdx.json": ("spdx", 17, 4, 8, 0),
+    "spdx/spdx-examples/software/example9/spdx3.0/appbomination.spdx3.json": ("spdx", 22, 4, 13, 0),
 }
 
 # path: (strict error message (regex), lenient counts (nodes, edges, rejected, warnings) or None when
@@ -261,3 +275,17 @@ def test_every_cyclonedx_bom_loads_together():
     # the ML model card marks a model node
     models = [n for n, d in G.nodes(data=True) if d.get("kind") == "model"]
     assert len(models) == 1 and G.nodes[models[0]]["extra"]["model_card"]["approach"] == "supervised"
+
+
+def test_spdx_2_and_3_versions_of_one_sbom_give_the_same_dependencies():
+    base = ("spdx", "spdx-examples", "software", "example9")
+    G2 = graphgov.load(realworld(*base, "spdx2.2", "appbomination.spdx.json"))
+    G3 = graphgov.load(realworld(*base, "spdx3.0", "appbomination.spdx3.json"))
+
+    def named(G):
+        return {(G.nodes[u]["name"], G.nodes[v]["name"], d["strength"]) for u, v, d in G.edges(data=True)}
+
+    assert named(G2) == named(G3) == {
+        ("hamcrest-core", "junit", "hard"), ("commons-lang3", "App-BOM-ination", "hard"),
+        ("slf4j-api", "App-BOM-ination", "hard"), ("junit", "App-BOM-ination", "soft"),  # a test dependency
+    }

@@ -241,3 +241,17 @@ def test_scaffolder_templates_are_detected_and_kept_as_nodes(tmp_path):
 def test_a_scaffolder_skeleton_is_recognised_in_the_message():
     with pytest.raises(InputError, match=r"invalid metadata.name '\$\{\{ values.name \}\}' \(a template placeholder: this looks like a scaffolder skeleton"):
         bs(entity("Location", "${{ values.name }}"))
+
+
+def test_tab_indentation_and_unclosed_bracket_name_line_and_column():
+    with pytest.raises(ParseError, match=r"catalog-info.yaml:5:1: .*YAML indentation must use spaces, not tabs"):
+        bs("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n\towner: a\n")
+    with pytest.raises(ParseError, match=r"catalog-info.yaml:\d+:\d+: "):
+        bs("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: web\n")
+
+
+def test_empty_file_named_as_backstage(tmp_path):
+    path = tmp_path / "catalog-info.yaml"
+    path.write_bytes(b"")
+    with pytest.raises(ParseError, match=r"catalog-info.yaml: file is empty"):
+        graphgov.load(f"{path}:backstage")

@@ -42,6 +42,11 @@ scripts that use only `json` / `yaml.safe_load_all`, not graphgov):
   usesTool, hasDataFile; simplehtr: 7 dependsOn + 2 model←dataset = 9, its one repeated relationship
   read once); containment = distinct `contains` pairs (appbomination 3.0 writes 5 of its 13 twice).
   The SPDX 2.2 and 3.0 versions of appbomination give the same 4 dependency edges.
+- **Kiali** (optional format): nodes = the non-box nodes (boxes group, they are not systems); edges =
+  distinct (source, target) pairs (test_complex_graph lists one pair twice: 9 edges, 8 distinct).
+  The two multi-cluster graphs keep a service's copies in each cluster apart (mc_source: reviews and
+  reviews v2 in kukulcan and in tzotz). Self-loops count as edges (workload/app/service graphs:
+  2-3 each).
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ from conftest import REALWORLD, realworld
 import graphgov
 from graphgov.errors import InputError
 
-FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx", "spdx")
+FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx", "spdx", "service-deps/kiali")
 
 # path: (format, nodes, edges, containment links, rejected) for a file that loads in strict mode
 OK = {
@@ -165,6 +170,14 @@ OK = {
     "spdx/spdx-examples/software/example6/spdx3.0/example6-bin.json": ("spdx", 8, 7, 1, 0),
     "spdx/spdx-examples/software/example9/spdx2.2/appbomination.spdx.json": ("spdx", 17, 4, 8, 0),
     "spdx/spdx-examples/software/example9/spdx3.0/appbomination.spdx3.json": ("spdx", 22, 4, 13, 0),
+    "service-deps/kiali/graph/api/testdata/test_ambient_graph.expected": ("kiali", 4, 5, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_app_graph.expected": ("kiali", 11, 14, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_complex_graph.expected": ("kiali", 10, 8, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_mc_source_graph.expected": ("kiali", 15, 13, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_service_graph.expected": ("kiali", 10, 13, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_versioned_app_graph.expected": ("kiali", 13, 18, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_workload_graph.expected": ("kiali", 13, 18, 0, 0),
+    "service-deps/kiali/mesh/api/testdata/test_mesh_graph.expected": ("kiali", 9, 8, 0, 0),
 }
 
 # path: (strict error message (regex), lenient counts (nodes, edges, rejected, warnings) or None when

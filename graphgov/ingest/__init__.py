@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostics
 from ..errors import InputError, ParseError
 from ..model import Record, build_graph
 from ..settings import Settings, load_settings
-from . import backstage, cyclonedx, dbt_manifest, inventory, jaeger, openlineage, register, spdx  # noqa: F401  (built-in formats register themselves)
+from . import backstage, cyclonedx, dbt_manifest, inventory, jaeger, kiali, openlineage, register, spdx  # noqa: F401  (built-in formats register themselves)
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .text import decode
 

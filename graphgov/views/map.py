@@ -114,6 +114,8 @@ def text(value: Any, limit: int = TEXT_CHARS) -> str:
     >>> text(None), text(float("nan")), text(3), text(("a", 1)), text("x" * 5, 3)
     ('', '', '3', "('a', 1)", 'xx…')
     """
+    if type(value) is str and value.isascii() and len(value) <= limit:
+        return value  # the common case, fast
     if value is None:
         return ""
     if isinstance(value, float):
@@ -123,7 +125,7 @@ def text(value: Any, limit: int = TEXT_CHARS) -> str:
             return "inf" if value > 0 else "-inf"
     if isinstance(value, str):
         out = value
-    elif isinstance(value, list | tuple | set | frozenset) and not isinstance(value, tuple):
+    elif isinstance(value, list | set | frozenset):
         out = ", ".join(
             text(v, limit)
             for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)
@@ -136,10 +138,11 @@ def text(value: Any, limit: int = TEXT_CHARS) -> str:
         )
     else:
         out = str(value)
-    try:
-        out.encode("utf-8")
-    except UnicodeEncodeError:
-        out = out.encode("utf-8", "replace").decode("utf-8")
+    if not out.isascii():
+        try:
+            out.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates cannot be written as UTF-8
+            out = out.encode("utf-8", "replace").decode("utf-8")
     if len(out) > limit:
         out = out[: max(limit - 1, 0)] + "…"
     return out

@@ -476,6 +476,7 @@
   network.on("blurEdge", hideTip);
   network.on("dragStart", hideTip);
   network.on("zoom", hideTip);
+  container.addEventListener("mouseleave", hideTip);
   network.on("click", function (params) {
     if (!params.nodes.length) { select(null); return; }
     var id = String(params.nodes[0]);

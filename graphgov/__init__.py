@@ -63,7 +63,9 @@ def write_review(G: Any, output: Any = None, **kwargs: Any) -> dict[str, Any]:
 
     data = build_review(G, **kwargs)
     if output is not None:
-        _write(data, output, inputs=[i["path"] for i in G.graph.get("inputs") or [] if i.get("path")])
+        _write(
+            data, output, inputs=[i["path"] for i in G.graph.get("inputs") or [] if i.get("path")]
+        )
     return data
 
 

@@ -23,7 +23,12 @@ class Finding:
     source: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"level": self.level, "code": self.code, "source": self.source or "", "message": self.message}
+        return {
+            "level": self.level,
+            "code": self.code,
+            "source": self.source or "",
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -50,7 +55,11 @@ class Diagnostics:
         self._add(Finding("warning", code, message, source))
 
     def problem(
-        self, code: str, message: str, source: str | None = None, error: type[InputError] = InputError
+        self,
+        code: str,
+        message: str,
+        source: str | None = None,
+        error: type[InputError] = InputError,
     ) -> None:
         """Something is wrong with the input: raise in strict mode, warn in lenient mode."""
         if not self.lenient:
@@ -58,7 +67,11 @@ class Diagnostics:
         self._add(Finding("warning", code, message, source))
 
     def reject(
-        self, code: str, message: str, source: str | None = None, error: type[InputError] = InputError
+        self,
+        code: str,
+        message: str,
+        source: str | None = None,
+        error: type[InputError] = InputError,
     ) -> None:
         """A record cannot be used: raise in strict mode; in lenient mode count it as rejected."""
         if not self.lenient:

@@ -450,7 +450,9 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
             continue
         u, v = ends
         if rec.structural:
-            structure.append({"source": u, "target": v, RELATION: str(rec.relation), PROVENANCE: rec.where})
+            structure.append(
+                {"source": u, "target": v, RELATION: str(rec.relation), PROVENANCE: rec.where}
+            )
             continue
         _merge_edge(edges, u, v, rec, diag)
 
@@ -464,8 +466,17 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
             nid, candidates = index.lookup(Ref(ref, ref))
             if nid is None:
                 where = node.ranks.get(DERIVED_FROM, (0, node.id))[1]
-                what = f"matches {len(candidates)} nodes" if candidates else f"matches no node{index.suggest(ref)}"
-                diag.problem("unknown-reference", f"{where}: derived_from '{ref}' {what} — name one node", None, ReferenceError_)
+                what = (
+                    f"matches {len(candidates)} nodes"
+                    if candidates
+                    else f"matches no node{index.suggest(ref)}"
+                )
+                diag.problem(
+                    "unknown-reference",
+                    f"{where}: derived_from '{ref}' {what} — name one node",
+                    None,
+                    ReferenceError_,
+                )
                 continue
             resolved.append(nid)
         node.attrs[DERIVED_FROM] = sorted(set(resolved))
@@ -493,7 +504,9 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
     return G
 
 
-def _resolve_end(end: str | Ref, rec: EdgeRecord, index: _Index, diag: Diagnostics, standalone: bool) -> str | None:
+def _resolve_end(
+    end: str | Ref, rec: EdgeRecord, index: _Index, diag: Diagnostics, standalone: bool
+) -> str | None:
     nid, candidates = index.lookup(end)
     if nid is not None:
         return nid
@@ -510,7 +523,12 @@ def _resolve_end(end: str | Ref, rec: EdgeRecord, index: _Index, diag: Diagnosti
         return key
     msg = f"{rec.where}: {rec.relation} reference '{key}' is not defined{index.suggest(key)}"
     if rec.strict_refs:
-        diag.problem("dangling-reference", msg + " — define the node, fix the reference, or pass --lenient", rec.source_file, ReferenceError_)
+        diag.problem(
+            "dangling-reference",
+            msg + " — define the node, fix the reference, or pass --lenient",
+            rec.source_file,
+            ReferenceError_,
+        )
     else:
         diag.warn("dangling-reference", msg + "; kept as an unresolved node", rec.source_file)
     node = _Node(key, len(index.nodes))
@@ -583,7 +601,15 @@ def _merge_node(node: _Node, rec: NodeRecord, diag: Diagnostics) -> None:
         attrs.pop(UNRESOLVED, None)
 
 
-def _set_strict(node: _Node, target: dict[str, Any], label: str, key: str, value: Any, rec: NodeRecord, diag: Diagnostics) -> None:
+def _set_strict(
+    node: _Node,
+    target: dict[str, Any],
+    label: str,
+    key: str,
+    value: Any,
+    rec: NodeRecord,
+    diag: Diagnostics,
+) -> None:
     previous = target.get(key)
     if previous is None:
         target[key] = value
@@ -613,10 +639,18 @@ def _set_strict(node: _Node, target: dict[str, Any], label: str, key: str, value
 _STRENGTH_ORDER = {Strength.HARD.value: 2, Strength.SOFT.value: 1, Strength.FALLBACK.value: 0}
 
 
-def _merge_edge(edges: dict[tuple[str, str], dict[str, Any]], u: str, v: str, rec: EdgeRecord, diag: Diagnostics) -> None:
+def _merge_edge(
+    edges: dict[tuple[str, str], dict[str, Any]], u: str, v: str, rec: EdgeRecord, diag: Diagnostics
+) -> None:
     attrs = edges.get((u, v))
     if attrs is None:
-        attrs = edges[(u, v)] = {"_relations": set(), STRENGTH: None, "_strength_rank": None, SINCE: None, PROVENANCE: []}
+        attrs = edges[(u, v)] = {
+            "_relations": set(),
+            STRENGTH: None,
+            "_strength_rank": None,
+            SINCE: None,
+            PROVENANCE: [],
+        }
     attrs["_relations"].add(str(rec.relation))
     attrs[PROVENANCE].append(rec.where)
     if rec.since and (attrs[SINCE] is None or rec.since < attrs[SINCE]):
@@ -629,7 +663,11 @@ def _merge_edge(edges: dict[tuple[str, str], dict[str, Any]], u: str, v: str, re
     old, old_rank = attrs[STRENGTH], attrs["_strength_rank"]
     if old is None or old_rank is None or rec.rank > old_rank[0]:
         if old is not None and old != rec.strength and old_rank is not None:
-            diag.warn("override", f"{rec.where}: strength of {u} --> {v} is {rec.strength} here and {old} at {old_rank[1]}; the register's value is used", rec.source_file)
+            diag.warn(
+                "override",
+                f"{rec.where}: strength of {u} --> {v} is {rec.strength} here and {old} at {old_rank[1]}; the register's value is used",
+                rec.source_file,
+            )
         attrs[STRENGTH] = rec.strength
         attrs["_strength_rank"] = (rec.rank, rec.where)
         return
@@ -653,11 +691,18 @@ def _report_shape(G: nx.DiGraph, diag: Diagnostics) -> None:
         if len(comp) > 1:
             cycles.append(sorted(comp))
     cycles.sort(key=lambda c: (-len(c), c[0]))
-    G.graph["cycles"] = [{"size": len(c), "example": example_cycle(G, c)} for c in cycles[:MAX_CYCLES_LISTED]]
+    G.graph["cycles"] = [
+        {"size": len(c), "example": example_cycle(G, c)} for c in cycles[:MAX_CYCLES_LISTED]
+    ]
     G.graph["cycle_count"] = len(cycles)
     for info, members in zip(G.graph["cycles"], cycles, strict=False):
-        shown = ", ".join(members[:8]) + (f", … ({len(members) - 8} more)" if len(members) > 8 else "")
-        diag.warn("cycle", f"cycle of {len(members)} nodes {{{shown}}}; for example {format_cycle(info['example'])}")
+        shown = ", ".join(members[:8]) + (
+            f", … ({len(members) - 8} more)" if len(members) > 8 else ""
+        )
+        diag.warn(
+            "cycle",
+            f"cycle of {len(members)} nodes {{{shown}}}; for example {format_cycle(info['example'])}",
+        )
     if len(cycles) > MAX_CYCLES_LISTED:
         diag.warn("cycle", f"… and {len(cycles) - MAX_CYCLES_LISTED} more cycles not listed")
     by_lower: dict[str, list[str]] = defaultdict(list)
@@ -665,7 +710,10 @@ def _report_shape(G: nx.DiGraph, diag: Diagnostics) -> None:
         by_lower[n.lower()].append(n)
     for group in sorted(by_lower.values()):
         if len(group) > 1:
-            diag.warn("case-collision", f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)")
+            diag.warn(
+                "case-collision",
+                f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)",
+            )
 
 
 def example_cycle(G: nx.DiGraph, members: list[str]) -> list[str]:
@@ -734,7 +782,11 @@ def resolve_node(G: nx.DiGraph, ref: str) -> str:
         return ref
     for attr in (ALIASES, NAME):
         hits = sorted(
-            (n for n, d in G.nodes(data=True) if (ref in (d.get(attr) or []) if attr == ALIASES else d.get(attr) == ref)),
+            (
+                n
+                for n, d in G.nodes(data=True)
+                if (ref in (d.get(attr) or []) if attr == ALIASES else d.get(attr) == ref)
+            ),
             key=str,
         )
         if len(hits) == 1:
@@ -745,7 +797,11 @@ def resolve_node(G: nx.DiGraph, ref: str) -> str:
     lowered = [n for n in G if str(n).lower() == ref.lower()]
     if len(lowered) == 1:
         return lowered[0]
-    close = difflib.get_close_matches(ref, [str(n) for n in G], n=1, cutoff=0.6) if len(G) < 50_000 else []
+    close = (
+        difflib.get_close_matches(ref, [str(n) for n in G], n=1, cutoff=0.6)
+        if len(G) < 50_000
+        else []
+    )
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     msg = f"no node '{ref}'{hint} — give a node id, alias or unique name"
     raise ReferenceError_(msg)

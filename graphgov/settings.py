@@ -34,44 +34,180 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     # --- reading
-    Setting("lenient", False, "bool", "Turn per-record errors into counted warnings and go on; rejected records are reported.", "input"),
-    Setting("encoding", "utf-8", "str", "Text encoding of input files (a byte-order mark always wins).", "input"),
-    Setting("max_input_mb", 512.0, "float", "Refuse an input file larger than this many MiB, before parsing it.", "input"),
-    Setting("max_field_chars", 1_000_000, "int", "Longest CSV field accepted, in characters.", "input"),
+    Setting(
+        "lenient",
+        False,
+        "bool",
+        "Turn per-record errors into counted warnings and go on; rejected records are reported.",
+        "input",
+    ),
+    Setting(
+        "encoding",
+        "utf-8",
+        "str",
+        "Text encoding of input files (a byte-order mark always wins).",
+        "input",
+    ),
+    Setting(
+        "max_input_mb",
+        512.0,
+        "float",
+        "Refuse an input file larger than this many MiB, before parsing it.",
+        "input",
+    ),
+    Setting(
+        "max_field_chars", 1_000_000, "int", "Longest CSV field accepted, in characters.", "input"
+    ),
     Setting("max_nesting", 500, "int", "Deepest JSON/YAML nesting accepted.", "input"),
-    Setting("max_yaml_alias_nodes", 100_000, "int", "Budget of YAML nodes reachable through aliases in one document (alias bombs are refused).", "input"),
-    Setting("max_id_chars", 4096, "int", "Longest node id accepted; longer ids are refused.", "input"),
-    Setting("dbt_include_tests", False, "bool", "Keep dbt tests (and unit tests) as nodes.", "input"),
-    Setting("annotation_prefix", "graphgov.io/", "str", "Backstage annotation prefix that carries register fields.", "input"),
-    Setting("follow_locations", False, "bool", "Follow relative targets of Backstage Location entities.", "input"),
+    Setting(
+        "max_yaml_alias_nodes",
+        100_000,
+        "int",
+        "Budget of YAML nodes reachable through aliases in one document (alias bombs are refused).",
+        "input",
+    ),
+    Setting(
+        "max_id_chars", 4096, "int", "Longest node id accepted; longer ids are refused.", "input"
+    ),
+    Setting(
+        "dbt_include_tests", False, "bool", "Keep dbt tests (and unit tests) as nodes.", "input"
+    ),
+    Setting(
+        "annotation_prefix",
+        "graphgov.io/",
+        "str",
+        "Backstage annotation prefix that carries register fields.",
+        "input",
+    ),
+    Setting(
+        "follow_locations",
+        False,
+        "bool",
+        "Follow relative targets of Backstage Location entities.",
+        "input",
+    ),
     # --- model
-    Setting("as_of", None, "date", "Date the analysis is made at (ISO date); default: today (UTC).", "model"),
-    Setting("default_criticality", 3, "int", "Criticality (1-5) counted for nodes whose criticality is unknown.", "model"),
-    Setting("pilot_lifecycles", ["experimental", "pilot", "poc", "prototype"], "list", "Lifecycle words that make a node a pilot (case-insensitive).", "model"),
-    Setting("production_lifecycles", ["production", "prod", "live", "ga"], "list", "Lifecycle words that mean production (for shadow production).", "model"),
-    Setting("sink_kinds", ["dashboard", "report", "exposure", "application", "process"], "list", "Node kinds that are decision endpoints (decision sinks).", "model"),
-    Setting("drill_window_days", 365, "int", "A safe state is credited only when its last switch-off drill is at most this many days old.", "model"),
+    Setting(
+        "as_of",
+        None,
+        "date",
+        "Date the analysis is made at (ISO date); default: today (UTC).",
+        "model",
+    ),
+    Setting(
+        "default_criticality",
+        3,
+        "int",
+        "Criticality (1-5) counted for nodes whose criticality is unknown.",
+        "model",
+    ),
+    Setting(
+        "pilot_lifecycles",
+        ["experimental", "pilot", "poc", "prototype"],
+        "list",
+        "Lifecycle words that make a node a pilot (case-insensitive).",
+        "model",
+    ),
+    Setting(
+        "production_lifecycles",
+        ["production", "prod", "live", "ga"],
+        "list",
+        "Lifecycle words that mean production (for shadow production).",
+        "model",
+    ),
+    Setting(
+        "sink_kinds",
+        ["dashboard", "report", "exposure", "application", "process"],
+        "list",
+        "Node kinds that are decision endpoints (decision sinks).",
+        "model",
+    ),
+    Setting(
+        "drill_window_days",
+        365,
+        "int",
+        "A safe state is credited only when its last switch-off drill is at most this many days old.",
+        "model",
+    ),
     # --- irreversibility
-    Setting("weight_reach", 0.25, "float", "Weight of f_reach (share of the organisation's weighted criticality reached).", "score"),
-    Setting("weight_hard", 0.15, "float", "Weight of f_hard (hard share of the blast radius).", "score"),
+    Setting(
+        "weight_reach",
+        0.25,
+        "float",
+        "Weight of f_reach (share of the organisation's weighted criticality reached).",
+        "score",
+    ),
+    Setting(
+        "weight_hard", 0.15, "float", "Weight of f_hard (hard share of the blast radius).", "score"
+    ),
     Setting("weight_depth", 0.15, "float", "Weight of f_depth (integration depth).", "score"),
     Setting("weight_sinks", 0.15, "float", "Weight of f_sinks (decision sinks reached).", "score"),
     Setting("weight_spread", 0.15, "float", "Weight of f_spread (owners affected).", "score"),
     Setting("weight_age", 0.15, "float", "Weight of f_age (time in production).", "score"),
-    Setting("reach_saturation", 0.25, "float", "Share of weighted criticality at which f_reach reaches 1.", "score"),
-    Setting("reach_log_scale", 100.0, "float", "Steepness k of f_reach = log(1 + k*share) / log(1 + k*saturation).", "score"),
+    Setting(
+        "reach_saturation",
+        0.25,
+        "float",
+        "Share of weighted criticality at which f_reach reaches 1.",
+        "score",
+    ),
+    Setting(
+        "reach_log_scale",
+        100.0,
+        "float",
+        "Steepness k of f_reach = log(1 + k*share) / log(1 + k*saturation).",
+        "score",
+    ),
     Setting("depth_saturation", 6, "int", "Integration depth at which f_depth reaches 1.", "score"),
     Setting("sinks_saturation", 5, "int", "Decision sinks at which f_sinks reaches 1.", "score"),
     Setting("spread_saturation", 5, "int", "Owners affected at which f_spread reaches 1.", "score"),
-    Setting("age_saturation_days", 730, "int", "Days in production at which f_age reaches 1.", "score"),
+    Setting(
+        "age_saturation_days", 730, "int", "Days in production at which f_age reaches 1.", "score"
+    ),
     Setting("tier_costly", 25.0, "float", "Lowest irreversibility of the tier 'costly'.", "score"),
-    Setting("tier_entrenched", 50.0, "float", "Lowest irreversibility of the tier 'entrenched'.", "score"),
-    Setting("tier_irreversible", 75.0, "float", "Lowest irreversibility of the tier 'irreversible'.", "score"),
+    Setting(
+        "tier_entrenched",
+        50.0,
+        "float",
+        "Lowest irreversibility of the tier 'entrenched'.",
+        "score",
+    ),
+    Setting(
+        "tier_irreversible",
+        75.0,
+        "float",
+        "Lowest irreversibility of the tier 'irreversible'.",
+        "score",
+    ),
     # --- outputs
-    Setting("csv_bom", True, "bool", "Start CSV files with a UTF-8 byte-order mark, so Excel reads them as UTF-8.", "output"),
-    Setting("explain_max_hops", 12, "int", "Longest path shown in the explain column before the middle is elided.", "output"),
-    Setting("map_summary_threshold", 1500, "int", "Above this many nodes a map opens on a summary of groups.", "output"),
-    Setting("map_max_full_nodes", 400, "int", "Without --focus, a map shows the whole graph up to this many nodes.", "output"),
+    Setting(
+        "csv_bom",
+        True,
+        "bool",
+        "Start CSV files with a UTF-8 byte-order mark, so Excel reads them as UTF-8.",
+        "output",
+    ),
+    Setting(
+        "explain_max_hops",
+        12,
+        "int",
+        "Longest path shown in the explain column before the middle is elided.",
+        "output",
+    ),
+    Setting(
+        "map_summary_threshold",
+        1500,
+        "int",
+        "Above this many nodes a map opens on a summary of groups.",
+        "output",
+    ),
+    Setting(
+        "map_max_full_nodes",
+        400,
+        "int",
+        "Without --focus, a map shows the whole graph up to this many nodes.",
+        "output",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -206,12 +342,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         msg = f"{path}: not valid TOML: {err}"
         raise ConfigError(msg) from err
-    # settings may sit at the top level or under [graphgov]
-    table = data.get("graphgov", data)
+    # settings may sit at the top level or under [graphgov] (which wins)
+    table = data.get("graphgov", {})
     if not isinstance(table, dict):
         msg = f"{path}: [graphgov] must be a table of settings"
         raise ConfigError(msg)
-    return {k: v for k, v in table.items() if k != "graphgov"}
+    merged = {k: v for k, v in data.items() if k != "graphgov"}
+    merged.update(table)
+    return merged
 
 
 def _validate(values: Mapping[str, Any]) -> None:
@@ -222,11 +360,28 @@ def _validate(values: Mapping[str, Any]) -> None:
     if not 0 <= bounds[0] <= bounds[1] <= bounds[2] <= 100:
         msg = "tier bounds must satisfy 0 <= tier_costly <= tier_entrenched <= tier_irreversible <= 100"
         raise ConfigError(msg)
-    weights = [values[n] for n in ("weight_reach", "weight_hard", "weight_depth", "weight_sinks", "weight_spread", "weight_age")]
+    weights = [
+        values[n]
+        for n in (
+            "weight_reach",
+            "weight_hard",
+            "weight_depth",
+            "weight_sinks",
+            "weight_spread",
+            "weight_age",
+        )
+    ]
     if any(w < 0 for w in weights) or sum(weights) <= 0:
         msg = "irreversibility weights must be >= 0 and not all 0"
         raise ConfigError(msg)
-    for name in ("reach_saturation", "reach_log_scale", "depth_saturation", "sinks_saturation", "spread_saturation", "age_saturation_days"):
+    for name in (
+        "reach_saturation",
+        "reach_log_scale",
+        "depth_saturation",
+        "sinks_saturation",
+        "spread_saturation",
+        "age_saturation_days",
+    ):
         if values[name] <= 0:
             msg = f"setting '{name}' must be greater than 0"
             raise ConfigError(msg)
@@ -242,7 +397,11 @@ def settings_markdown() -> str:
     """The README's settings table, generated from :data:`SETTINGS` (the tests compare the two)."""
     lines = ["| setting | default | type | what it does |", "|---|---|---|---|"]
     for s in SETTINGS:
-        default = ", ".join(s.default) if isinstance(s.default, list) else ("today" if s.default is None else s.default)
+        default = (
+            ", ".join(s.default)
+            if isinstance(s.default, list)
+            else ("today" if s.default is None else s.default)
+        )
         if isinstance(default, bool):
             default = str(default).lower()
         lines.append(f"| `{s.name}` | `{default}` | {s.type} | {s.help} |")

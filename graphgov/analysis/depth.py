@@ -16,12 +16,6 @@ import networkx as nx
 from .structure import Condensation, condense
 
 
-@dataclass
-class Depth:
-    depth: dict[Hashable, int]
-    chain: dict[Hashable, list[tuple[str, Hashable]]]  # filled on demand by deepest_chain
-
-
 def integration_depth(G: nx.DiGraph, cond: Condensation | None = None) -> dict[Hashable, int]:
     """Integration depth of every node.
 
@@ -32,10 +26,16 @@ def integration_depth(G: nx.DiGraph, cond: Condensation | None = None) -> dict[H
     """
     cond = cond or condense(G)
     longest, _ = _longest(G, cond)
-    return {n: longest[cond.comp_of[cond.index[n]]] + (1 if len(cond.members[cond.comp_of[cond.index[n]]]) > 1 else 0) for n in G}
+    return {
+        n: longest[cond.comp_of[cond.index[n]]]
+        + (1 if len(cond.members[cond.comp_of[cond.index[n]]]) > 1 else 0)
+        for n in G
+    }
 
 
-def _longest(G: nx.DiGraph, cond: Condensation) -> tuple[list[int], list[tuple[Hashable, Hashable] | None]]:
+def _longest(
+    G: nx.DiGraph, cond: Condensation
+) -> tuple[list[int], list[tuple[Hashable, Hashable] | None]]:
     """Longest path (in components) from each component, and the real edge that starts it."""
     longest = [0] * cond.size
     step: list[tuple[Hashable, Hashable] | None] = [None] * cond.size
@@ -50,7 +50,11 @@ def _longest(G: nx.DiGraph, cond: Condensation) -> tuple[list[int], list[tuple[H
                 if d == c:
                     continue
                 cand = longest[d] + 1
-                if cand > best or (cand == best and best_edge is not None and (str(u), str(v)) < (str(best_edge[0]), str(best_edge[1]))):
+                if cand > best or (
+                    cand == best
+                    and best_edge is not None
+                    and (str(u), str(v)) < (str(best_edge[0]), str(best_edge[1]))
+                ):
                     best, best_edge = cand, (u, v)
         if best_edge is not None:
             longest[c] = best
@@ -58,47 +62,76 @@ def _longest(G: nx.DiGraph, cond: Condensation) -> tuple[list[int], list[tuple[H
     return longest, step
 
 
-def deepest_chains(G: nx.DiGraph, cond: Condensation) -> tuple[dict[Hashable, int], dict[Hashable, list[tuple[str, Hashable]]]]:
-    """Depth of every node and the chain that explains it.
+@dataclass(frozen=True)
+class Chain:
+    """The deepest chain from a node, kept bounded: its first and last links and its length.
 
-    A chain is a list of ``(link, node)``: link ``"→"`` is a real edge, ``"⇝"`` a path inside a
-    cycle. The first item is the node itself with link ``""``.
+    Links are ``(link, node)``: ``"→"`` a real edge, ``"⇝"`` a path inside a cycle.
     """
+
+    start: Hashable
+    hops: int
+    head: tuple[tuple[str, Hashable], ...]  # the first links (all of them when short)
+    tail: tuple[tuple[str, Hashable], ...]  # the last links
+
+
+def deepest_chains(
+    G: nx.DiGraph, cond: Condensation, keep: int = 12
+) -> tuple[dict[Hashable, int], dict[Hashable, Chain]]:
+    """Depth of every node and the chain that explains it (its first and last ``keep`` links), in linear time."""
     longest, step = _longest(G, cond)
     depth: dict[Hashable, int] = {}
-    chains: dict[Hashable, list[tuple[str, Hashable]]] = {}
+    # rest[v]: (hops, head, tail) of the chain that follows once the walk has entered node v
+    rest: dict[
+        Hashable, tuple[int, tuple[tuple[str, Hashable], ...], tuple[tuple[str, Hashable], ...]]
+    ] = {}
+    nodes, comp_of, index = cond.nodes, cond.comp_of, cond.index
+    for c in range(cond.size):  # dependents first: the next node's rest is known
+        edge = step[c]
+        for b in cond.members[c]:
+            v = nodes[b]
+            if edge is None:
+                rest[v] = (0, (), ())
+                continue
+            u, w = edge
+            own: tuple[tuple[str, Hashable], ...] = ((("⇝", u),) if u != v else ()) + (("→", w),)
+            hops_w, head_w, tail_w = rest[w]
+            hops = len(own) + hops_w
+            head = (own + head_w)[:keep]
+            tail = tail_w if hops_w >= keep else (own + head_w)[-keep:]
+            rest[v] = (hops, head, tail)
+    chains: dict[Hashable, Chain] = {}
     for n in G:
-        c = cond.comp_of[cond.index[n]]
-        depth[n] = longest[c] + (1 if len(cond.members[c]) > 1 else 0)
-        chain: list[tuple[str, Hashable]] = [("", n)]
-        current = n
-        if len(cond.members[c]) > 1 and step[c] is None:
-            # no way out of the cycle: the layer is the cycle itself
-            other = next(cond.nodes[b] for b in cond.members[c] if cond.nodes[b] != n)
-            chain.append(("⇝", other))
-        while step[c] is not None:
-            u, v = step[c]  # type: ignore[misc]
-            if u != current:
-                chain.append(("⇝", u))
-            chain.append(("→", v))
-            current = v
-            c = cond.comp_of[cond.index[v]]
-        chains[n] = chain
+        c = comp_of[index[n]]
+        cyclic = len(cond.members[c]) > 1
+        depth[n] = longest[c] + (1 if cyclic else 0)
+        hops, head, tail = rest[n]
+        if cyclic and step[c] is None:
+            other = next(nodes[b] for b in cond.members[c] if nodes[b] != n)
+            hops, head, tail = 1, (("⇝", other),), (("⇝", other),)
+        chains[n] = Chain(n, hops, head, tail)
     return depth, chains
 
 
-def format_chain(chain: list[tuple[str, Hashable]], max_hops: int = 12) -> str:
+def format_chain(chain: Chain | list[tuple[str, Hashable]], max_hops: int = 12) -> str:
     """Render a chain, eliding its middle beyond ``max_hops``.
 
     >>> format_chain([("", "a"), ("→", "b"), ("⇝", "c"), ("→", "d")])
     'a → b ⇝ c → d'
     """
-    parts = [chain[0][1]] + [x for link, n in chain[1:] for x in (link, n)]
-    text_parts = [str(p) for p in parts]
-    hops = len(chain) - 1
-    if hops > max_hops:
-        keep = max_hops // 2
-        head = text_parts[: 1 + 2 * keep]
-        tail = text_parts[-(2 * keep) :]
-        return " ".join(head) + f" … ({hops - 2 * keep} more) … " + " ".join(tail[1:]) if tail else " ".join(head)
-    return " ".join(text_parts)
+    if isinstance(chain, list):
+        links = tuple(chain[1:])
+        chain = Chain(chain[0][1], len(links), links, links)
+
+    def render(items: tuple[tuple[str, Hashable], ...]) -> str:
+        return " ".join(f"{link} {node}" for link, node in items)
+
+    keep = max(1, max_hops // 2)
+    if chain.hops <= len(chain.head) and chain.hops <= max_hops:
+        return f"{chain.start} {render(chain.head)}".rstrip()
+    head = chain.head[:keep]
+    tail = chain.tail[-keep:]
+    hidden = chain.hops - len(head) - len(tail)
+    if hidden <= 0:
+        return f"{chain.start} {render(chain.head)}".rstrip()
+    return f"{chain.start} {render(head)} … ({hidden} more) … {render(tail)}"

@@ -20,7 +20,9 @@ from ..settings import Settings, default_settings
 from .table import credited_safe_state
 
 
-def _bfs(G: nx.DiGraph, start: Hashable, hard_only: bool, skip_first_hop_hard: bool) -> dict[Hashable, list[Hashable]]:
+def _bfs(
+    G: nx.DiGraph, start: Hashable, hard_only: bool, skip_first_hop_hard: bool
+) -> dict[Hashable, list[Hashable]]:
     parent: dict[Hashable, Hashable | None] = {start: None}
     queue = deque([start])
     while queue:
@@ -45,7 +47,9 @@ def _bfs(G: nx.DiGraph, start: Hashable, hard_only: bool, skip_first_hop_hard: b
     return paths
 
 
-def impact(G: nx.DiGraph, node: str, settings: Settings | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
+def impact(
+    G: nx.DiGraph, node: str, settings: Settings | None = None, as_of: dt.date | None = None
+) -> dict[str, Any]:
     """Switch ``node`` off. Returns ``{"node", "safe_state_credited", "totals", "rows"}``.
 
     >>> G = nx.DiGraph(); G.add_edge("m", "api", strength="hard"); G.add_edge("api", "dash", strength="soft")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Hashable
-from typing import Any
 
 import networkx as nx
 
@@ -107,4 +106,3 @@ def days_in_production(start: tuple[dt.date, str] | None, as_of: dt.date) -> int
     if start is None:
         return None
     return max(0, (as_of - start[0]).days)
-

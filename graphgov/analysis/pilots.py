@@ -23,7 +23,9 @@ DEFAULT_PILOT_LIFECYCLES = ("experimental", "pilot", "poc", "prototype")
 DEFAULT_PRODUCTION_LIFECYCLES = ("production", "prod", "live", "ga")
 
 
-def is_pilot(G: nx.DiGraph, pilot_lifecycles: Iterable[str] = DEFAULT_PILOT_LIFECYCLES) -> dict[Hashable, bool]:
+def is_pilot(
+    G: nx.DiGraph, pilot_lifecycles: Iterable[str] = DEFAULT_PILOT_LIFECYCLES
+) -> dict[Hashable, bool]:
     """Which nodes are pilots.
 
     >>> G = nx.DiGraph(); G.add_node("a", lifecycle="Experimental"); G.add_node("b", lifecycle="experimental", pilot=False)
@@ -61,7 +63,9 @@ def pilot_derived(G: nx.DiGraph, pilots: dict[Hashable, bool]) -> dict[Hashable,
     return out
 
 
-def pilot_ancestry(G: nx.DiGraph, derived: dict[Hashable, bool], cond: Condensation | None = None) -> dict[Hashable, int]:
+def pilot_ancestry(
+    G: nx.DiGraph, derived: dict[Hashable, bool], cond: Condensation | None = None
+) -> dict[Hashable, int]:
     """Number of pilot-derived nodes each node depends on, at any depth (itself excluded).
 
     >>> G = nx.DiGraph([("p", "a"), ("a", "b"), ("q", "b")])
@@ -114,7 +118,9 @@ def shadow_production(
     return out
 
 
-def pilot_paths(G: nx.DiGraph, derived: dict[Hashable, bool], targets: Iterable[Hashable]) -> dict[Hashable, list[Hashable]]:
+def pilot_paths(
+    G: nx.DiGraph, derived: dict[Hashable, bool], targets: Iterable[Hashable]
+) -> dict[Hashable, list[Hashable]]:
     """For each target, a shortest path from a pilot-derived node to it (multi-source BFS)."""
     wanted = set(targets)
     parent: dict[Hashable, Hashable | None] = {}

@@ -39,7 +39,9 @@ class Reach:
     unknown_criticality: dict[Hashable, int] = field(default_factory=dict)
     failure_set: dict[Hashable, int] = field(default_factory=dict)
     degraded: dict[Hashable, int] = field(default_factory=dict)
-    failure_critical: dict[Hashable, int] = field(default_factory=dict)  # failure-set members of criticality >= 4
+    failure_critical: dict[Hashable, int] = field(
+        default_factory=dict
+    )  # failure-set members of criticality >= 4
     decision_sinks: dict[Hashable, int] = field(default_factory=dict)
     owners_affected: dict[Hashable, int] = field(default_factory=dict)
     unowned_dependents: dict[Hashable, int] = field(default_factory=dict)
@@ -108,7 +110,9 @@ def reach_metrics(
             if cyc:
                 d = r | (own & ~(1 << b))
                 out.blast_radius[n] = base + len(ms) - 1
-                out.blast_radius_weighted[n] = sum(k * (d & crit_masks[k]).bit_count() for k in range(1, 6))
+                out.blast_radius_weighted[n] = sum(
+                    k * (d & crit_masks[k]).bit_count() for k in range(1, 6)
+                )
                 out.unknown_criticality[n] = (d & unknown_mask).bit_count()
                 out.decision_sinks[n] = (d & sink_mask).bit_count()
                 out.unowned_dependents[n] = (d & unowned_mask).bit_count()
@@ -124,7 +128,9 @@ def reach_metrics(
     del reach_all
 
     # pass 2: hard edges only
-    hard = condense(G, lambda u, v, d: d.get(STRENGTH, Strength.HARD.value) == Strength.HARD.value and u != v)
+    hard = condense(
+        G, lambda u, v, d: d.get(STRENGTH, Strength.HARD.value) == Strength.HARD.value and u != v
+    )
     # positions differ between the two condensations: translate masks into the hard numbering
     hard_high = 0
     for b, n in enumerate(hard.nodes):
@@ -166,7 +172,9 @@ def _propagate(cond: Condensation) -> list[int]:
 
 def _owner_sets(cond: Condensation, owner_of: list[Any]) -> list[frozenset[Any]]:
     owners: list[frozenset[Any]] = [frozenset()] * cond.size
-    own: list[frozenset[Any]] = [frozenset(owner_of[b] for b in ms if owner_of[b]) for ms in cond.members]
+    own: list[frozenset[Any]] = [
+        frozenset(owner_of[b] for b in ms if owner_of[b]) for ms in cond.members
+    ]
     for c in range(cond.size):
         ch = cond.children[c]
         if not ch:

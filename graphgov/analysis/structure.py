@@ -31,7 +31,9 @@ class Condensation:
         return len(self.members)
 
 
-def condense(G: nx.DiGraph, edge_filter: Callable[[Hashable, Hashable, dict], bool] | None = None) -> Condensation:
+def condense(
+    G: nx.DiGraph, edge_filter: Callable[[Hashable, Hashable, dict], bool] | None = None
+) -> Condensation:
     """Condense ``G`` (optionally keeping only the edges for which ``edge_filter`` is true)."""
     if edge_filter is None:
         H = G

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..model import CRITICALITY, KIND, LIFECYCLE, NAME, OWNER, REVERSIBILITY
 from ..settings import Settings, default_settings
-from .depth import deepest_chains, format_chain
+from .depth import Chain, deepest_chains, format_chain
 from .irreversibility import FACTORS, days_in_production, factors, production_start, score, tier
 from .pilots import is_pilot, pilot_ancestry, pilot_derived, pilot_paths, shadow_production
 from .reach import Reach, reach_metrics
@@ -58,7 +58,7 @@ def node_metrics(
     cond = condense(G)
     safe = credited_safe_state(G, as_of, int(settings.drill_window_days))
     reach: Reach = reach_metrics(G, int(settings.default_criticality), settings.sink_kinds, safe, cond)
-    depth, chains = deepest_chains(G, cond)
+    depth, chains = deepest_chains(G, cond, keep=max(1, int(settings.explain_max_hops)))
     pilots = is_pilot(G, settings.pilot_lifecycles)
     derived = pilot_derived(G, pilots)
     ancestry = pilot_ancestry(G, derived, cond)
@@ -123,7 +123,7 @@ def node_metrics(
     return rows
 
 
-def _explain(row: dict[str, Any], chain: list[tuple[str, Hashable]], shadow_path: list[Hashable] | None, settings: Settings) -> str:
+def _explain(row: dict[str, Any], chain: Chain, shadow_path: list[Hashable] | None, settings: Settings) -> str:
     parts = []
     br = row["blast_radius"]
     if br == 0:

@@ -46,14 +46,48 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """INPUT... plus --register, --config, --lenient, --encoding, --max-input-mb, --as-of, --set."""
     options = [
         click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
-        click.option("--register", "registers", multiple=True, type=click.Path(dir_okay=False), help="Governance register (YAML or CSV); may be repeated."),
-        click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: ./graphgov.toml when present)."),
-        click.option("--lenient", is_flag=True, default=None, help="Turn per-record errors into counted warnings; rejected records are reported."),
-        click.option("--encoding", default=None, help="Text encoding of inputs (default utf-8; a byte-order mark always wins)."),
-        click.option("--max-input-mb", type=float, default=None, help="Refuse input files larger than this (MiB)."),
+        click.option(
+            "--register",
+            "registers",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="Governance register (YAML or CSV); may be repeated.",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            help="Settings file (default: ./graphgov.toml when present).",
+        ),
+        click.option(
+            "--lenient",
+            is_flag=True,
+            default=None,
+            help="Turn per-record errors into counted warnings; rejected records are reported.",
+        ),
+        click.option(
+            "--encoding",
+            default=None,
+            help="Text encoding of inputs (default utf-8; a byte-order mark always wins).",
+        ),
+        click.option(
+            "--max-input-mb",
+            type=float,
+            default=None,
+            help="Refuse input files larger than this (MiB).",
+        ),
         click.option("--as-of", default=None, help="Analysis date (ISO, default today)."),
-        click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE", help="Any setting, e.g. --set default_criticality=2."),
-        click.option("--rejects", type=click.Path(dir_okay=False), help="Write warnings and rejected records to this CSV."),
+        click.option(
+            "--set",
+            "set_values",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Any setting, e.g. --set default_criticality=2.",
+        ),
+        click.option(
+            "--rejects",
+            type=click.Path(dir_okay=False),
+            help="Write warnings and rejected records to this CSV.",
+        ),
         click.option("-q", "--quiet", is_flag=True, help="Print no summary on stderr."),
     ]
     for opt in reversed(options):
@@ -61,18 +95,29 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def settings_from(config: str | None, lenient: bool | None, encoding: str | None, max_input_mb: float | None, as_of: str | None, set_values: Sequence[str]) -> Settings:
+def settings_from(
+    config: str | None,
+    lenient: bool | None,
+    encoding: str | None,
+    max_input_mb: float | None,
+    as_of: str | None,
+    set_values: Sequence[str],
+) -> Settings:
     overrides: dict[str, Any] = {}
     for item in set_values:
         name, sep, value = item.partition("=")
         if not sep:
             raise CliError(f"--set takes NAME=VALUE, got {item!r}", 2)
         overrides[name.strip()] = value
-    overrides.update({"lenient": lenient, "encoding": encoding, "max_input_mb": max_input_mb, "as_of": as_of})
+    overrides.update(
+        {"lenient": lenient, "encoding": encoding, "max_input_mb": max_input_mb, "as_of": as_of}
+    )
     return load_settings(config, {k: v for k, v in overrides.items() if v is not None})
 
 
-def all_input_paths(inputs: Sequence[str], registers: Sequence[str], config: str | None) -> list[str]:
+def all_input_paths(
+    inputs: Sequence[str], registers: Sequence[str], config: str | None
+) -> list[str]:
     from ..ingest import split_format
 
     paths = [str(split_format(i)[0]) for i in inputs] + list(registers)
@@ -97,13 +142,20 @@ def progress_printer() -> Callable[[int, int, str], None] | None:
     return show
 
 
-def load_graph(inputs: Sequence[str], registers: Sequence[str], settings: Settings, outputs: Sequence[str | None] = ()) -> nx.DiGraph:
+def load_graph(
+    inputs: Sequence[str],
+    registers: Sequence[str],
+    settings: Settings,
+    outputs: Sequence[str | None] = (),
+) -> nx.DiGraph:
     from ..ingest import load
 
     for out in outputs:
         if out:
             check_not_input(out, all_input_paths(inputs, registers, None))
-    return load(*inputs, register=list(registers) or None, settings=settings, progress=progress_printer())
+    return load(
+        *inputs, register=list(registers) or None, settings=settings, progress=progress_printer()
+    )
 
 
 def report_load(G: nx.DiGraph, quiet: bool, rejects: str | None, limit: int = 20) -> None:
@@ -111,11 +163,16 @@ def report_load(G: nx.DiGraph, quiet: bool, rejects: str | None, limit: int = 20
     if rejects:
         from ..reports.tables import to_csv
 
-        text, _ = to_csv(("level", "code", "source", "message"), [f.as_dict() for f in diag.findings], bom=False)
+        text, _ = to_csv(
+            ("level", "code", "source", "message"), [f.as_dict() for f in diag.findings], bom=False
+        )
         write_atomic(rejects, text)
     if quiet:
         return
-    click.echo(f"{diag.summary()}; graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
+    click.echo(
+        f"{diag.summary()}; graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
+        err=True,
+    )
     findings = diag.findings
     for f in findings[:limit]:
         click.echo(f"  {f.level}: {_clip(f.message)}", err=True)

@@ -74,7 +74,9 @@ class CsvTable:
         lower = {h.lower(): h for h in self.header}
         for m in missing:
             if m.lower() in lower:
-                hints.append(f"column names are case-sensitive: rename '{lower[m.lower()]}' to '{m}'")
+                hints.append(
+                    f"column names are case-sensitive: rename '{lower[m.lower()]}' to '{m}'"
+                )
         found = ", ".join(self.header)
         hint = ("; " + "; ".join(hints)) if hints else ""
         msg = (
@@ -94,10 +96,13 @@ class CsvTable:
             if not cells or (len(cells) == 1 and cells[0].strip() == "" and width > 1):
                 continue
             if len(cells) > width:
-                yield line, f"{len(cells)} fields, header has {width} — quote fields that contain commas"
+                yield (
+                    line,
+                    f"{len(cells)} fields, header has {width} — quote fields that contain commas",
+                )
                 continue
             if len(cells) < width:
-                missing = ", ".join(self.header[len(cells):])
+                missing = ", ".join(self.header[len(cells) :])
                 yield line, f"{len(cells)} fields, header has {width}: missing {missing}"
                 continue
             yield Row(line, dict(zip(self.header, cells, strict=True)))

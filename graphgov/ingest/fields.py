@@ -37,16 +37,60 @@ from ..model import (
 # Flat column names (CSV) for the nested register fields.
 FLAT_GATE = {"readiness_gate_passed_at": "passed_at", "readiness_gate_approved_by": "approved_by"}
 REGISTER_COLUMNS = (
-    "pilot", "derived_from", "scaled_at", "criticality", "owner", *AUTHORITY_ROLES,
-    "assumptions", "assumptions_last_reviewed", *FLAT_GATE, *REVERSIBILITY_FIELDS,
+    "pilot",
+    "derived_from",
+    "scaled_at",
+    "criticality",
+    "owner",
+    *AUTHORITY_ROLES,
+    "assumptions",
+    "assumptions_last_reviewed",
+    *FLAT_GATE,
+    *REVERSIBILITY_FIELDS,
 )
-NODE_COLUMNS = ("id", "name", "kind", "owner", "lifecycle", "criticality", "depends_on", "aliases", "description", "system", "vendor", "tags")
+NODE_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "owner",
+    "lifecycle",
+    "criticality",
+    "depends_on",
+    "aliases",
+    "description",
+    "system",
+    "vendor",
+    "tags",
+)
 
 _CONSUMED = {
-    "id", "name", "kind", "owner", "lifecycle", "criticality", "depends_on", "aliases", "alias",
-    "description", "system", "vendor", "external", "tags", "pilot", "derived_from", "scaled_at",
-    "authority", "assumptions", "assumptions_last_reviewed", "readiness_gate", "reversibility",
-    "node", "ref", *AUTHORITY_ROLES, *FLAT_GATE, *REVERSIBILITY_FIELDS,
+    "id",
+    "name",
+    "kind",
+    "owner",
+    "lifecycle",
+    "criticality",
+    "depends_on",
+    "aliases",
+    "alias",
+    "description",
+    "system",
+    "vendor",
+    "external",
+    "tags",
+    "pilot",
+    "derived_from",
+    "scaled_at",
+    "authority",
+    "assumptions",
+    "assumptions_last_reviewed",
+    "readiness_gate",
+    "reversibility",
+    "node",
+    "ref",
+    *AUTHORITY_ROLES,
+    *FLAT_GATE,
+    *REVERSIBILITY_FIELDS,
 }
 
 
@@ -81,8 +125,18 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
         if key in fields:
             value = fields[key]
             if isinstance(value, dict | list):
-                raise FieldError(f"{line_of(key)}: {key} must be text, got a {type(value).__name__}")
-            attrs[{"name": NAME, "owner": OWNER, "lifecycle": LIFECYCLE, "description": DESCRIPTION, "system": SYSTEM}[key]] = parse_text(value)
+                raise FieldError(
+                    f"{line_of(key)}: {key} must be text, got a {type(value).__name__}"
+                )
+            attrs[
+                {
+                    "name": NAME,
+                    "owner": OWNER,
+                    "lifecycle": LIFECYCLE,
+                    "description": DESCRIPTION,
+                    "system": SYSTEM,
+                }[key]
+            ] = parse_text(value)
     if "kind" in fields and parse_text(fields["kind"]):
         attrs[KIND] = kind_of(parse_text(fields["kind"]))
     if "criticality" in fields:
@@ -102,7 +156,11 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
     if aliases:
         attrs[ALIASES] = aliases
     if "tags" in fields:
-        attrs[TAGS] = split_list(fields["tags"]) if not isinstance(fields["tags"], str) else [t.strip() for t in fields["tags"].replace(",", ";").split(";") if t.strip()]
+        attrs[TAGS] = (
+            split_list(fields["tags"])
+            if not isinstance(fields["tags"], str)
+            else [t.strip() for t in fields["tags"].replace(",", ";").split(";") if t.strip()]
+        )
 
     authority = _sub(fields, "authority", AUTHORITY_ROLES, line_of)
     if authority:
@@ -111,7 +169,9 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
     if gate:
         out = {}
         if gate.get("passed_at") is not None:
-            out["passed_at"] = guard("readiness_gate", lambda: parse_date(gate["passed_at"], "readiness_gate.passed_at"))
+            out["passed_at"] = guard(
+                "readiness_gate", lambda: parse_date(gate["passed_at"], "readiness_gate.passed_at")
+            )
         if parse_text(gate.get("approved_by")):
             out["approved_by"] = _names(gate["approved_by"])
         attrs[READINESS_GATE] = {k: v for k, v in out.items() if v}
@@ -121,11 +181,15 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
         if parse_text(rev.get("rollback_plan")):
             out["rollback_plan"] = parse_text(rev["rollback_plan"])
         if rev.get("kill_switch") is not None:
-            out["kill_switch"] = guard("reversibility", lambda: parse_bool(rev["kill_switch"], "reversibility.kill_switch"))
+            out["kill_switch"] = guard(
+                "reversibility", lambda: parse_bool(rev["kill_switch"], "reversibility.kill_switch")
+            )
         if parse_text(rev.get("safe_state")):
             out["safe_state"] = parse_text(rev["safe_state"])
         if rev.get("last_drill") is not None:
-            out["last_drill"] = guard("reversibility", lambda: parse_date(rev["last_drill"], "reversibility.last_drill"))
+            out["last_drill"] = guard(
+                "reversibility", lambda: parse_date(rev["last_drill"], "reversibility.last_drill")
+            )
         attrs[REVERSIBILITY] = {k: v for k, v in out.items() if v is not None}
     assumptions = _assumptions(fields, line_of)
     if assumptions:
@@ -161,7 +225,9 @@ def _sub(
             raise FieldError(f"{line_of(key)}: {key} must be a mapping of {', '.join(names)}")
         unknown = sorted(set(nested) - set(names))
         if unknown:
-            raise FieldError(f"{line_of(key)}: unknown field(s) {', '.join(unknown)} in {key}; expected {', '.join(names)}")
+            raise FieldError(
+                f"{line_of(key)}: unknown field(s) {', '.join(unknown)} in {key}; expected {', '.join(names)}"
+            )
         out.update(nested)
     for flat_key, sub in (flat or {n: n for n in names}).items():
         if flat_key in fields and fields[flat_key] not in (None, ""):

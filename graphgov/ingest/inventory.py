@@ -93,7 +93,9 @@ def _inventory_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record
             line, problem = row
             ctx.reject("ragged-row", f"{source}:{line}: {problem}")
             continue
-        yield from _node_from_fields(row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}", csv=True)
+        yield from _node_from_fields(
+            row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}", csv=True
+        )
     if empty:
         ctx.warn("no-records", f"{source}: 0 records (header only)")
 
@@ -103,7 +105,7 @@ def _node_from_fields(
 ) -> Iterator[Record]:
     where = place("id")
     raw_id = fields.get("id")
-    if isinstance(raw_id, bool) or isinstance(raw_id, float) or isinstance(raw_id, Mapping | list):
+    if isinstance(raw_id, (bool, float, Mapping | list)):
         ctx.reject("bad-id", f"{where}: id must be text, got {raw_id!r} — quote it")
         return
     node_id = raw_id if isinstance(raw_id, str) else (None if raw_id is None else str(raw_id))
@@ -141,7 +143,9 @@ def _dependencies(value: Any, where: str) -> list[dict[str, Any]]:
     out = []
     for item in items:
         if isinstance(item, Mapping):
-            ref = parse_text(item.get("ref") or item.get("id") or item.get("node") or item.get("source"))
+            ref = parse_text(
+                item.get("ref") or item.get("id") or item.get("node") or item.get("source")
+            )
             if not ref:
                 raise FieldError(f"{where}: a depends_on entry needs ref (the node depended on)")
             out.append(
@@ -168,7 +172,9 @@ def _inventory_tree(data: Any, source: str, ctx: ParseContext, kind: str) -> Ite
     elif isinstance(data, Mapping):
         unknown = sorted(set(data) - {"nodes", "edges", "version", "metadata"})
         if unknown:
-            ctx.warn("unknown-field", f"{source}: unknown top-level key(s) {', '.join(unknown)} ignored")
+            ctx.warn(
+                "unknown-field", f"{source}: unknown top-level key(s) {', '.join(unknown)} ignored"
+            )
         nodes = data.get("nodes") or []
         edges = data.get("edges")
         base = "$.nodes"
@@ -176,7 +182,9 @@ def _inventory_tree(data: Any, source: str, ctx: ParseContext, kind: str) -> Ite
         msg = f"{source}: an inventory must be a list of node records or a mapping with 'nodes'"
         raise ParseError(msg)
     if not isinstance(nodes, list):
-        raise ParseError(f"{source}:{line_of(data, 'nodes', 1)}: 'nodes' must be a list of node records")
+        raise ParseError(
+            f"{source}:{line_of(data, 'nodes', 1)}: 'nodes' must be a list of node records"
+        )
     if not nodes and not edges:
         ctx.warn("no-records", f"{source}: 0 records")
     for i, item in enumerate(nodes):
@@ -185,15 +193,26 @@ def _inventory_tree(data: Any, source: str, ctx: ParseContext, kind: str) -> Ite
         if not isinstance(item, Mapping):
             ctx.reject("bad-record", f"{place('id')}: a node record must be a mapping with an id")
             continue
-        yield from _node_from_fields(item, source, ctx, _placer(source, kind, item, None, f"{base}[{i}]"))
+        yield from _node_from_fields(
+            item, source, ctx, _placer(source, kind, item, None, f"{base}[{i}]")
+        )
     if edges is not None:
         if not isinstance(edges, list):
             raise ParseError(f"{source}:{line_of(data, 'edges', 1)}: 'edges' must be a list")
         for i, item in enumerate(edges):
             ctx.count()
-            place = _placer(source, kind, item if isinstance(item, Mapping) else edges, None if isinstance(item, Mapping) else i, f"$.edges[{i}]")
+            place = _placer(
+                source,
+                kind,
+                item if isinstance(item, Mapping) else edges,
+                None if isinstance(item, Mapping) else i,
+                f"$.edges[{i}]",
+            )
             if not isinstance(item, Mapping):
-                ctx.reject("bad-record", f"{place('source')}: an edge must be a mapping with source and target")
+                ctx.reject(
+                    "bad-record",
+                    f"{place('source')}: an edge must be a mapping with source and target",
+                )
                 continue
             rec = _edge_from_fields(item, source, ctx, place)
             if rec is not None:
@@ -212,18 +231,24 @@ def _placer(source: str, kind: str, container: Any, index: int | None, base: str
     return place
 
 
-def _edge_from_fields(fields: Mapping[str, Any], source: str, ctx: ParseContext, place: Any) -> EdgeRecord | None:
+def _edge_from_fields(
+    fields: Mapping[str, Any], source: str, ctx: ParseContext, place: Any
+) -> EdgeRecord | None:
     src, dst = parse_text(fields.get("source")), parse_text(fields.get("target"))
     where = place("source")
     if not src or not dst:
         missing = "source" if not src else "target"
-        ctx.reject("empty-field", f"{where}: {missing} is empty — every edge needs source and target")
+        ctx.reject(
+            "empty-field", f"{where}: {missing} is empty — every edge needs source and target"
+        )
         return None
     try:
         strength = parse_strength(fields.get("strength"))
         since = parse_date(fields.get("since"), "since")
     except FieldError as err:
-        ctx.reject("bad-field", f"{where}: {err} — fix the value or pass --lenient to skip the record")
+        ctx.reject(
+            "bad-field", f"{where}: {err} — fix the value or pass --lenient to skip the record"
+        )
         return None
     extra = {k: v for k, v in fields.items() if k not in EDGE_COLUMNS and v not in (None, "")}
     return EdgeRecord(
@@ -258,7 +283,9 @@ def parse_edges(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
             line, problem = row
             ctx.reject("ragged-row", f"{source}:{line}: {problem}")
             continue
-        rec = _edge_from_fields(row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}")
+        rec = _edge_from_fields(
+            row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}"
+        )
         if rec is not None:
             yield rec
     if empty:
@@ -276,16 +303,20 @@ def _csv_header(head: str) -> list[str]:
 def _detect_inventory(name: str, head: str) -> int:
     if name.endswith(".csv"):
         cols = _csv_header(head)
-        return 80 if "id" in cols else 0
+        # any other CSV is read as an inventory, so a missing id column gets a precise message
+        return 80 if "id" in cols else 5
     if name.endswith((".yaml", ".yml")):
-        if re.search(r"^nodes\s*:", head, re.M) and not re.search(r"^(apiVersion|systems)\s*:", head, re.M):
+        if re.search(r"^nodes\s*:", head, re.M) and not re.search(
+            r"^(apiVersion|systems)\s*:", head, re.M
+        ):
             return 80
         if re.match(r"\s*-\s+id\s*:", head):
             return 60
         return 0
-    if name.endswith(".json"):
-        if re.match(r'\s*\{\s*"nodes"\s*:\s*\[', head) or re.match(r'\s*\[\s*\{\s*"id"\s*:', head):
-            return 70
+    if name.endswith(".json") and (
+        re.match(r'\s*\{\s*"nodes"\s*:\s*\[', head) or re.match(r'\s*\[\s*\{\s*"id"\s*:', head)
+    ):
+        return 70
     return 0
 
 
@@ -300,7 +331,7 @@ register_format(
     Format(
         "inventory",
         "graphgov inventory: one record per node (CSV, YAML or JSON)",
-        "CSV with an `id` column; YAML with a top-level `nodes:` list; JSON `{\"nodes\": [...]}` or a list of records with `id`",
+        'CSV with an `id` column; YAML with a top-level `nodes:` list; JSON `{"nodes": [...]}` or a list of records with `id`',
         _detect_inventory,
         parse_inventory,
         direction="`depends_on: [r]` on node `n` gives `r → n`",

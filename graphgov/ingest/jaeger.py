@@ -23,7 +23,9 @@ def service_id(name: str) -> str:
 
 def _lists(data: Any) -> Iterator[tuple[str, list[Any], str | None]]:
     """(json path, dependency list, timestamp) for each list of links in the document."""
-    if isinstance(data, list) and (not data or (isinstance(data[0], Mapping) and "parent" in data[0])):
+    if isinstance(data, list) and (
+        not data or (isinstance(data[0], Mapping) and "parent" in data[0])
+    ):
         yield "$", data, None
         return
     if isinstance(data, Mapping):
@@ -64,12 +66,17 @@ def parse_jaeger(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> 
             try:
                 since = parse_date(timestamp, "timestamp")
             except ValueError:
-                ctx.warn("bad-field", f"{source}: {base}: timestamp {timestamp!r} is not a date; ignored")
+                ctx.warn(
+                    "bad-field", f"{source}: {base}: timestamp {timestamp!r} is not a date; ignored"
+                )
         for i, link in enumerate(links):
             ctx.count()
             where = f"{source}: {base}[{i}]"
             if not isinstance(link, Mapping):
-                ctx.reject("bad-record", f"{where}: a dependency link must be an object with parent and child")
+                ctx.reject(
+                    "bad-record",
+                    f"{where}: a dependency link must be an object with parent and child",
+                )
                 continue
             parent, child = link.get("parent"), link.get("child")
             if not isinstance(parent, str) or not isinstance(child, str) or not parent or not child:
@@ -79,7 +86,13 @@ def parse_jaeger(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> 
             for name in (parent, child):
                 if name not in seen:
                     seen.add(name)
-                    yield NodeRecord(service_id(name), {KIND: NodeKind.SERVICE.value, NAME: name}, where, source=source, format="jaeger")
+                    yield NodeRecord(
+                        service_id(name),
+                        {KIND: NodeKind.SERVICE.value, NAME: name},
+                        where,
+                        source=source,
+                        format="jaeger",
+                    )
             calls = link.get("callCount")
             yield EdgeRecord(
                 service_id(child),

@@ -70,14 +70,20 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
         raise ParseError(f"{source}: the register holds no document — add a 'systems:' section")
     for _, data in docs:
         if not isinstance(data, Mapping):
-            raise ParseError(f"{source}:{line_of(data, None, 1)}: a register is a mapping with 'systems' and 'dependencies'")
+            raise ParseError(
+                f"{source}:{line_of(data, None, 1)}: a register is a mapping with 'systems' and 'dependencies'"
+            )
         unknown = sorted(set(map(str, data)) - _SECTIONS)
         if unknown:
             line = line_of(data, unknown[0], 1)
-            raise ParseError(f"{source}:{line}: unknown section '{unknown[0]}' — a register has systems and dependencies")
+            raise ParseError(
+                f"{source}:{line}: unknown section '{unknown[0]}' — a register has systems and dependencies"
+            )
         systems = data.get("systems") or {}
         if not isinstance(systems, Mapping):
-            raise ParseError(f"{source}:{line_of(data, 'systems', 1)}: 'systems' must map node references to their fields")
+            raise ParseError(
+                f"{source}:{line_of(data, 'systems', 1)}: 'systems' must map node references to their fields"
+            )
         for ref, fields in systems.items():
             ctx.count()
             line = line_of(systems, ref, 1)
@@ -85,23 +91,42 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
             if fields is None:
                 fields = {}
             if not isinstance(fields, Mapping):
-                ctx.reject("bad-record", f"{where}: the entry for '{ref}' must be a mapping of register fields")
+                ctx.reject(
+                    "bad-record",
+                    f"{where}: the entry for '{ref}' must be a mapping of register fields",
+                )
                 continue
             try:
-                attrs = node_attrs(fields, lambda f, m=fields, w=line: f"{source}:{line_of(m, f, w)}")
+                attrs = node_attrs(
+                    fields, lambda f, m=fields, w=line: f"{source}:{line_of(m, f, w)}"
+                )
             except FieldError as err:
-                ctx.reject("bad-field", f"{err} — fix the value or pass --lenient to skip the entry")
+                ctx.reject(
+                    "bad-field", f"{err} — fix the value or pass --lenient to skip the entry"
+                )
                 continue
             attrs.pop("aliases", None)
-            yield NodeRecord(str(ref), attrs, where, rank=RANK_REGISTER, resolve=True, source=source, format="register")
+            yield NodeRecord(
+                str(ref),
+                attrs,
+                where,
+                rank=RANK_REGISTER,
+                resolve=True,
+                source=source,
+                format="register",
+            )
         deps = data.get("dependencies") or []
         if not isinstance(deps, list):
-            raise ParseError(f"{source}:{line_of(data, 'dependencies', 1)}: 'dependencies' must be a list")
+            raise ParseError(
+                f"{source}:{line_of(data, 'dependencies', 1)}: 'dependencies' must be a list"
+            )
         for i, item in enumerate(deps):
             ctx.count()
             where = f"{source}:{line_of(deps, i, 1)}"
             if not isinstance(item, Mapping):
-                ctx.reject("bad-record", f"{where}: a dependency must be a mapping with source and target")
+                ctx.reject(
+                    "bad-record", f"{where}: a dependency must be a mapping with source and target"
+                )
                 continue
             rec = _dependency(item, where, ctx)
             if rec is not None:
@@ -113,15 +138,23 @@ def _dependency(item: Mapping[str, Any], where: str, ctx: ParseContext) -> EdgeR
     if not src or not dst:
         ctx.reject("empty-field", f"{where}: a dependency needs source and target")
         return None
-    unknown = sorted(set(map(str, item)) - {"source", "target", "strength", "since", "relation", "fallback", "note"})
+    unknown = sorted(
+        set(map(str, item))
+        - {"source", "target", "strength", "since", "relation", "fallback", "note"}
+    )
     if unknown:
-        ctx.reject("unknown-field", f"{where}: unknown field(s) {', '.join(unknown)} in a dependency; expected source, target, strength, since, relation, fallback, note")
+        ctx.reject(
+            "unknown-field",
+            f"{where}: unknown field(s) {', '.join(unknown)} in a dependency; expected source, target, strength, since, relation, fallback, note",
+        )
         return None
     try:
         strength = parse_strength(item.get("strength"))
         since = parse_date(item.get("since"), "since")
     except FieldError as err:
-        ctx.reject("bad-field", f"{where}: {err} — fix the value or pass --lenient to skip the entry")
+        ctx.reject(
+            "bad-field", f"{where}: {err} — fix the value or pass --lenient to skip the entry"
+        )
         return None
     fallback = parse_text(item.get("fallback"))
     if fallback and strength is None:
@@ -163,14 +196,18 @@ def _register_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record]
             continue
         attrs.pop("aliases", None)
         attrs.get(EXTRA, {}).pop("node", None)
-        yield NodeRecord(ref, attrs, where, rank=RANK_REGISTER, resolve=True, source=source, format="register")
+        yield NodeRecord(
+            ref, attrs, where, rank=RANK_REGISTER, resolve=True, source=source, format="register"
+        )
     if empty:
         ctx.warn("no-records", f"{source}: 0 records (header only)")
 
 
 def _detect(name: str, head: str) -> int:
     if name.endswith((".yaml", ".yml")):
-        if re.search(r"^(systems|dependencies)\s*:", head, re.M) and not re.search(r"^(apiVersion|services|nodes)\s*:", head, re.M):
+        if re.search(r"^(systems|dependencies)\s*:", head, re.M) and not re.search(
+            r"^(apiVersion|services|nodes)\s*:", head, re.M
+        ):
             return 90
         return 0
     if name.endswith(".csv"):

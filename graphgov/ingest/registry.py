@@ -66,14 +66,20 @@ class ParseContext:
 
     def yaml_documents(self, fp: BinaryIO) -> list[tuple[int, Any]]:
         return yamlsafe.load_all(
-            self.text(fp, "YAML"), self.source, self.settings.max_nesting, self.settings.max_yaml_alias_nodes
+            self.text(fp, "YAML"),
+            self.source,
+            self.settings.max_nesting,
+            self.settings.max_yaml_alias_nodes,
         )
 
     def check_id(self, node_id: str, where: str) -> bool:
         """Refuse ids over the hard cap (``max_id_chars``). Returns False when the record was rejected."""
         cap = int(self.settings.max_id_chars)
         if len(node_id) > cap:
-            self.reject("id-too-long", f"{where}: id is {len(node_id)} characters, over the {cap}-character limit — shorten it or raise max_id_chars")
+            self.reject(
+                "id-too-long",
+                f"{where}: id is {len(node_id)} characters, over the {cap}-character limit — shorten it or raise max_id_chars",
+            )
             return False
         return True
 

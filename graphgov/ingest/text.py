@@ -53,7 +53,11 @@ def decode(data: bytes, source: str, encoding: str = "utf-8", expect: str = "tex
         data, encoding = data[3:], "utf-8"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
-    elif b"\x00" in data[:4096] and encoding.lower().replace("_", "-") in {"utf-8", "utf8", "ascii"}:
+    elif b"\x00" in data[:4096] and encoding.lower().replace("_", "-") in {
+        "utf-8",
+        "utf8",
+        "ascii",
+    }:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         msg = f"{source}:{line}: contains NUL bytes: a binary file, or UTF-16 without a byte-order mark — save it as UTF-8 {expect}"
         raise ParseError(msg)

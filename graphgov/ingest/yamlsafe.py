@@ -66,7 +66,10 @@ class _Loader(yaml.SafeLoader):
             anchor = event.anchor
             if anchor in self._open:
                 raise yaml.composer.ComposerError(
-                    None, None, f"recursive alias *{anchor} refers to a node that contains it", event.start_mark
+                    None,
+                    None,
+                    f"recursive alias *{anchor} refers to a node that contains it",
+                    event.start_mark,
                 )
             target = self.anchors.get(anchor)
             if target is not None:
@@ -82,7 +85,9 @@ class _Loader(yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         self._depth += 1
         if self._depth > self.max_nesting:
-            raise yaml.composer.ComposerError(None, None, f"nesting deeper than {self.max_nesting}", event.start_mark)
+            raise yaml.composer.ComposerError(
+                None, None, f"nesting deeper than {self.max_nesting}", event.start_mark
+            )
         if anchor is not None and isinstance(event, yaml.CollectionStartEvent):
             self._open.add(anchor)
         try:
@@ -117,7 +122,9 @@ class _Loader(yaml.SafeLoader):
             if isinstance(n, SequenceNode):
                 total += sum(self._sizes.get(id(c), 1) for c in n.value)
             elif isinstance(n, MappingNode):
-                total += sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in n.value)
+                total += sum(
+                    self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in n.value
+                )
             self._sizes[id(n)] = min(total, 1 << 40)
         return self._sizes[id(node)]
 
@@ -172,7 +179,10 @@ def _construct_str(loader: _Loader, node: ScalarNode) -> str:
 
 def _unknown_tag(loader: _Loader, node: Node) -> Any:
     raise yaml.constructor.ConstructorError(
-        None, None, f"unsupported YAML tag {node.tag} — graphgov does not build objects from tags", node.start_mark
+        None,
+        None,
+        f"unsupported YAML tag {node.tag} — graphgov does not build objects from tags",
+        node.start_mark,
     )
 
 
@@ -185,7 +195,9 @@ for _tag in ("bool", "int", "float", "timestamp"):
 _Loader.add_constructor(None, _unknown_tag)  # type: ignore[arg-type]
 
 
-def load_all(text: str, source: str, max_nesting: int = 500, alias_budget: int = 100_000) -> list[tuple[int, Any]]:
+def load_all(
+    text: str, source: str, max_nesting: int = 500, alias_budget: int = 100_000
+) -> list[tuple[int, Any]]:
     """All documents of a YAML stream as ``(start line, data)``; empty documents are skipped.
 
     >>> load_all("a: 1\\n---\\nb: no\\n", "x.yaml")

@@ -20,14 +20,22 @@ from ..errors import OutputError
 STALE_SECONDS = 60
 
 
-def check_not_input(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
+def check_not_input(
+    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]
+) -> None:
     """Refuse an output path that is one of the inputs (also through a symlink, hard link or case variant)."""
     out = Path(output)
     if not out.exists():
         return
     for item in inputs:
         path = Path(item)
-        candidates = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        candidates = (
+            [path]
+            if path.is_file()
+            else (p for p in path.rglob("*") if p.is_file())
+            if path.is_dir()
+            else []
+        )
         for cand in candidates:
             try:
                 same = os.path.samefile(out, cand)
@@ -51,10 +59,24 @@ def remove_stale_temporaries(folder: str | os.PathLike[str]) -> int:
     return removed
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, retries: int = 5, delay: float = 0.2) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes | str, retries: int = 5, delay: float = 0.2
+) -> None:
     """Write ``data`` to ``path`` atomically. Raises :class:`OutputError` (exit 4) on failure."""
     target = Path(path)
     payload = data.encode("utf-8", errors="backslashreplace") if isinstance(data, str) else data
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # a device or pipe (/dev/stdout, /dev/null, a FIFO): write into it, never replace it
+        try:
+            with open(target, "wb") as fh:
+                fh.write(payload)
+        except OSError as err:
+            msg = f"cannot write {target}: {err.strerror}"
+            raise OutputError(msg) from err
+        return
+    if target.is_dir():
+        msg = f"cannot write {target}: it is a folder — give a file name"
+        raise OutputError(msg)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         msg = f"cannot write {target}: folder {folder} does not exist — create it first"

@@ -42,7 +42,13 @@ def cell(value: Any, decimals: int | None = None) -> str | int | float:
     return str(value)
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, bom: bool = True, decimals: Mapping[str, int] | None = None) -> tuple[str, list[str]]:
+def to_csv(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    bom: bool = True,
+    decimals: Mapping[str, int] | None = None,
+) -> tuple[str, list[str]]:
     """Render rows as Excel-safe CSV (CRLF rows, every text cell neutralised). Returns (text, warnings)."""
     decimals = decimals or {}
     buf = io.StringIO()
@@ -55,7 +61,9 @@ def to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, bom: bo
             v = cell(row.get(c), decimals.get(c))
             if isinstance(v, str):
                 if len(v) > EXCEL_CELL_LIMIT:
-                    warnings.append(f"row {i}, column {c}: {len(v)} characters, over Excel's {EXCEL_CELL_LIMIT}-character cell limit (Excel will cut it)")
+                    warnings.append(
+                        f"row {i}, column {c}: {len(v)} characters, over Excel's {EXCEL_CELL_LIMIT}-character cell limit (Excel will cut it)"
+                    )
                 v = neutralise(v)
             out.append(v)
         writer.writerow(out)
@@ -73,7 +81,17 @@ def json_default(value: Any) -> Any:
 
 def to_json(payload: Any) -> str:
     """Deterministic JSON (sorted keys, two-space indent, UTF-8 text, NaN written as null)."""
-    return json.dumps(_clean(payload), sort_keys=True, indent=2, ensure_ascii=False, default=json_default, allow_nan=False) + "\n"
+    return (
+        json.dumps(
+            _clean(payload),
+            sort_keys=True,
+            indent=2,
+            ensure_ascii=False,
+            default=json_default,
+            allow_nan=False,
+        )
+        + "\n"
+    )
 
 
 def _clean(value: Any) -> Any:
@@ -108,12 +126,21 @@ def to_table(
         if widths[i] <= 8:
             break
         widths[i] -= 1
+
     def fit(text: str, w: int) -> str:
         return text if len(text) <= w else text[: max(w - 1, 0)] + "…"
+
     lines = ["  ".join(fit(c, w).ljust(w) for c, w in zip(titles, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for b in body:
-        lines.append("  ".join(fit(x, w).rjust(w) if x.replace(".", "", 1).lstrip("-").isdigit() else fit(x, w).ljust(w) for x, w in zip(b, widths, strict=True)).rstrip())
+        lines.append(
+            "  ".join(
+                fit(x, w).rjust(w)
+                if x.replace(".", "", 1).lstrip("-").isdigit()
+                else fit(x, w).ljust(w)
+                for x, w in zip(b, widths, strict=True)
+            ).rstrip()
+        )
     return "\n".join(lines) + "\n"
 
 

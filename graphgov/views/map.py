@@ -430,6 +430,7 @@ TIP_KEYS = (
     "kind",
     "title",
     "unresolved",
+    "self-dependency",
     "pilot-derived",
     "shadow production",
     "blast radius",
@@ -450,7 +451,9 @@ TIP_KEYS = (
 EDGE_TIP_KEYS = ("relation", "strength", "provenance", "first seen", "title")
 
 
-def _tooltip_values(n: Hashable, data: dict[str, Any], row: dict[str, Any]) -> list[str]:
+def _tooltip_values(
+    n: Hashable, data: dict[str, Any], row: dict[str, Any], self_loop: bool = False
+) -> list[str]:
     """The node tooltip, one text per :data:`TIP_KEYS` entry ("" when unknown; the page leaves it out)."""
     authority = data.get(AUTHORITY)
     values: dict[str, Any] = {
@@ -459,6 +462,7 @@ def _tooltip_values(n: Hashable, data: dict[str, Any], row: dict[str, Any]) -> l
         "kind": row.get("kind"),
         "title": data.get("title"),
         "unresolved": "yes: referenced but never defined" if data.get(UNRESOLVED) else None,
+        "self-dependency": "yes (an edge to itself, not drawn)" if self_loop else None,
         "pilot-derived": ("yes" + (" (pilot)" if row["pilot"] else ""))
         if row["pilot_derived"]
         else None,
@@ -558,7 +562,9 @@ def build_map_data(
         msg = f"group_max must be 2 or more, got {group_max}"
         raise ConfigError(msg)
     rows = rows if rows is not None else node_metrics(G, settings)
-    focus_nodes = list(dict.fromkeys([resolve_node(G, str(f)) if f not in G else f for f in focus]))
+    focus_nodes: list[Hashable] = list(
+        dict.fromkeys([resolve_node(G, str(f)) if f not in G else f for f in focus])
+    )
     if select:
         focus_nodes = list(dict.fromkeys(focus_nodes + select_nodes(G, rows, select)))
 
@@ -592,18 +598,18 @@ def build_map_data(
 
     node_data = []
     for n in nodes:
-        data = G.nodes[n]
+        attrs = G.nodes[n]
         row = rows[n]
         nid = text(n if isinstance(n, str) else str(n))
         node_data.append(
             [
                 nid,
-                _label(nid, text(data.get(NAME)), bool(data.get(UNRESOLVED)), label_chars),
-                text(data.get(NAME)),
+                _label(nid, text(attrs.get(NAME)), bool(attrs.get(UNRESOLVED)), label_chars),
+                text(attrs.get(NAME)),
                 TIERS.index(row["tier"]),
-                (1 if row["pilot_derived"] else 0) | (2 if data.get(UNRESOLVED) else 0),
+                (1 if row["pilot_derived"] else 0) | (2 if attrs.get(UNRESOLVED) else 0),
                 _node_size(int(row["blast_radius"])),
-                _tooltip_values(n, data, row),
+                _tooltip_values(n, attrs, row, G.has_edge(n, n)),
             ]
         )
     strings = _Strings()

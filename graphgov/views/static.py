@@ -15,7 +15,7 @@ from typing import Any
 
 from .map import initial_view
 
-_EDGE_STYLE = {0: "solid", 1: (0, (5, 3)), 2: (0, (1, 2))}
+_EDGE_STYLE: dict[int, Any] = {0: "solid", 1: (0, (5, 3)), 2: (0, (1, 2))}
 _LABEL_CHARS = 28
 
 
@@ -35,7 +35,7 @@ def render_static(data: dict[str, Any], fmt: str) -> bytes:
     ys = [p[1] for p in pos.values()] or [0.0]
     width = max(8.0, min(40.0, (max(xs) - min(xs)) / 110.0 + 4.0))
     height = max(6.0, min(40.0, (max(ys) - min(ys)) / 45.0 + 3.0))
-    rc = {"svg.hashsalt": "graphgov", "svg.fonttype": "path", "path.simplify": True}
+    rc: Any = {"svg.hashsalt": "graphgov", "svg.fonttype": "path", "path.simplify": True}
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
         warnings.filterwarnings(

@@ -47,6 +47,16 @@ scripts that use only `json` / `yaml.safe_load_all`, not graphgov):
   The two multi-cluster graphs keep a service's copies in each cluster apart (mc_source: reviews and
   reviews v2 in kukulcan and in tzotz). Self-loops count as edges (workload/app/service graphs:
   2-3 each).
+- **docker-compose** (optional): nodes = `services` entries; edges = `depends_on` + `links` entries
+  (socialNetwork: 19, mostly to jaeger-agent and databases; mediaMicroservices: none).
+- **Kubernetes** (optional): nodes = Deployments/StatefulSets/... and Services, plus unresolved
+  Services named by env vars and defined nowhere in the file; edges = one per Service selector match
+  + one per `*_ADDR`-style env var naming a Service + one per NetworkPolicy ingress peer. The release
+  manifest: 12 Deployments + 12 Services + `shoppingassistantservice` (named by frontend's env, only
+  defined in a kustomize component) = 25 nodes; 12 selector edges + 17 `*_ADDR` edges = 29. Each
+  network-policy file alone: the policy's app and its callers, all unresolved (the workloads live
+  in the release manifest). ServiceAccounts, Istio resources and kustomization files are not nodes.
+- **OpenMetadata** (optional): 7 `{from, to}` edges between 8 entities.
 """
 
 from __future__ import annotations
@@ -57,7 +67,9 @@ from conftest import REALWORLD, realworld
 import graphgov
 from graphgov.errors import InputError
 
-FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx", "spdx", "service-deps/kiali")
+FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx", "spdx", "service-deps/kiali", "openmetadata")
+# folders that also hold files of no graphgov format: only the files matching the pattern
+PATTERNS = (("service-deps/DeathStarBench", "*.yml"), ("service-deps/microservices-demo", "*.yaml"))
 
 # path: (format, nodes, edges, containment links, rejected) for a file that loads in strict mode
 OK = {
@@ -178,6 +190,27 @@ OK = {
     "service-deps/kiali/graph/api/testdata/test_versioned_app_graph.expected": ("kiali", 13, 18, 0, 0),
     "service-deps/kiali/graph/api/testdata/test_workload_graph.expected": ("kiali", 13, 18, 0, 0),
     "service-deps/kiali/mesh/api/testdata/test_mesh_graph.expected": ("kiali", 9, 8, 0, 0),
+    "service-deps/DeathStarBench/mediaMicroservices/docker-compose.yml": ("compose", 33, 0, 0, 0),
+    "service-deps/DeathStarBench/socialNetwork/docker-compose.yml": ("compose", 27, 19, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/kustomization.yaml": ("kubernetes", 0, 0, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-adservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-cartservice.yaml": ("kubernetes", 3, 2, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-checkoutservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-currencyservice.yaml": ("kubernetes", 3, 2, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-deny-all.yaml": ("kubernetes", 0, 0, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-emailservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-frontend.yaml": ("kubernetes", 0, 0, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-loadgenerator.yaml": ("kubernetes", 0, 0, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-paymentservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-productcatalogservice.yaml": ("kubernetes", 4, 3, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-recommendationservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-redis.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-shippingservice.yaml": ("kubernetes", 3, 2, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/shopping-assistant/kustomization.yaml": ("kubernetes", 0, 0, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/shopping-assistant/shoppingassistantservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/release/istio-manifests.yaml": ("kubernetes", 0, 0, 0, 0),
+    "service-deps/microservices-demo/release/kubernetes-manifests.yaml": ("kubernetes", 25, 29, 0, 0),
+    "openmetadata/OpenMetadata/ingestion/examples/sample_data/lineage/lineage.json": ("openmetadata", 8, 7, 0, 0),
 }
 
 # path: (strict error message (regex), lenient counts (nodes, edges, rejected, warnings) or None when
@@ -224,6 +257,8 @@ def files_of_these_formats() -> list[str]:
     out = []
     for fmt in FORMATS:
         out += [p.relative_to(REALWORLD).as_posix() for p in sorted((REALWORLD / fmt).rglob("*")) if p.is_file()]
+    for folder, pattern in PATTERNS:
+        out += [p.relative_to(REALWORLD).as_posix() for p in sorted((REALWORLD / folder).rglob(pattern)) if p.is_file()]
     return out
 
 
@@ -302,3 +337,15 @@ def test_spdx_2_and_3_versions_of_one_sbom_give_the_same_dependencies():
         ("hamcrest-core", "junit", "hard"), ("commons-lang3", "App-BOM-ination", "hard"),
         ("slf4j-api", "App-BOM-ination", "hard"), ("junit", "App-BOM-ination", "soft"),  # a test dependency
     }
+
+
+def test_kubernetes_network_policies_and_env_vars_tell_the_same_story():
+    """Every NetworkPolicy "X may call Y" has an env var in X's Deployment naming Service Y."""
+    demo = ("service-deps", "microservices-demo")
+    G = graphgov.load(realworld(*demo, "release", "kubernetes-manifests.yaml"), realworld(*demo, "kustomize", "components", "network-policies"))
+    allowed = {(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "allowed-ingress"}
+    assert len(allowed) == 15  # the sum of the per-file edge counts above
+    for callee, caller in allowed:
+        service = "service:" + callee.split(":", 1)[1]
+        assert G.has_edge(service, caller), f"{caller} may call {callee} but names no such service in its env"
+    assert not any(d.get("unresolved") for n, d in G.nodes(data=True) if n != "service:default/shoppingassistantservice")

@@ -20,7 +20,20 @@ from ..diagnostics import Diagnostics
 from ..errors import InputError, ParseError
 from ..model import Record, build_graph
 from ..settings import Settings, load_settings
-from . import backstage, cyclonedx, dbt_manifest, inventory, jaeger, kiali, openlineage, register, spdx  # noqa: F401  (built-in formats register themselves)
+from . import (  # noqa: F401  (built-in formats register themselves)
+    backstage,
+    compose,
+    cyclonedx,
+    dbt_manifest,
+    inventory,
+    jaeger,
+    kiali,
+    kubernetes,
+    openlineage,
+    openmetadata,
+    register,
+    spdx,
+)
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .text import decode
 
@@ -136,7 +149,7 @@ def read_records(
 
 def load(
     *inputs: str | os.PathLike[str],
-    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,  # noqa: F811
     settings: Settings | None = None,
     config: str | os.PathLike[str] | None = None,
     lenient: bool | None = None,

@@ -133,11 +133,11 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
             bad = "source" if src is None else "target"
             ctx.reject("unknown-reference", f"{where}.data.{bad}: {ed.get(bad)!r} is not a node of this graph")
             continue
-        traffic = ed.get("traffic") if isinstance(ed.get("traffic"), Mapping) else {}
+        traffic: Mapping[str, Any] = ed["traffic"] if isinstance(ed.get("traffic"), Mapping) else {}
         attrs: dict[str, Any] = {}
         if traffic.get("protocol"):
             attrs["protocol"] = traffic["protocol"]
-            rates = traffic.get("rates") if isinstance(traffic.get("rates"), Mapping) else {}
+            rates: Mapping[str, Any] = traffic["rates"] if isinstance(traffic.get("rates"), Mapping) else {}
             rate = rates.get(traffic["protocol"])
             if rate is not None:
                 attrs["request_rate"] = rate

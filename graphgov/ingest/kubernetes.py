@@ -61,27 +61,23 @@ def service_ref(value: str, namespace: str) -> str | None:
     return f"service:{ns}/{host}"
 
 
-def _pod_spec(kind: str, spec: Mapping[str, Any]) -> Mapping[str, Any]:
-    if kind == "Pod":
-        return spec
-    template = spec.get("template")
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _template(kind: str, spec: Mapping[str, Any]) -> Mapping[str, Any]:
     if kind == "CronJob":
-        job = spec.get("jobTemplate") if isinstance(spec.get("jobTemplate"), Mapping) else {}
-        template = (job.get("spec") or {}).get("template") if isinstance(job.get("spec"), Mapping) else None
-    return template.get("spec") if isinstance(template, Mapping) and isinstance(template.get("spec"), Mapping) else {}
+        return _mapping(_mapping(_mapping(spec.get("jobTemplate")).get("spec")).get("template"))
+    return _mapping(spec.get("template"))
+
+
+def _pod_spec(kind: str, spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    return spec if kind == "Pod" else _mapping(_template(kind, spec).get("spec"))
 
 
 def _pod_labels(kind: str, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> Mapping[str, Any]:
-    if kind == "Pod":
-        meta = doc.get("metadata") or {}
-        return meta.get("labels") or {} if isinstance(meta, Mapping) else {}
-    template = spec.get("template")
-    if kind == "CronJob":
-        job = spec.get("jobTemplate") if isinstance(spec.get("jobTemplate"), Mapping) else {}
-        template = (job.get("spec") or {}).get("template") if isinstance(job.get("spec"), Mapping) else None
-    meta = template.get("metadata") if isinstance(template, Mapping) else None
-    labels = meta.get("labels") if isinstance(meta, Mapping) else None
-    return labels if isinstance(labels, Mapping) else {}
+    meta = _mapping(doc.get("metadata")) if kind == "Pod" else _mapping(_template(kind, spec).get("metadata"))
+    return _mapping(meta.get("labels"))
 
 
 def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
@@ -125,13 +121,13 @@ def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None)
             continue
         if api.startswith("kustomize.config.k8s.io/"):
             continue
-        meta = doc.get("metadata")
-        name = meta.get("name") if isinstance(meta, Mapping) else None
+        meta = _mapping(doc.get("metadata"))
+        name = meta.get("name")
         if not isinstance(name, str) or not name:
             ctx.reject("missing-name", f"{label}: metadata.name is missing")
             continue
-        ns = meta.get("namespace") if isinstance(meta.get("namespace"), str) and meta.get("namespace") else "default"
-        spec = doc.get("spec") if isinstance(doc.get("spec"), Mapping) else {}
+        ns = str(meta.get("namespace") or "default")
+        spec = _mapping(doc.get("spec"))
         if kind in WORKLOAD_KINDS:
             nid = f"workload:{ns}/{name}"
             labels = _pod_labels(kind, doc, spec)
@@ -142,7 +138,7 @@ def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None)
             yield from _env_edges(nid, ns, containers, where, ctx)
         elif kind == "Service":
             nid = f"service:{ns}/{name}"
-            selector = spec.get("selector") if isinstance(spec.get("selector"), Mapping) else {}
+            selector = _mapping(spec.get("selector"))
             services.append((nid, ns, selector, where))
             yield NodeRecord(nid, {KIND: NodeKind.SERVICE.value, NAME: name, TYPE: kind, EXTRA: {"namespace": ns, "type": spec.get("type") or "ClusterIP"}}, where, source=ctx.source, format=FORMAT)
         elif kind == "NetworkPolicy":

@@ -48,7 +48,9 @@ def split_fqn(fqn: str) -> list[str]:
     >>> split_fqn('sample_data.ecommerce_db.shopify."dim.product"')
     ['sample_data', 'ecommerce_db', 'shopify', '"dim.product"']
     """
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in fqn:
         if ch == '"':
             quoted = not quoted
@@ -75,7 +77,7 @@ class _Graph:
         nid = f"{etype}:{fqn}"
         if nid not in self.nodes and self.ctx.check_id(nid, where):
             parts = split_fqn(fqn)
-            aliases = ()
+            aliases: tuple[str, ...] = ()
             if etype == "table" and len(parts) >= 3:
                 alias = relation_alias(*parts[-3:])
                 aliases = (alias,) if alias else ()

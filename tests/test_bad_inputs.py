@@ -255,6 +255,7 @@ def test_case_collision_warns(cli, write):
         ("nodes: [\n", ":2:1:"),
         ("[" * 10000, "nesting deeper than"),
     ],
+    ids=["python-tag", "recursive-alias", "duplicate-key", "tab-indent", "unclosed", "deep-nesting"],
 )
 def test_unsafe_or_broken_yaml(cli, write, tmp_path, monkeypatch, doc, expected):
     monkeypatch.chdir(tmp_path)
@@ -290,6 +291,7 @@ def test_yaml_merge_keys_still_work(cli, write):
         ("[" * 100000, "nesting deeper than"),
         ('{"nodes": [{"id": "\\ud800svc"}]}', "lone surrogate"),
     ],
+    ids=["nan", "truncated", "deep-nesting", "lone-surrogate"],
 )
 def test_broken_json(cli, write, doc, expected):
     err = run_bad(cli, f"{write('inv.json', doc)}:inventory")

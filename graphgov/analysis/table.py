@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from ..model import CRITICALITY, KIND, LIFECYCLE, NAME, OWNER, REVERSIBILITY
 from ..settings import Settings, default_settings
@@ -16,6 +15,9 @@ from .irreversibility import FACTORS, days_in_production, factors, production_st
 from .pilots import is_pilot, pilot_ancestry, pilot_derived, pilot_paths, shadow_production
 from .reach import Reach, reach_metrics
 from .structure import condense
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = (
     "node", "name", "kind", "owner", "lifecycle", "criticality",
@@ -165,6 +167,8 @@ def analyze(
     >>> analyze(G)[["node", "blast_radius", "integration_depth"]].to_dict("records")[0]
     {'node': 'a', 'blast_radius': 2, 'integration_depth': 2}
     """
+    import pandas as pd  # imported here so that `import graphgov` stays light
+
     rows = sort_rows(node_metrics(G, settings, as_of, baseline=baseline))
     if pilots_only:
         rows = [r for r in rows if r["pilot_derived"]]

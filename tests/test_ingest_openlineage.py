@@ -199,6 +199,8 @@ def test_facet_fragments_that_name_no_dataset_are_clear_errors():
         ol({"columnLineage": {"fields": {}}}, "cl.json")
     with pytest.raises(ParseError, match=r"dl.json: /lineage: a dataset lineage facet on its own"):
         ol({"lineage": {"inputs": [{"namespace": "a", "name": "b"}]}}, "dl.json")
+    p = ol({"columnLineage": {"fields": {}}}, "cl.json", lenient=True)  # a folder walk goes on
+    assert p.records == [] and p.stats.read == 1 and p.stats.rejected == 1
 
 
 @pytest.mark.parametrize("when", ["2026-03-05T10:00:00.123456789Z", "2026-03-05T11:00:00+01:00", "2026-03-05 10:00:00"])

@@ -204,13 +204,16 @@ def _events(text: str, source: str, ctx: ParseContext) -> Iterator[tuple[str, An
         if isinstance(data, Mapping) and "lineage" in data and "job" not in data and "dataset" not in data:
             facet = data["lineage"]
             if isinstance(facet, Mapping) and "entries" not in facet and "inputs" in facet:
-                msg = f"{source}: /lineage: a dataset lineage facet on its own, not an OpenLineage event — it does not name the dataset it belongs to; put it in a dataset's facets"
-                raise ParseError(msg)
+                # a fragment graphgov cannot place: one rejected record (an error unless --lenient)
+                ctx.count()
+                ctx.reject("fragment", f"{source}: /lineage: a dataset lineage facet on its own, not an OpenLineage event — it does not name the dataset it belongs to; put it in a dataset's facets", ParseError)
+                return
             yield f"{source}: ", data
             return
         if isinstance(data, Mapping) and "columnLineage" in data and "job" not in data:
-            msg = f"{source}: $.columnLineage: a column-lineage facet on its own, not an OpenLineage event — it names no output dataset; put it in an event's outputs[].facets"
-            raise ParseError(msg)
+            ctx.count()
+            ctx.reject("fragment", f"{source}: $.columnLineage: a column-lineage facet on its own, not an OpenLineage event — it names no output dataset; put it in an event's outputs[].facets", ParseError)
+            return
         yield f"{source}: ", data
         return
     lines = text.split("\n")

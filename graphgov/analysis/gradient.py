@@ -149,7 +149,8 @@ def fill_gradient(
             gradients[n] = value
             source[n] = "baseline"
             pending.discard(n)
-    if pending:
+    dated = any(since for _, _, since in G.edges(data=SINCE)) or any(s for _, s in G.nodes(data=SCALED_AT))
+    if pending and dated:
         known = has_time_source(G)
         if any(known[n] for n in pending):
             day = as_of - dt.timedelta(days=QUARTER_DAYS)

@@ -28,7 +28,7 @@ import hashlib
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -118,23 +118,26 @@ def findings(
                     )
                 )
     if "shadow-production-without-gate" in rules:
-        derived_set = set(derived)
-        ungated = {p for p in derived if not _gated(G, p, policy, as_of)}
-        for s in sorted((n for n, r in rows.items() if r["shadow_production"]), key=str):
-            for p in sorted(nx.ancestors(G, s) & derived_set & ungated, key=str):
-                path = " → ".join(map(str, nx.shortest_path(G, p, s)))
-                out.append(
-                    Finding(
-                        "shadow-production-without-gate",
-                        s,
-                        f"production node {s} depends on pilot-derived {p}, which has no scale-readiness gate record ({path})",
-                        related=p,
+        shadow = {n for n, r in rows.items() if r["shadow_production"]}
+        if shadow:
+            for p in derived:
+                if _gated(G, p, policy, as_of):
+                    continue
+                paths = nx.single_source_shortest_path(G, p)  # one traversal per ungated pilot-derived node
+                for s in sorted(shadow.intersection(paths), key=str):
+                    path = " → ".join(map(str, paths[s]))
+                    out.append(
+                        Finding(
+                            "shadow-production-without-gate",
+                            s,
+                            f"production node {s} depends on pilot-derived {p}, which has no scale-readiness gate record ({path})",
+                            related=p,
+                        )
                     )
-                )
     impacts: dict[Hashable, Any] = {}
     if "critical-hard-dependent" in rules:
         for n in derived:
-            impacts[n] = impact(G, n, settings, as_of)
+            impacts[n] = impact(G, cast(str, n), settings, as_of)
             paths = {r["node"]: r["path"] for r in impacts[n]["rows"]}
             for d in failure_critical_nodes(G, n, settings, as_of, policy.critical_criticality, impacts[n]):
                 out.append(

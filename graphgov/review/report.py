@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -90,7 +90,7 @@ def build_review(
     as_of = as_of or settings.today
     rows = node_metrics(G, settings, as_of, baseline=baseline)
     derived = [n for n in sorted(rows, key=str) if rows[n]["pilot_derived"]]
-    impacts = {n: impact(G, n, settings, as_of) for n in derived}
+    impacts = {n: impact(G, cast(str, n), settings, as_of) for n in derived}
     found = verdicts(G, rows, settings, as_of, policy, impacts)
 
     base_rows: dict[Hashable, dict[str, Any]] = {}
@@ -221,11 +221,11 @@ def _changes(
     for n in sorted(B, key=str):
         if n not in G:
             continue
-        before = (B.nodes[n].get("authority") or {})
-        now = (G.nodes[n].get("authority") or {})
-        for role in sorted(before):
-            if policy.named(before.get(role)) and not policy.named(now.get(role)):
-                disappeared.append({"node": n, "role": role, "was": before.get(role), "now": now.get(role)})
+        auth_before: dict[str, Any] = B.nodes[n].get("authority") or {}
+        auth_now: dict[str, Any] = G.nodes[n].get("authority") or {}
+        for role in sorted(auth_before):
+            if policy.named(auth_before.get(role)) and not policy.named(auth_now.get(role)):
+                disappeared.append({"node": n, "role": role, "was": auth_before.get(role), "now": auth_now.get(role)})
     return {
         "new_dependents": new_dependents,
         "lost_fallbacks": lost_fallbacks,

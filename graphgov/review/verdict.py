@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -126,7 +126,7 @@ def failure_critical_nodes(G: nx.DiGraph, node: Hashable, settings: Any, as_of: 
     if impact_result is None:
         from ..analysis.impact import impact
 
-        impact_result = impact(G, node, settings, as_of)
+        impact_result = impact(G, cast(str, node), settings, as_of)
     default = int(settings.default_criticality)
     out = []
     for row in impact_result["rows"]:

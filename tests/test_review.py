@@ -72,7 +72,7 @@ def test_review_writes_every_output(cli, tmp_path, quarter):
     assert names == ["blast_radius_top.png", "irreversibility_over_time.png", "irreversibility_vs_depth.png", "review.csv", "review.html", "review.md"]
     for png in out.glob("*.png"):
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    assert "1 pilot-derived systems: 1 not terminable, 0 conditionally terminable, 0 terminable" in r.output
+    assert "1 pilot-derived system: 1 not terminable, 0 conditionally terminable, 0 terminable" in r.output
 
 
 def test_review_verdict_and_changes_since_the_baseline(cli, tmp_path, quarter):
@@ -168,6 +168,14 @@ def test_review_output_must_be_a_folder(cli, tmp_path, quarter, write):
     f = write("file.txt", "x")
     r = cli("review", inv, "--register", reg, "-o", f)
     assert r.exit_code != 0
+
+
+def test_review_folder_inside_an_input_folder_is_refused(cli, tmp_path, quarter):
+    inv, reg, _ = quarter
+    r = cli("review", inv.parent, "--register", reg, "-o", inv.parent / "review")
+    assert r.exit_code == 4
+    assert "is inside the input folder" in r.output
+    assert not (inv.parent / "review").exists()
 
 
 def test_review_is_deterministic(cli, tmp_path, quarter):

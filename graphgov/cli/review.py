@@ -67,18 +67,36 @@ def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
     pol = load_policy(policy)
     base = read_snapshot(baseline) if baseline else None
     hist = [read_snapshot(h) for h in _snapshot_files(history)]
+    _not_inside_inputs(output, inputs)
     G = load_graph(inputs, registers, settings, [rejects])
     report_load(G, quiet, rejects)
     data = build_review(G, settings, pol, base, hist, settings.today)
     files = write_review(data, output, bom=bool(settings.csv_bom), inputs=all_input_paths(inputs, registers, config))
     if not quiet:
         c = data["summary"]["counts"]
+        n = data["summary"]["systems"]
         click.echo(
-            f"{data['summary']['systems']} pilot-derived systems: {c['not terminable']} not terminable, "
+            f"{n} pilot-derived system{'' if n == 1 else 's'}: {c['not terminable']} not terminable, "
             f"{c['conditionally terminable']} conditionally terminable, {c['terminable']} terminable",
             err=True,
         )
         click.echo(f"wrote {len(files)} files to {output}", err=True)
+
+
+def _not_inside_inputs(output: str, inputs: tuple[str, ...]) -> None:
+    """A review folder inside an input folder would be read as input next time: refuse it."""
+    from pathlib import Path
+
+    from ..errors import OutputError
+    from ..ingest import split_format
+
+    out = Path(output).resolve()
+    for item in inputs:
+        folder = split_format(item)[0]
+        if folder.is_dir():
+            root = folder.resolve()
+            if out == root or root in out.parents:
+                raise OutputError(f"-o {output} is inside the input folder {folder}: its files would be read as inputs next time — choose another folder")
 
 
 def _snapshot_files(paths: tuple[str, ...]) -> list[str]:

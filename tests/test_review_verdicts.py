@@ -175,7 +175,7 @@ def test_assumption_reviewed_exactly_at_the_window_edge_counts():
     assert v.codes == []
 
 
-@pytest.mark.parametrize("gate", [None, {"passed_at": "2026-01-10"}, {"passed_at": "2026-01-10", "approved_by": "TBD"}, {"passed_at": "2026-12-01", "approved_by": "board"}])
+@pytest.mark.parametrize("gate", [None, {"approved_by": "board"}, {"passed_at": "2026-12-01", "approved_by": "board"}])
 def test_no_readiness_gate_record(gate):
     def change(d):
         d.pop("readiness_gate")
@@ -184,6 +184,11 @@ def test_no_readiness_gate_record(gate):
 
     _, v = judge(scenario(depth=1, change=change))
     assert (v.verdict, v.codes) == (CONDITIONAL, ["no-readiness-gate"])
+
+
+def test_a_gate_record_without_approver_is_still_a_record():
+    _, v = judge(scenario(depth=1, readiness_gate={"passed_at": "2026-01-10"}))
+    assert v.codes == []
 
 
 def test_gradient_crossing_the_top_tier_within_two_quarters():

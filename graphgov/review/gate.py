@@ -7,7 +7,7 @@ Rules (enable them in the policy's ``gate.rules``; the first three are on by def
     a termination authority. One finding per node.
 ``GG002 shadow-production-without-gate``
     A production or critical node may depend on a pilot-derived node only when that node has a
-    scale-readiness gate record (``passed_at`` and a named ``approved_by``). One finding per
+    scale-readiness gate record (a ``passed_at`` date on or before the as-of date). One finding per
     (production node, ungated pilot-derived ancestor), with the path.
 ``GG003 critical-hard-dependent``
     A pilot-derived node may not have hard dependents (its failure set) of criticality
@@ -80,9 +80,7 @@ class Finding:
 def _gated(G: nx.DiGraph, node: Hashable, policy: Policy, as_of: dt.date) -> bool:
     gate = G.nodes[node].get(READINESS_GATE) or {}
     passed = gate.get("passed_at")
-    if not passed or str(passed)[:10] > as_of.isoformat():
-        return False
-    return policy.named(gate.get("approved_by")) is not None
+    return bool(passed) and str(passed)[:10] <= as_of.isoformat()
 
 
 def findings(

@@ -15,7 +15,7 @@ It is **conditionally terminable** when none of those holds but one of these doe
   ``missing-authority-recalibration``, ``missing-authority-termination``];
 - no assumption is documented [``no-assumptions``], or one was not reviewed within the assumption
   window [``assumptions-not-reviewed``];
-- there is no scale-readiness gate record (a ``passed_at`` date and a named ``approved_by``)
+- there is no scale-readiness gate record (no ``passed_at`` date on or before the as-of date)
   [``no-readiness-gate``];
 - its last switch-off drill is older than the drill window [``stale-drill``], or a safe state is
   declared but was never drilled [``safe-state-never-drilled``];
@@ -201,11 +201,10 @@ def verdict_for(
     gate = data.get(READINESS_GATE) or {}
     if policy.require_readiness_gate:
         passed = _date(gate.get("passed_at"))
-        approver = policy.named(gate.get("approved_by"))
-        if passed is None or passed > as_of:
+        if passed is None:
             reasons.append(Reason("no-readiness-gate", "no scale-readiness gate record (no passed_at date)"))
-        elif approver is None:
-            reasons.append(Reason("no-readiness-gate", f"the scale-readiness gate record of {passed.isoformat()} names no approver"))
+        elif passed > as_of:
+            reasons.append(Reason("no-readiness-gate", f"the scale-readiness gate is dated {passed.isoformat()}, after the as-of date"))
     rev = data.get(REVERSIBILITY) or {}
     drill = _date(rev.get("last_drill"))
     drill_window = policy.drill_window(settings)

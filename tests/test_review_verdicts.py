@@ -295,3 +295,14 @@ def test_policy_yaml_is_safe(tmp_path):
 def test_default_policy_when_none_given():
     assert load_policy(None) is DEFAULT_POLICY
     assert DEFAULT_POLICY.top_tier_at == 75.0 and DEFAULT_POLICY.assumption_window_days == 180
+
+
+@pytest.mark.parametrize(("gradient", "codes"), [(12.25, ["gradient-crosses-top-tier"]), (11.9, [])])
+def test_gradient_reason_agrees_with_the_rounded_quarters_column(gradient, codes):
+    from graphgov.review.verdict import verdict_for
+
+    G = scenario(depth=1)
+    rows = node_metrics(G, SETTINGS, AS_OF)
+    # (75 − 50)/12.25 = 2.04, shown as 2.0 quarters: within 2; (75 − 50)/11.9 = 2.1: not
+    row = {**rows["p"], "irreversibility": 50.0, "gradient": gradient}
+    assert verdict_for(G, "p", row, SETTINGS, AS_OF).codes == codes

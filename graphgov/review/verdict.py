@@ -213,21 +213,18 @@ def verdict_for(
     elif rev.get("safe_state") and (drill is None or drill > as_of):
         reasons.append(Reason("safe-state-never-drilled", "a safe state is declared but was never drilled, so it is not credited"))
     gradient = row.get("gradient")
-    quarters = row.get("quarters_to_irreversible")
-    if (
-        irr < policy.top_tier_at
-        and gradient is not None
-        and gradient == gradient
-        and gradient > 0
-        and (policy.top_tier_at - irr) / gradient <= policy.gradient_horizon_quarters
-    ):
-        q = quarters if quarters is not None and quarters == quarters else round((policy.top_tier_at - irr) / gradient, 1)
-        reasons.append(
-            Reason(
-                "gradient-crosses-top-tier",
-                f"at {gradient:+g} per quarter it reaches {_num(policy.top_tier_at)} in {q:g} quarters (within {_num(policy.gradient_horizon_quarters)})",
+    if gradient is not None and gradient == gradient:  # known (not None, not NaN)
+        from ..analysis.gradient import quarters_to
+
+        # rounded as the quarters_to_irreversible column is, so the reason and the column agree
+        q = quarters_to(irr, float(gradient), float(policy.top_tier_at))
+        if q is not None and irr < policy.top_tier_at and q <= policy.gradient_horizon_quarters:
+            reasons.append(
+                Reason(
+                    "gradient-crosses-top-tier",
+                    f"at {gradient:+g} per quarter it reaches {_num(policy.top_tier_at)} in {q:g} quarters (within {_num(policy.gradient_horizon_quarters)})",
+                )
             )
-        )
 
     reasons = [r for r in reasons if r.code not in policy.ignore_reasons]
     worst = max((RANK[r.verdict] for r in reasons), default=0)

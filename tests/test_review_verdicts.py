@@ -306,3 +306,28 @@ def test_gradient_reason_agrees_with_the_rounded_quarters_column(gradient, codes
     # (75 − 50)/12.25 = 2.04, shown as 2.0 quarters: within 2; (75 − 50)/11.9 = 2.1: not
     row = {**rows["p"], "irreversibility": 50.0, "gradient": gradient}
     assert verdict_for(G, "p", row, SETTINGS, AS_OF).codes == codes
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"top_tier_at: 60\ntop_tier_at: 70\n", "duplicate key 'top_tier_at'"),
+        (BOMB.encode(), "alias"),
+        (b"[" * 10_000, "nesting deeper than"),
+        (b"top_tier_at: \xfc\n", "invalid UTF-8"),
+        (b"top_tier_at: 60\n---\ntop_tier_at: 70\n", "holds one YAML document"),
+    ],
+)
+def test_bad_policy_files_are_refused(tmp_path, content, message):
+    from graphgov.errors import GraphGovError
+
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(content)
+    with pytest.raises(GraphGovError, match=message):
+        load_policy(path)

@@ -255,7 +255,14 @@ def test_case_collision_warns(cli, write):
         ("nodes: [\n", ":2:1:"),
         ("[" * 10000, "nesting deeper than"),
     ],
-    ids=["python-tag", "recursive-alias", "duplicate-key", "tab-indent", "unclosed", "deep-nesting"],
+    ids=[
+        "python-tag",
+        "recursive-alias",
+        "duplicate-key",
+        "tab-indent",
+        "unclosed",
+        "deep-nesting",
+    ],
 )
 def test_unsafe_or_broken_yaml(cli, write, tmp_path, monkeypatch, doc, expected):
     monkeypatch.chdir(tmp_path)
@@ -296,3 +303,17 @@ def test_yaml_merge_keys_still_work(cli, write):
 def test_broken_json(cli, write, doc, expected):
     err = run_bad(cli, f"{write('inv.json', doc)}:inventory")
     assert expected in err
+
+
+def test_lenient_folder_walk_skips_an_unreadable_file_and_counts_it(cli, write, tmp_path):
+    write("org/a.csv", "id\na\n")
+    write("org/b.csv", b"")
+    write("org/c.json", '{"nodes": [{"id": "c"}')
+    strict = cli("analyze", tmp_path / "org", "-q")
+    assert strict.exit_code == BAD_INPUT and "b.csv: file is empty" in strict.stderr
+    result = cli("analyze", tmp_path / "org", "--lenient", "--format", "csv")
+    assert result.exit_code == OK, result.output
+    assert "3 records, 1 used, 2 rejected" in result.stderr
+    assert (
+        "file is empty — give a file with a header row and records (file skipped)" in result.stderr
+    )

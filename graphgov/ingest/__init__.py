@@ -77,7 +77,9 @@ def split_format(arg: str | os.PathLike[str]) -> tuple[Path, str | None]:
     return Path(text), None
 
 
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]], forced: str | None = None) -> list[InputFile]:
+def expand_inputs(
+    inputs: Iterable[str | os.PathLike[str]], forced: str | None = None
+) -> list[InputFile]:
     """Files named directly, and every file below named folders (sorted, hidden files skipped)."""
     out: list[InputFile] = []
     for arg in inputs:
@@ -87,7 +89,12 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], forced: str | None =
             get_format(fmt)
         if path.is_dir():
             files = sorted(
-                (p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                (
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                ),
                 key=lambda p: p.relative_to(path).as_posix(),
             )
             out.extend(InputFile(p, fmt, False) for p in files)
@@ -114,26 +121,20 @@ def read_records(
         source = str(item.path)
         if progress is not None:
             progress(i, len(files), source)
-        size = item.path.stat().st_size
-        if size > limit:
-            raise ParseError(f"{source}: file is {size / (1 << 20):.1f} MiB, over the {settings.max_input_mb:g} MiB limit — raise it with --max-input-mb")
-        data = item.path.read_bytes()
-        if item.format is not None:
-            fmt = get_format(item.format)
-        else:
-            head = data[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
-            if not data:
-                decode(data, source)  # raises "file is empty"
-            try:
-                fmt = detect_format(source, head)
-            except ParseError:
-                if item.explicit:
-                    raise
-                diag.warn("skipped-file", f"{source}: skipped, not a format graphgov reads")
-                continue
-        ctx = ParseContext(source, settings, diag, format=fmt.name, path=item.path)
+        try:
+            fmt, ctx, new, data = _parse_file(item, source, settings, diag, limit)
+        except InputError as err:
+            if not settings.lenient:
+                raise
+            # lenient: the unreadable file counts as one rejected record, and the walk goes on
+            stats = diag.sources.get(source) or diag.start_source(source, item.format or "unknown")
+            stats.read, stats.rejected, stats.nodes, stats.edges = 1, 0, 0, 0
+            diag.reject("unreadable-file", f"{err} (file skipped)", source)
+            continue
+        if fmt is None or ctx is None:
+            continue
         before = len(records)
-        records.extend(fmt.parse(io.BytesIO(data), source, ctx))
+        records.extend(new)
         stats = ctx.stats
         assert stats is not None
         for rec in records[before:]:
@@ -141,10 +142,42 @@ def read_records(
                 stats.edges += 1
             else:
                 stats.nodes += 1
-        manifest.append({"path": item.path.as_posix(), "format": fmt.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        manifest.append(
+            {
+                "path": item.path.as_posix(),
+                "format": fmt.name,
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
     if progress is not None:
         progress(len(files), len(files), "")
     return records, manifest
+
+
+def _parse_file(
+    item: InputFile, source: str, settings: Settings, diag: Diagnostics, limit: int
+) -> tuple[Format | None, ParseContext | None, list[Record], bytes]:
+    size = item.path.stat().st_size
+    if size > limit:
+        msg = f"{source}: file is {size / (1 << 20):.1f} MiB, over the {settings.max_input_mb:g} MiB limit — raise it with --max-input-mb"
+        raise ParseError(msg)
+    data = item.path.read_bytes()
+    if item.format is not None:
+        fmt = get_format(item.format)
+    else:
+        head = data[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+        if not data:
+            decode(data, source)  # raises "file is empty"
+        try:
+            fmt = detect_format(source, head)
+        except ParseError:
+            if item.explicit:
+                raise
+            diag.warn("skipped-file", f"{source}: skipped, not a format graphgov reads")
+            return None, None, [], data
+    ctx = ParseContext(source, settings, diag, format=fmt.name, path=item.path)
+    return fmt, ctx, list(fmt.parse(io.BytesIO(data), source, ctx)), data
 
 
 def load(

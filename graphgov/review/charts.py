@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 TIER_COLOURS = (("reversible", "#e8f5e9"), ("costly", "#fff8e1"), ("entrenched", "#ffe0b2"), ("irreversible", "#ffcdd2"))
+MAX_LABELS = 12  # names written on a chart (and lines drawn over time); more would be unreadable
 VERDICT_COLOURS = {"terminable": "#2e7d32", "conditionally terminable": "#f9a825", "not terminable": "#c62828"}
 
 
@@ -47,12 +48,17 @@ def irreversibility_vs_depth(systems: Sequence[Mapping[str, Any]], settings: Any
     ax = fig.subplots()
     _bands(ax, settings)
     xs = [s["metrics"]["integration_depth"] for s in systems]
+    labelled = {id(s) for s in sorted(systems, key=lambda s: -s["metrics"]["irreversibility"])[:MAX_LABELS]}
     for s in systems:
         m = s["metrics"]
         ax.scatter(m["integration_depth"], m["irreversibility"], color=VERDICT_COLOURS[s["verdict"]], edgecolor="black", zorder=3, s=40)
-        ax.annotate(_label(s["name"]), (m["integration_depth"], m["irreversibility"]), textcoords="offset points", xytext=(5, 4), fontsize=7, zorder=4)
+        if id(s) in labelled:
+            ax.annotate(_label(s["name"]), (m["integration_depth"], m["irreversibility"]), textcoords="offset points", xytext=(5, 4), fontsize=7, zorder=4)
     ax.set_xlim(-0.5, max([*xs, 1]) + 1.5)
     ax.set_ylim(0, 100)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("integration depth (layers of dependents)")
     ax.set_ylabel("irreversibility (0-100)")
     ax.set_title("Pilot-derived systems: irreversibility against integration depth")
@@ -69,14 +75,16 @@ def irreversibility_over_time(systems: Sequence[Mapping[str, Any]], settings: An
     fig = _figure(7, 4.5)
     ax = fig.subplots()
     _bands(ax, settings)
-    for s in systems:
+    shown = sorted(systems, key=lambda s: (-s["metrics"]["irreversibility"], str(s["node"])))[:MAX_LABELS]
+    for s in shown:
         pts = s["series"]
         days = [dt.date.fromisoformat(d) for d, _ in pts]
         values = [v for _, v in pts]
         ax.plot(days, values, marker="o", label=_label(s["name"]), zorder=3)
     ax.set_ylim(0, 100)
     ax.set_ylabel("irreversibility (0-100)")
-    ax.set_title("Irreversibility of each pilot-derived system over the snapshots")
+    more = f" (the {len(shown)} highest of {len(systems)})" if len(shown) < len(systems) else ""
+    ax.set_title("Irreversibility of each pilot-derived system over the snapshots" + more)
     if systems:
         ax.legend(loc="best", fontsize=7)
     fig.autofmt_xdate()

@@ -423,8 +423,8 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
 
     # 2. the register overlay: keys are references
     for rec in overlay:
-        nid, candidates = index.lookup(Ref(rec.id, rec.id))
-        if nid is None:
+        hit, candidates = index.lookup(Ref(rec.id, rec.id))
+        if hit is None:
             if candidates:
                 msg = f"{rec.where}: '{rec.id}' matches {len(candidates)} nodes ({', '.join(candidates[:5])}) — use one node id"
                 diag.reject("ambiguous-reference", msg, rec.source, ReferenceError_)
@@ -432,7 +432,7 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
                 msg = f"{rec.where}: '{rec.id}' matches no node{index.suggest(rec.id)} — use a node id, alias or unique name"
                 diag.reject("unknown-reference", msg, rec.source, ReferenceError_)
             continue
-        _merge_node(nodes[nid], rec, diag)
+        _merge_node(nodes[hit], rec, diag)
     index = _Index(nodes)  # names and aliases may have grown
 
     # 3. edges
@@ -442,10 +442,10 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
     for rec in edge_records:
         ends: list[str] = []
         for end in (rec.source, rec.target):
-            nid = _resolve_end(end, rec, index, diag, standalone)
-            if nid is None:
+            end_id = _resolve_end(end, rec, index, diag, standalone)
+            if end_id is None:
                 break
-            ends.append(nid)
+            ends.append(end_id)
         if len(ends) != 2:
             continue
         u, v = ends
@@ -463,8 +463,8 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
             continue
         resolved = []
         for ref in refs:
-            nid, candidates = index.lookup(Ref(ref, ref))
-            if nid is None:
+            origin, candidates = index.lookup(Ref(ref, ref))
+            if origin is None:
                 where = node.ranks.get(DERIVED_FROM, (0, node.id))[1]
                 what = (
                     f"matches {len(candidates)} nodes"
@@ -478,7 +478,7 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
                     ReferenceError_,
                 )
                 continue
-            resolved.append(nid)
+            resolved.append(origin)
         node.attrs[DERIVED_FROM] = sorted(set(resolved))
 
     G = nx.DiGraph()

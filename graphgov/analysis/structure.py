@@ -10,6 +10,7 @@ operations doing the set work in C.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -41,11 +42,12 @@ def condense(
         H = nx.DiGraph()
         H.add_nodes_from(G)
         H.add_edges_from((u, v) for u, v, d in G.edges(data=True) if edge_filter(u, v, d))
-    comps = [sorted(c, key=str) for c in nx.strongly_connected_components(H)]
-    first = {c[0]: i for i, c in enumerate(comps)}
+    comps: list[list[Hashable]] = [
+        sorted(scc, key=str) for scc in nx.strongly_connected_components(H)
+    ]
     comp_tmp: dict[Hashable, int] = {}
-    for i, c in enumerate(comps):
-        for n in c:
+    for i, members_i in enumerate(comps):
+        for n in members_i:
             comp_tmp[n] = i
     # component DAG, then an order in which dependents come first (reverse topological)
     n_comp = len(comps)
@@ -58,18 +60,16 @@ def condense(
             indeg[cv] += 1
     # Kahn's algorithm gives a topological order; ties broken by the component's first node
     # (as text) so that bit positions, and so explanations, are the same on every run
-    import heapq
-
     heap = [(str(comps[i][0]), i) for i in range(n_comp) if indeg[i] == 0]
     heapq.heapify(heap)
     topo: list[int] = []
     while heap:
-        _, c = heapq.heappop(heap)
-        topo.append(c)
-        for d in succ[c]:
-            indeg[d] -= 1
-            if indeg[d] == 0:
-                heapq.heappush(heap, (str(comps[d][0]), d))
+        _, top = heapq.heappop(heap)
+        topo.append(top)
+        for nxt in succ[top]:
+            indeg[nxt] -= 1
+            if indeg[nxt] == 0:
+                heapq.heappush(heap, (str(comps[nxt][0]), nxt))
     order = list(reversed(topo))  # dependents first
     renumber = {old: new for new, old in enumerate(order)}
     nodes: list[Hashable] = []
@@ -90,7 +90,6 @@ def condense(
     for c, ch in enumerate(children):
         for d in ch:
             parents[d].append(c)
-    del first
     return Condensation(nodes, index, comp_of, members, mask, children, parents)
 
 

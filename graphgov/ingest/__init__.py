@@ -135,13 +135,13 @@ def read_records(
             continue
         before = len(records)
         records.extend(new)
-        stats = ctx.stats
-        assert stats is not None
+        file_stats = ctx.stats
+        assert file_stats is not None
         for rec in records[before:]:
             if hasattr(rec, "target"):
-                stats.edges += 1
+                file_stats.edges += 1
             else:
-                stats.nodes += 1
+                file_stats.nodes += 1
         manifest.append(
             {
                 "path": item.path.as_posix(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -143,7 +144,7 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
         attrs[CRITICALITY] = guard("criticality", lambda: parse_criticality(fields["criticality"]))
     for key in ("vendor", "external"):
         if key in fields:
-            value = guard(key, lambda k=key: parse_bool(fields[k], k))
+            value = guard(key, functools.partial(parse_bool, fields[key], key))
             if value is not None:
                 attrs[VENDOR] = value
     if "pilot" in fields:

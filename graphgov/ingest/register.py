@@ -27,7 +27,7 @@ override what inventories and catalogs say (each override is reported).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, BinaryIO
 
 from ..errors import ParseError
@@ -97,9 +97,7 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
                 )
                 continue
             try:
-                attrs = node_attrs(
-                    fields, lambda f, m=fields, w=line: f"{source}:{line_of(m, f, w)}"
-                )
+                attrs = node_attrs(fields, _placer(source, fields, line))
             except FieldError as err:
                 ctx.reject(
                     "bad-field", f"{err} — fix the value or pass --lenient to skip the entry"
@@ -131,6 +129,17 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
             rec = _dependency(item, where, ctx)
             if rec is not None:
                 yield rec
+
+
+def _placer(source: str, fields: Any, line: int) -> Callable[[str], str]:
+    def place(field: str) -> str:
+        return f"{source}:{line_of(fields, field, line)}"
+
+    return place
+
+
+def _fixed(where: str) -> Callable[[str], str]:
+    return lambda _field: where
 
 
 def _dependency(item: Mapping[str, Any], where: str, ctx: ParseContext) -> EdgeRecord | None:
@@ -190,7 +199,7 @@ def _register_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record]
             ctx.reject("empty-id", f"{where}: node is empty — name the node this row is about")
             continue
         try:
-            attrs = node_attrs(row.values, lambda _f, w=where: w)
+            attrs = node_attrs(row.values, _fixed(where))
         except FieldError as err:
             ctx.reject("bad-field", f"{err} — fix the value or pass --lenient to skip the row")
             continue

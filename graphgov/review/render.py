@@ -64,9 +64,19 @@ def md(value: Any) -> str:
     """
     text = "" if value is None else str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    text = text.replace("[", "\\[").replace("]", "\\]")
+    for ch in "\\|`[]*_~#":
+        text = text.replace(ch, "\\" + ch)
     return " ".join(text.split())
+
+
+def code(value: Any) -> str:
+    """A Markdown code span outside tables (its content is never read as Markdown or HTML).
+
+    >>> code("a`b <i>"), code("plain")
+    ('`` a`b <i> ``', '`plain`')
+    """
+    text = " ".join(("" if value is None else str(value)).split()).replace("``", "` `")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def charts(review: Mapping[str, Any]) -> dict[str, bytes]:
@@ -312,7 +322,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     s = review["summary"]
     base = review["baseline"]
     lines = [f"# Termination-capacity review, as of {review['as_of']}", ""]
-    lines.append(f"graphgov {review['graphgov_version']}; policy: {md(review['policy']['source'])}; " + (f"baseline: `{md(base['path'])}` ({base['as_of']})" if base else "no baseline (gradients from dated edges)"))
+    lines.append(f"graphgov {review['graphgov_version']}; policy: {md(review['policy']['source'])}; " + (f"baseline: {code(base['path'])} ({base['as_of']})" if base else "no baseline (gradients from dated edges)"))
     lines += ["", "## Summary", "", f"{s['systems']} pilot-derived systems.", ""]
     if s["baseline_counts"] is not None:
         lines += ["| verdict | now | baseline | change |", "|---|---:|---:|---:|"]
@@ -332,7 +342,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     lines += ["", "## Systems", ""]
     for sys_ in review["systems"]:
         m = sys_["metrics"]
-        lines += [f"### {md(sys_['name'])}: {sys_['verdict']}", "", f"`{md(sys_['node'])}`, {md(sys_['kind'])}, owner {md(sys_['owner'] or 'none')}", ""]
+        lines += [f"### {md(sys_['name'])}: {sys_['verdict']}", "", f"{code(sys_['node'])}, {md(sys_['kind'])}, owner {md(sys_['owner'] or 'none')}", ""]
         lines += [f"- `{r['code']}`: {md(r['sentence'])}" for r in sys_["reasons"]] or ["- no reason against termination"]
         t = sys_["impact"]["totals"]
         lines += ["", f"**Suspension simulation:** {t['fails']} fail, {t['degrades']} degrade" + (" (credited safe state)" if sys_["impact"]["safe_state_credited"] else "") + ".", ""]

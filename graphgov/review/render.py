@@ -177,6 +177,8 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         f"<p class=\"muted\">graphgov {esc(review['graphgov_version'])}; policy: {esc(review['policy']['source'])}; "
         + (f"baseline: <code>{esc(base['path'])}</code> ({esc(base['as_of'])})" if base else "no baseline (gradients from dated edges)")
         + "</p>",
+        '<nav><a href="#summary">Summary</a> · <a href="#charts">Charts</a> · <a href="#systems-detail">Systems</a> · '
+        '<a href="#shadow">Shadow production</a> · <a href="#changes">Changes since the baseline</a> · <a href="#inputs">Inputs</a></nav>',
         '<h2 id="summary">Summary</h2>',
         f"<p>{s['systems']} pilot-derived system{'s' if s['systems'] != 1 else ''}.</p>",
     ]

@@ -171,3 +171,15 @@ def test_long_cells_warn_for_excel(cli, write, tmp_path):
     r = cli("analyze", inv, "-o", tmp_path / "o.csv")
     assert r.exit_code == 0
     assert "Excel's 32767-character cell limit" in r.stderr
+
+
+def test_negative_numbers_are_not_neutralised():
+    from graphgov.reports.tables import to_csv
+
+    text, _ = to_csv(
+        ["gradient", "owner", "delta"],
+        [{"gradient": -5.54, "owner": "-5", "delta": -3}],
+        bom=False,
+        decimals={"gradient": 2},
+    )
+    assert text.splitlines()[1] == "-5.54,'-5,-3"

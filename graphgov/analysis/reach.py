@@ -17,7 +17,7 @@ it sits on a cycle):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,53 +71,55 @@ def reach_metrics(
     cond = cond or condense(G)
     nodes = cond.nodes
     out = Reach()
-    crit_masks = [0] * 6  # index 1..5 by effective criticality
-    unknown_mask = sink_mask = unowned_mask = 0
+    crit_of: list[int] = []  # effective criticality by bit position
+    unknown: list[bool] = []
+    sink: list[bool] = []
     owner_of: list[Any] = []
-    total = 0
-    for b, n in enumerate(nodes):
+    for n in nodes:
         data = G.nodes[n]
         c = _criticality(G, n)
-        if c is None:
-            unknown_mask |= 1 << b
-            c = default_criticality
-        crit_masks[c] |= 1 << b
-        total += c
-        if str(data.get(KIND, "")).lower() in sinks:
-            sink_mask |= 1 << b
-        owner = data.get(OWNER)
-        owner_of.append(owner or None)
-        if not owner:
-            unowned_mask |= 1 << b
-    out.total_weight = total
-    high_mask = crit_masks[4] | crit_masks[5]
+        unknown.append(c is None)
+        crit_of.append(default_criticality if c is None else c)
+        sink.append(str(data.get(KIND, "")).lower() in sinks)
+        owner_of.append(data.get(OWNER) or None)
+    out.total_weight = sum(crit_of)
+    crit_masks = [0] + [_mask([k == v for v in crit_of]) for k in range(1, 6)]
+    unknown_mask = _mask(unknown)
+    sink_mask = _mask(sink)
+    unowned = [o is None for o in owner_of]
+    unowned_mask = _mask(unowned)
 
-    # pass 1: all edges
-    reach_all = _propagate(cond)
+    # pass 1: all edges. A component's members are not in its own reach, so the dependents of a
+    # member of a cycle are reach | (the other members): per-member values are the component's
+    # values minus the member's own contribution, in constant time.
     owners_c = _owner_sets(cond, owner_of)
-    for c, ms in enumerate(cond.members):
-        r = reach_all[c]
+    for c, r in _propagate(cond):
+        ms = cond.members[c]
         cyc = len(ms) > 1
-        own = cond.mask[c]
-        base = r.bit_count()
-        w_base = sum(k * (r & crit_masks[k]).bit_count() for k in range(1, 6))
-        u_base = (r & unknown_mask).bit_count()
-        s_base = (r & sink_mask).bit_count()
-        o_base = (r & unowned_mask).bit_count()
+        full = r | cond.mask(c) if cyc else r
+        base = full.bit_count()
+        w_base = sum(k * (full & crit_masks[k]).bit_count() for k in range(1, 6))
+        u_base = (full & unknown_mask).bit_count()
+        s_base = (full & sink_mask).bit_count()
+        o_base = (full & unowned_mask).bit_count()
         owners_base = owners_c[c]
+        if cyc:
+            counts: dict[Any, int] = {}
+            for x in ms:
+                if owner_of[x]:
+                    counts[owner_of[x]] = counts.get(owner_of[x], 0) + 1
+            union = len(owners_base | counts.keys())
         for b in ms:
             n = nodes[b]
             if cyc:
-                d = r | (own & ~(1 << b))
-                out.blast_radius[n] = base + len(ms) - 1
-                out.blast_radius_weighted[n] = sum(
-                    k * (d & crit_masks[k]).bit_count() for k in range(1, 6)
-                )
-                out.unknown_criticality[n] = (d & unknown_mask).bit_count()
-                out.decision_sinks[n] = (d & sink_mask).bit_count()
-                out.unowned_dependents[n] = (d & unowned_mask).bit_count()
-                extra = {owner_of[x] for x in ms if x != b and owner_of[x]}
-                out.owners_affected[n] = len(owners_base | extra)
+                out.blast_radius[n] = base - 1
+                out.blast_radius_weighted[n] = w_base - crit_of[b]
+                out.unknown_criticality[n] = u_base - unknown[b]
+                out.decision_sinks[n] = s_base - sink[b]
+                out.unowned_dependents[n] = o_base - unowned[b]
+                o = owner_of[b]
+                alone = o is not None and counts.get(o) == 1 and o not in owners_base
+                out.owners_affected[n] = union - (1 if alone else 0)
             else:
                 out.blast_radius[n] = base
                 out.blast_radius_weighted[n] = w_base
@@ -125,30 +127,32 @@ def reach_metrics(
                 out.decision_sinks[n] = s_base
                 out.unowned_dependents[n] = o_base
                 out.owners_affected[n] = len(owners_base)
-    del reach_all
 
     # pass 2: hard edges only
     hard = condense(
         G, lambda u, v, d: d.get(STRENGTH, Strength.HARD.value) == Strength.HARD.value and u != v
     )
     # positions differ between the two condensations: translate masks into the hard numbering
-    hard_high = 0
-    for b, n in enumerate(hard.nodes):
-        if high_mask >> cond.index[n] & 1:
-            hard_high |= 1 << b
-    reach_hard = _propagate(hard)
-    for c, ms in enumerate(hard.members):
-        r = reach_hard[c]
-        own = hard.mask[c]
+    high = [crit_of[cond.index[n]] >= 4 for n in hard.nodes]
+    hard_high = _mask(high)
+    for c, r in _propagate(hard):
+        ms = hard.members[c]
+        cyc = len(ms) > 1
+        full = r | hard.mask(c) if cyc else r
+        f_base = full.bit_count()
+        h_base = (full & hard_high).bit_count()
         for b in ms:
             n = hard.nodes[b]
             if n in safe_state:
                 out.failure_set[n] = 0
                 out.failure_critical[n] = 0
                 continue
-            d = r | (own & ~(1 << b)) if len(ms) > 1 else r
-            out.failure_set[n] = d.bit_count()
-            out.failure_critical[n] = (d & hard_high).bit_count()
+            if cyc:
+                out.failure_set[n] = f_base - 1
+                out.failure_critical[n] = h_base - high[b]
+            else:
+                out.failure_set[n] = f_base
+                out.failure_critical[n] = h_base
 
     for n in G:
         out.dependents[n] = sum(1 for v in G.successors(n) if v != n)
@@ -156,18 +160,33 @@ def reach_metrics(
     return out
 
 
-def _propagate(cond: Condensation) -> list[int]:
-    """reach[c] = bitset of the transitive dependents of component c (its own members excluded)."""
-    n = cond.size
-    reach = [0] * n
-    remaining = [len(p) for p in cond.parents]
-    for c in range(n):  # children have lower numbers: they are done first
+def _mask(flags: list[bool]) -> int:
+    """The bitset of the positions whose flag is set, built in linear time.
+
+    >>> bin(_mask([True, False, True, True]))
+    '0b1101'
+    """
+    if not flags:
+        return 0
+    return int("".join("1" if f else "0" for f in reversed(flags)), 2)
+
+
+def _propagate(cond: Condensation) -> Iterator[tuple[int, int]]:
+    """Yield ``(c, reach)`` for every component, dependents first: ``reach`` is the bitset of its
+    transitive dependents (its own members excluded). A component's set is dropped as soon as every
+    component that depends on it has been done, so memory follows the graph's width, not its size."""
+    reach: dict[int, int] = {}
+    waiting = [len(p) for p in cond.parents]
+    for c in range(cond.size):  # children have lower numbers: they are done first
         r = 0
         for d in cond.children[c]:
-            r |= reach[d] | cond.mask[d]
-        reach[c] = r
-    del remaining
-    return reach
+            r |= reach[d] | cond.mask(d)
+            waiting[d] -= 1
+            if waiting[d] == 0:
+                del reach[d]
+        if waiting[c]:
+            reach[c] = r
+        yield c, r
 
 
 def _owner_sets(cond: Condensation, owner_of: list[Any]) -> list[frozenset[Any]]:

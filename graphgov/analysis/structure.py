@@ -23,13 +23,18 @@ class Condensation:
     index: dict[Hashable, int]  # node -> bit position
     comp_of: list[int]  # bit position -> component number
     members: list[list[int]]  # component -> bit positions
-    mask: list[int]  # component -> bitset of its members
+    start: list[int]  # component -> its first bit position (members hold consecutive bits)
     children: list[list[int]]  # component -> dependent components (deduplicated)
     parents: list[list[int]]  # component -> components it depends on
 
     @property
     def size(self) -> int:
         return len(self.members)
+
+    def mask(self, c: int) -> int:
+        """Bitset of component ``c``'s members (built when asked: masks of every component would
+        hold a quadratic number of bits)."""
+        return ((1 << len(self.members[c])) - 1) << self.start[c]
 
 
 def condense(
@@ -74,12 +79,12 @@ def condense(
     renumber = {old: new for new, old in enumerate(order)}
     nodes: list[Hashable] = []
     members: list[list[int]] = []
-    mask: list[int] = []
+    start_of: list[int] = []
     for old in order:
         start = len(nodes)
         nodes.extend(comps[old])
         members.append(list(range(start, len(nodes))))
-        mask.append(((1 << len(comps[old])) - 1) << start)
+        start_of.append(start)
     index = {n: i for i, n in enumerate(nodes)}
     comp_of = [0] * len(nodes)
     for c, ms in enumerate(members):
@@ -90,7 +95,7 @@ def condense(
     for c, ch in enumerate(children):
         for d in ch:
             parents[d].append(c)
-    return Condensation(nodes, index, comp_of, members, mask, children, parents)
+    return Condensation(nodes, index, comp_of, members, start_of, children, parents)
 
 
 def bits(mask: int) -> list[int]:

@@ -58,8 +58,12 @@ def to_csv(
     for i, row in enumerate(rows, start=2):
         out = []
         for c in columns:
-            v = cell(row.get(c), decimals.get(c))
+            raw = row.get(c)
+            v = cell(raw, decimals.get(c))
             if isinstance(v, str):
+                if isinstance(raw, int | float):  # numbers (also negative ones) are left alone
+                    out.append(v)
+                    continue
                 if len(v) > EXCEL_CELL_LIMIT:
                     warnings.append(
                         f"row {i}, column {c}: {len(v)} characters, over Excel's {EXCEL_CELL_LIMIT}-character cell limit (Excel will cut it)"

@@ -72,6 +72,7 @@ def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
     report_load(G, quiet, rejects)
     data = build_review(G, settings, pol, base, hist, settings.today)
     files = write_review(data, output, bom=bool(settings.csv_bom), inputs=all_input_paths(inputs, registers, config))
+    click.echo(_systems_table(data), nl=False)
     if not quiet:
         c = data["summary"]["counts"]
         n = data["summary"]["systems"]
@@ -81,6 +82,30 @@ def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
             err=True,
         )
         click.echo(f"wrote {len(files)} files to {output}", err=True)
+
+
+def _systems_table(data: dict) -> str:  # type: ignore[type-arg]
+    """One line per pilot-derived system on stdout: the verdict and the numbers behind it."""
+    from ..reports.tables import to_table
+
+    rows = []
+    for system in data["systems"]:
+        m = system["metrics"]
+        rows.append(
+            {
+                "system": system["node"],
+                "verdict": system["verdict"],
+                "irreversibility": m["irreversibility"],
+                "tier": m["tier"],
+                "gradient": m["gradient"],
+                "blast": m["blast_radius"],
+                "depth": m["integration_depth"],
+                "fail": m["failure_set"],
+                "reasons": ", ".join(r["code"] for r in system["reasons"]),
+            }
+        )
+    cols = ("system", "verdict", "irreversibility", "tier", "gradient", "blast", "depth", "fail", "reasons")
+    return to_table(cols, rows, decimals={"irreversibility": 1, "gradient": 1}, headers={"irreversibility": "irrev", "gradient": "per 90 d"})
 
 
 def _not_inside_inputs(output: str, inputs: tuple[str, ...]) -> None:

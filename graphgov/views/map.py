@@ -86,6 +86,9 @@ PROVENANCE_SHOWN = 3
 GROUP_MAX = 300  # a group larger than this splits into sub-groups
 # links between groups drawn at once (the heaviest); more would make the page sluggish
 MAX_GROUP_LINKS = 1500
+SPRING_MAX = (
+    600  # summaries up to this many items get a force-directed layout (computed here, once)
+)
 DX, DY = 250.0, 100.0  # layout spacing in page pixels (the page uses the same)
 
 _ASSETS = "graphgov.views.assets"
@@ -282,6 +285,34 @@ def layered_layout(
             row_of[n] = float(row)
         x += DX * (1 + 0.6 * (cols - 1))
     return pos
+
+
+def summary_layout(
+    items: Sequence[str], links: Iterable[tuple[str, str]]
+) -> dict[str, tuple[float, float]]:
+    """Positions for a summary: a force-directed layout (fixed seed) that puts linked groups together.
+
+    Groups of a large graph often all depend on one another, and a layered layout would then put
+    them in one row with every link on top of another. Deterministic: a fixed seed, inputs in a
+    fixed order, coordinates rounded.
+
+    >>> summary_layout(["g1", "g2"], [("g1", "g2")]) == summary_layout(["g1", "g2"], [("g1", "g2")])
+    True
+    """
+    H = nx.Graph()
+    H.add_nodes_from(items)
+    weights: dict[tuple[str, str], int] = defaultdict(int)
+    for a, b in links:
+        weights[(min(a, b), max(a, b))] += 1
+    H.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
+    if len(items) < 2:
+        return {item: (0.0, 0.0) for item in items}
+    raw = nx.spring_layout(H, seed=7, iterations=100, weight=None)
+    spread = DX * 0.9 * math.sqrt(len(items))
+    return {
+        item: (round(float(raw[item][0]) * spread, 1), round(float(raw[item][1]) * spread, 1))
+        for item in items
+    }
 
 
 # --------------------------------------------------------------------------- groups
@@ -677,7 +708,10 @@ def build_map_data(
         "total_edges": G.number_of_edges(),
     }
     view = initial_view(data)
-    pos = layered_layout(view["items"], view["links"])
+    if summary and len(view["items"]) <= SPRING_MAX:
+        pos = summary_layout(view["items"], view["links"])
+    else:
+        pos = layered_layout(view["items"], view["links"])
     data["positions"] = [[item, x, y] for item, (x, y) in sorted(pos.items())]
     data["view"] = {
         "nodes": len(view["items"]),

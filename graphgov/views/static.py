@@ -13,7 +13,7 @@ import math
 import warnings
 from typing import Any
 
-from .map import initial_view
+from .map import DX, DY, initial_view
 
 _EDGE_STYLE: dict[int, Any] = {0: "solid", 1: (0, (5, 3)), 2: (0, (1, 2))}
 _LABEL_CHARS = 28
@@ -83,11 +83,13 @@ def render_static(data: dict[str, Any], fmt: str) -> bytes:
                 lw = 1.3
             else:
                 color, style, lw = "#90a4ae", "solid", 1.0
+            bend = abs(x1 - x0) > DX * 1.5 and abs(y1 - y0) < DY * 0.5  # as the page does
             ax.annotate(
                 "",
                 xy=(x1, y1),
                 xytext=(x0, y0),
                 arrowprops={
+                    "connectionstyle": "arc3,rad=0.25" if bend else "arc3",
                     "arrowstyle": "-|>",
                     "color": color,
                     "linestyle": style,

@@ -151,12 +151,18 @@
     if (item[0] === "g") return tip(G[k].label, groupRows(G[k]));
     return undefined;
   }
+  function curve(a, b) {
+    // an edge that skips columns on one row would run under the nodes in between: bend it
+    var p = pos.get(a), q = pos.get(b);
+    if (p && q && Math.abs(q.x - p.x) > DX * 1.5 && Math.abs(q.y - p.y) < DY * 0.5) return { enabled: true, type: "curvedCW", roundness: 0.25 };
+    return false;
+  }
   function edgeSpec(id, link) {
     var dimmed = highlight && !(highlight.edgeItems(link));
     if (link.edge !== undefined) {
       var e = E[link.edge], s = e.strength, c = relColor(e.relation);
       return {
-        id: id, from: "n" + e.from, to: "n" + e.to, arrows: "to",
+        id: id, from: "n" + e.from, to: "n" + e.to, arrows: "to", smooth: curve("n" + e.from, "n" + e.to),
         dashes: s === 0 ? false : (s === 1 ? [8, 6] : [2, 5]),
         color: { color: dimmed ? "#e6e6e6" : c, highlight: c, hover: c, inherit: false },
         width: highlight && !dimmed ? 3 : 1.5
@@ -164,7 +170,7 @@
     }
     var hard = link.strengths[0] > 0;
     return {
-      id: id, from: link.from, to: link.to, arrows: "to",
+      id: id, from: link.from, to: link.to, arrows: "to", smooth: curve(link.from, link.to),
       dashes: hard ? false : (link.strengths[1] ? [8, 6] : [2, 5]),
       color: { color: dimmed ? "#e6e6e6" : "#90a4ae", highlight: "#455a64", hover: "#455a64", inherit: false },
       width: Math.min(8, 1 + Math.log2(link.count)) + (highlight && !dimmed ? 1.5 : 0),
@@ -298,7 +304,7 @@
     var cols = Math.ceil(Math.sqrt(kids.length * 2)), rows = Math.ceil(kids.length / cols);
     kids.forEach(function (item, k) {
       var c = k % cols, r = Math.floor(k / cols);
-      pos.set(item, { x: origin.x + (c - (cols - 1) / 2) * DX * 0.75, y: origin.y + (r - (rows - 1) / 2) * DY });
+      pos.set(item, { x: origin.x + (c - (cols - 1) / 2) * DX * 0.55, y: origin.y + (r - (rows - 1) / 2) * DY * 0.7 });
     });
     refresh();
     return kids;

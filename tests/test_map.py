@@ -203,6 +203,19 @@ def test_same_inputs_give_the_same_bytes(tmp_path):
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
 
 
+def test_summaries_are_deterministic_too(tmp_path):
+    G = nx.DiGraph()
+    for i in range(300):
+        G.add_node(i, system=f"s{i % 30}")
+        if i:
+            G.add_edge((i * 13) % i, i)
+    settings = default_settings().replace(map_max_full_nodes=50)
+    a = write_map(G, tmp_path / "a.html", settings=settings)
+    write_map(G.copy(), tmp_path / "b.html", settings=settings)
+    assert a.mode == "summary" and a.groups == 30
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
 def test_self_contained_no_urls_nothing_beside(tmp_path, monkeypatch):
     work = tmp_path / "cwd"
     work.mkdir()

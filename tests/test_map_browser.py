@@ -287,6 +287,30 @@ def test_summary_groups_expand(tmp_path, open_map):
     m.assert_clean()
 
 
+def test_a_click_on_a_hub_stays_bounded_and_says_so(tmp_path, open_map):
+    G = nx.DiGraph(("hub", f"leaf{i:04d}") for i in range(3000))
+    for i in range(3000):
+        G.nodes[f"leaf{i:04d}"]["owner"] = f"team{i % 9}"
+    write_map(G, tmp_path / "focus.html", focus=["hub"], depth=0)
+    m = open_map(tmp_path / "focus.html")
+    x, y = m.point_of(m.js("graphgovMap.itemOf('hub')"))
+    m.page.mouse.click(x, y)
+    assert m.counts() == (501, 500)
+    assert "2500 more not drawn" in m.js("document.getElementById('gg-status').textContent")
+    m.page.mouse.click(*m.point_of(m.js("graphgovMap.itemOf('hub')")))
+    assert m.counts() == (1001, 1000)
+    m.assert_clean()
+    # in a summary the leaves are already drawn through their groups: a click adds none of them
+    settings = default_settings().replace(map_summary_threshold=100)
+    result = write_map(G, tmp_path / "summary.html", focus=["hub"], depth=1, settings=settings)
+    assert (result.mode, result.groups) == ("summary", 9)
+    m = open_map(tmp_path / "summary.html")
+    m.page.mouse.click(*m.point_of(m.js("graphgovMap.itemOf('hub')")))
+    assert m.counts() == (result.nodes, result.edges) == (10, 9)
+    assert "3000 more are in the groups" in m.js("document.getElementById('gg-status').textContent")
+    m.assert_clean()
+
+
 # --------------------------------------------------------------------------- safety
 PAYLOAD_IMG = '<img src=x onerror="window.__pwned=1">'
 PAYLOAD_SCRIPT = "</script><script>window.__pwned=2</script>"

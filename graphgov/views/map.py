@@ -86,9 +86,10 @@ PROVENANCE_SHOWN = 3
 GROUP_MAX = 300  # a group larger than this splits into sub-groups
 # links between groups drawn at once (the heaviest); more would make the page sluggish
 MAX_GROUP_LINKS = 1500
-SPRING_MAX = (
-    600  # summaries up to this many items get a force-directed layout (computed here, once)
-)
+# summaries up to this many items get a force-directed layout (computed here, once)
+SPRING_MAX = 600
+# nodes one click on a node may add; the status line says how many more there are
+EXPAND_MAX = 500
 DX, DY = 250.0, 100.0  # layout spacing in page pixels (the page uses the same)
 
 _ASSETS = "graphgov.views.assets"
@@ -702,6 +703,7 @@ def build_map_data(
         "groups": group_data,
         "shown": shown,
         "max_group_links": MAX_GROUP_LINKS,
+        "expand_max": EXPAND_MAX,
         "dx": DX,
         "dy": DY,
         "total_nodes": G.number_of_nodes(),

@@ -278,20 +278,30 @@
     return out;
   }
   function expandNode(n, direction) {
+    // the next hop becomes visible: on its own, or through the group already drawn for it
     direction = direction || directionNow();
     var added = [], cells = occupied(), origin = pos.get("n" + n) || { x: 0, y: 0 };
     var down = direction !== "up" ? neighbours(n, "down") : [];
     var up = direction !== "down" ? neighbours(n, "up") : [];
+    var inGroups = 0, skipped = 0, seen = new Set();
     [[down, DX], [up, -DX]].forEach(function (pair) {
       pair[0].forEach(function (w) {
-        if (shown.has(w)) return;
+        if (shown.has(w) || seen.has(w)) return;
+        seen.add(w);
+        var r = view && view.rep[w];
+        if (r && r[0] === "g") { inGroups++; return; }
+        if (added.length >= D.expand_max) { skipped++; return; }
         shown.add(w); added.push(w);
-        var old = view && view.rep[w];
-        if (old && old[0] === "g") pos.delete("n" + w);
         placeNear("n" + w, origin, pair[1], cells);
       });
     });
     refresh();
+    if (inGroups || skipped) {
+      var note = "added " + added.length + " nodes next to " + N[n].label;
+      if (inGroups) note += "; " + inGroups + " more are in the groups it links to (click a group to open it)";
+      if (skipped) note += "; " + skipped + " more not drawn (at most " + D.expand_max + " per click; use Find or Highlight blast radius)";
+      setStatus(note, true);
+    }
     return added.map(function (w) { return N[w].id; });
   }
   function expandGroup(g) {

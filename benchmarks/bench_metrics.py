@@ -30,14 +30,16 @@ def make_graph(n: int, m: int, seed: int = 1) -> nx.DiGraph:
     rng = random.Random(seed)
     G = nx.DiGraph()
     G.add_nodes_from(range(n))
-    while G.number_of_edges() < m:
+    edges: dict[tuple[int, int], str] = {}
+    while len(edges) < m:
         u = rng.randrange(n)
         if rng.random() < 0.97:
             v = min(n - 1, u + 1 + int(rng.expovariate(1 / 50)))  # mostly forward
         else:
             v = max(0, u - 1 - int(rng.expovariate(1 / 20)))  # some back edges make cycles
-        if u != v:
-            G.add_edge(u, v, strength="hard" if rng.random() < 0.7 else "soft")
+        if u != v and (u, v) not in edges:
+            edges[(u, v)] = "hard" if rng.random() < 0.7 else "soft"
+    G.add_edges_from((u, v, {"strength": s}) for (u, v), s in edges.items())
     return G
 
 

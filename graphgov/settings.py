@@ -307,7 +307,7 @@ def load_settings(
 
     >>> s = load_settings(overrides={"default_criticality": "2"}, environ={})
     >>> s.default_criticality, s.sources["default_criticality"]
-    (2, 'argument')
+    (2, 'option')
     """
     values = {s.name: s.default for s in SETTINGS}
     sources = {s.name: "default" for s in SETTINGS}

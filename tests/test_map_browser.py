@@ -451,6 +451,12 @@ def test_large_graph_opens_as_a_summary_and_responds(tmp_path, open_map, capsys)
     first_draw_ms = m.js("graphgovMap.firstDrawMs")
     assert m.counts() == (result.nodes, result.edges)
     # it responds: a click on a group expands it, a search reveals a node
+    assert (
+        m.js(
+            "graphgovMap.network.getNodeAt(graphgovMap.network.canvasToDOM(graphgovMap.network.getPosition('g1')))"
+        )
+        == "g1"
+    )
     x, y = m.point_of("g1")
     t = time.perf_counter()
     m.page.mouse.click(x, y)

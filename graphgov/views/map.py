@@ -309,11 +309,35 @@ def summary_layout(
     if len(items) < 2:
         return {item: (0.0, 0.0) for item in items}
     raw = nx.spring_layout(H, seed=7, iterations=100, weight=None)
-    spread = DX * 0.9 * math.sqrt(len(items))
-    return {
-        item: (round(float(raw[item][0]) * spread, 1), round(float(raw[item][1]) * spread, 1))
-        for item in items
-    }
+    # keep the arrangement, drop the overlaps: each item takes the free grid cell nearest to it
+    side = math.sqrt(len(items)) * 1.3
+    cell_x, cell_y = DX, DY * 1.5
+    taken: set[tuple[int, int]] = set()
+    pos: dict[str, tuple[float, float]] = {}
+    for item in sorted(items, key=lambda i: (-H.degree(i), i)):
+        want = (float(raw[item][0]) * side, float(raw[item][1]) * side)
+        cell = _free_cell(want, taken)
+        taken.add(cell)
+        pos[item] = (round(cell[0] * cell_x, 1), round(cell[1] * cell_y, 1))
+    return pos
+
+
+def _free_cell(want: tuple[float, float], taken: set[tuple[int, int]]) -> tuple[int, int]:
+    """The free integer cell nearest to ``want`` (ties: the first in a fixed ring order)."""
+    cx, cy = round(want[0]), round(want[1])
+    ring = 0
+    while True:
+        best: tuple[float, int, int] | None = None
+        for dx in range(-ring, ring + 1):
+            for dy in range(-ring, ring + 1):
+                if max(abs(dx), abs(dy)) != ring or (cx + dx, cy + dy) in taken:
+                    continue
+                d = (cx + dx - want[0]) ** 2 + (cy + dy - want[1]) ** 2
+                if best is None or d < best[0]:
+                    best = (d, cx + dx, cy + dy)
+        if best is not None:
+            return best[1], best[2]
+        ring += 1
 
 
 # --------------------------------------------------------------------------- groups

@@ -190,9 +190,16 @@ def emit(text: str, output: str | None) -> None:
     if output:
         write_atomic(output, text)
     else:
-        stream = click.get_text_stream("stdout")
-        stream.write(text)
-        stream.flush()
+        # UTF-8 whatever the locale: bytes go to the binary buffer when there is one
+        out = sys.stdout
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:
+            out.flush()
+            buffer.write(text.encode("utf-8", errors="backslashreplace"))
+            buffer.flush()
+        else:
+            out.write(text)
+            out.flush()
 
 
 def infer_format(fmt: str | None, output: str | None, allowed: Sequence[str], default: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ParseError
 
@@ -106,3 +107,19 @@ class CsvTable:
                 yield line, f"{len(cells)} fields, header has {width}: missing {missing}"
                 continue
             yield Row(line, dict(zip(self.header, cells, strict=True)))
+
+
+def counted_rows(table: CsvTable, ctx: Any) -> Iterator[Row]:
+    """The table's good rows. Every row is counted as read; a row of the wrong width is rejected
+    (an error, or a counted rejection with ``--lenient``); a table without rows is a warning."""
+    empty = True
+    for row in table.rows():
+        ctx.count()
+        empty = False
+        if not isinstance(row, Row):
+            line, problem = row
+            ctx.reject("ragged-row", f"{table.source}:{line}: {problem}")
+            continue
+        yield row
+    if empty:
+        ctx.warn("no-records", f"{table.source}: 0 records (header only)")

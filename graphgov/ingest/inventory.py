@@ -28,7 +28,7 @@ from ..model import (
     parse_text,
 )
 from . import jsonstrict
-from .csvtable import CsvTable, Row
+from .csvtable import CsvTable, counted_rows
 from .fields import node_attrs, split_list
 from .registry import Format, ParseContext, register_format
 from .yamlsafe import YList, YMap, line_of
@@ -85,19 +85,10 @@ def _yaml(text: str, source: str, ctx: ParseContext) -> list[tuple[int, Any]]:
 def _inventory_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record]:
     table = CsvTable(text, source, ctx.settings.max_field_chars)
     table.require(["id"], "an inventory")
-    empty = True
-    for row in table.rows():
-        ctx.count()
-        empty = False
-        if not isinstance(row, Row):
-            line, problem = row
-            ctx.reject("ragged-row", f"{source}:{line}: {problem}")
-            continue
+    for row in counted_rows(table, ctx):
         yield from _node_from_fields(
             row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}", csv=True
         )
-    if empty:
-        ctx.warn("no-records", f"{source}: 0 records (header only)")
 
 
 def _node_from_fields(
@@ -275,21 +266,12 @@ def parse_edges(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
     text = ctx.text(fp, "CSV")
     table = CsvTable(text, source, ctx.settings.max_field_chars)
     table.require(["source", "target"], "an edge list")
-    empty = True
-    for row in table.rows():
-        ctx.count()
-        empty = False
-        if not isinstance(row, Row):
-            line, problem = row
-            ctx.reject("ragged-row", f"{source}:{line}: {problem}")
-            continue
+    for row in counted_rows(table, ctx):
         rec = _edge_from_fields(
             row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}"
         )
         if rec is not None:
             yield rec
-    if empty:
-        ctx.warn("no-records", f"{source}: 0 records (header only)")
 
 
 _CSV_HEADER = re.compile(r"^\ufeff?([^\n\r]*)")

@@ -45,7 +45,7 @@ from ..model import (
     parse_strength,
     parse_text,
 )
-from .csvtable import CsvTable, Row
+from .csvtable import CsvTable, counted_rows
 from .fields import node_attrs
 from .registry import Format, ParseContext, register_format
 from .yamlsafe import line_of
@@ -185,14 +185,7 @@ def _dependency(item: Mapping[str, Any], where: str, ctx: ParseContext) -> EdgeR
 def _register_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record]:
     table = CsvTable(text, source, ctx.settings.max_field_chars)
     table.require(["node"], "a register")
-    empty = True
-    for row in table.rows():
-        ctx.count()
-        empty = False
-        if not isinstance(row, Row):
-            line, problem = row
-            ctx.reject("ragged-row", f"{source}:{line}: {problem}")
-            continue
+    for row in counted_rows(table, ctx):
         where = f"{source}:{row.line}"
         ref = row.values["node"].strip()
         if not ref:
@@ -208,8 +201,6 @@ def _register_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record]
         yield NodeRecord(
             ref, attrs, where, rank=RANK_REGISTER, resolve=True, source=source, format="register"
         )
-    if empty:
-        ctx.warn("no-records", f"{source}: 0 records (header only)")
 
 
 def _detect(name: str, head: str) -> int:

@@ -35,7 +35,14 @@ class Parsed:
         return [f.message for f in self.diag.findings if level is None or f.level == level]
 
 
-def run(parse: Callable[..., Any], data: bytes | str, source: str, fmt: str, lenient: bool = False, **settings: Any) -> Parsed:
+def run(
+    parse: Callable[..., Any],
+    data: bytes | str,
+    source: str,
+    fmt: str,
+    lenient: bool = False,
+    **settings: Any,
+) -> Parsed:
     if isinstance(data, str):
         data = data.encode("utf-8")
     s = default_settings().replace(lenient=lenient, **settings)

@@ -17,16 +17,35 @@ BAD_DOC = "---\napiVersion: backstage.io/v1alpha1\nkind: 9Comp\nmetadata: {name:
 
 def test_ingest_summarises_per_file_and_per_format(cli, write):
     cat = write("catalog-info.yaml", CATALOG)
-    inv = write("services.csv", "id,name,kind,depends_on\nsvc:api,api,service,component:default/web\n")
+    inv = write(
+        "services.csv", "id,name,kind,depends_on\nsvc:api,api,service,component:default/web\n"
+    )
     result = cli("ingest", cat, inv, "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     files = {row["path"].rsplit("/", 1)[-1]: row for row in summary["files"]}
-    assert files["catalog-info.yaml"] == {"path": str(cat), "format": "backstage", "records": 2, "used": 2, "rejected": 0, "nodes": 2, "edges": 1, "warnings": 0}
+    assert files["catalog-info.yaml"] == {
+        "path": str(cat),
+        "format": "backstage",
+        "records": 2,
+        "used": 2,
+        "rejected": 0,
+        "nodes": 2,
+        "edges": 1,
+        "warnings": 0,
+    }
     assert files["services.csv"]["format"] == "inventory"
     assert files["services.csv"]["nodes"] == 1 and files["services.csv"]["edges"] == 1
     assert [f["format"] for f in summary["formats"]] == ["backstage", "inventory"]
-    assert summary["graph"] == {"nodes": 3, "edges": 2, "unresolved": 0, "containment": 0, "cycles": 0, "warnings": 0, "rejected": 0}
+    assert summary["graph"] == {
+        "nodes": 3,
+        "edges": 2,
+        "unresolved": 0,
+        "containment": 0,
+        "cycles": 0,
+        "warnings": 0,
+        "rejected": 0,
+    }
     assert "blast_radius" not in result.stdout  # no metrics
 
 
@@ -35,9 +54,24 @@ def test_ingest_table_and_stderr_summary(cli, write):
     result = cli("ingest", cat)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["path", "format", "records", "used", "rejected", "nodes", "edges", "warnings"]
-    assert "graph: 2 nodes, 1 edges (0 unresolved nodes, 0 containment links, 0 cycles); 0 warnings, 0 rejected" in result.stdout
-    assert "read 1 file(s) (backstage: 1): 2 records, 2 used, 0 rejected; 0 warning(s)" in result.stderr
+    assert lines[0].split() == [
+        "path",
+        "format",
+        "records",
+        "used",
+        "rejected",
+        "nodes",
+        "edges",
+        "warnings",
+    ]
+    assert (
+        "graph: 2 nodes, 1 edges (0 unresolved nodes, 0 containment links, 0 cycles); 0 warnings, 0 rejected"
+        in result.stdout
+    )
+    assert (
+        "read 1 file(s) (backstage: 1): 2 records, 2 used, 0 rejected; 0 warning(s)"
+        in result.stderr
+    )
 
 
 def test_ingest_bad_document_strict_exit_status_and_message(cli, write):
@@ -71,10 +105,23 @@ def test_ingest_format_override(cli, write):
 
 
 def test_ingest_unsupported_dbt_version(cli, write):
-    path = write("manifest.json", json.dumps({"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v20.json"}, "nodes": {}}))
+    path = write(
+        "manifest.json",
+        json.dumps(
+            {
+                "metadata": {
+                    "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v20.json"
+                },
+                "nodes": {},
+            }
+        ),
+    )
     result = cli("ingest", path)
     assert result.exit_code == 3
-    assert "manifest.json: $.metadata.dbt_schema_version: unsupported dbt manifest schema v20 (supported v1–v12)" in result.stderr
+    assert (
+        "manifest.json: $.metadata.dbt_schema_version: unsupported dbt manifest schema v20 (supported v1–v12)"
+        in result.stderr
+    )
 
 
 def test_ingest_writes_the_summary_to_a_file(cli, write, tmp_path):
@@ -89,14 +136,20 @@ def test_ingest_writes_the_summary_to_a_file(cli, write, tmp_path):
 
 def test_ingest_joined_real_files(cli):
     manifest = realworld("dbt", "OpenLineage", "postgres", "target", "manifest.json")
-    events = realworld("openlineage", "OpenLineage", "dbt-structured-logs", "postgres", "build_ol_events.json")
+    events = realworld(
+        "openlineage", "OpenLineage", "dbt-structured-logs", "postgres", "build_ol_events.json"
+    )
     result = cli("ingest", manifest, events, "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     by_format = {f["format"]: f for f in summary["formats"]}
     assert by_format["dbt"]["nodes"] == 8 and by_format["openlineage"]["records"] == 186
     # 7 OpenLineage datasets are dbt nodes: the graph is smaller than the sum of its sources
-    assert summary["graph"]["nodes"] == 17 < by_format["dbt"]["nodes"] + by_format["openlineage"]["nodes"]
+    assert (
+        summary["graph"]["nodes"]
+        == 17
+        < by_format["dbt"]["nodes"] + by_format["openlineage"]["nodes"]
+    )
 
 
 def test_formats_lists_every_parser_and_its_detection(cli):
@@ -119,4 +172,6 @@ def test_formats_markdown_is_the_readme_table(cli):
     assert table.startswith("| format | detection |")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Input formats", 1)[1].split("\n## ", 1)[0]
-    assert table in section, "README formats table is out of date: paste `graphgov formats --format markdown`"
+    assert table in section, (
+        "README formats table is out of date: paste `graphgov formats --format markdown`"
+    )

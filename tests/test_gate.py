@@ -59,12 +59,24 @@ def test_ungated_org_breaks_each_default_rule(cli, org):
     lines = r.stdout.strip().splitlines()
     # p reaches 8 of the 11 criticality points (f_reach 1), both dependents fail (f_hard 1),
     # depth 2 of 6, 2 owners of 5, no dates: 100·(0.25 + 0.15 + 0.15·2/6 + 0.15·2/5) = 51.0
-    assert lines[0] == "GG001 termination-authority-above-tier: pilot-derived p is entrenched (irreversibility 51) and names no termination authority"
+    assert (
+        lines[0]
+        == "GG001 termination-authority-above-tier: pilot-derived p is entrenched (irreversibility 51) and names no termination authority"
+    )
     # api and core are shadow production depending on the ungated pilot p
-    assert "GG002 shadow-production-without-gate: production node api depends on pilot-derived p, which has no scale-readiness gate record (p → api)" in lines
-    assert "GG002 shadow-production-without-gate: production node core depends on pilot-derived p, which has no scale-readiness gate record (p → api → core)" in lines
+    assert (
+        "GG002 shadow-production-without-gate: production node api depends on pilot-derived p, which has no scale-readiness gate record (p → api)"
+        in lines
+    )
+    assert (
+        "GG002 shadow-production-without-gate: production node core depends on pilot-derived p, which has no scale-readiness gate record (p → api → core)"
+        in lines
+    )
     # core (criticality 5) fails with p, and p has no safe state
-    assert "GG003 critical-hard-dependent: pilot-derived p has a hard dependent of criticality 4 or more without a credited safe state: p → api → core" in lines
+    assert (
+        "GG003 critical-hard-dependent: pilot-derived p has a hard dependent of criticality 4 or more without a credited safe state: p → api → core"
+        in lines
+    )
     assert lines[-1].startswith("FAIL: 4 violation(s)")
 
 
@@ -102,15 +114,31 @@ def test_baseline_only_new_violations_fail(cli, org, tmp_path):
     old_inv, old_reg = org(UNGATED, INVENTORY, "old")
     base = baseline_of(tmp_path, old_inv, old_reg)
     # nothing new: the same violations are all unchanged, the gate passes
-    r = cli("gate", old_inv, "--register", old_reg, "--baseline", base, "--as-of", "2026-09-30", "-q")
+    r = cli(
+        "gate", old_inv, "--register", old_reg, "--baseline", base, "--as-of", "2026-09-30", "-q"
+    )
     assert r.exit_code == 0, r.output
     assert r.stdout.strip().splitlines()[-1].startswith("ok: 0 new violation(s), 4 unchanged since")
     # a new critical hard dependent of the pilot: one new violation for it, and one new shadow node
     inv, reg = org(UNGATED, INVENTORY + "ledger,service,production,4,team-c,p\n", "now")
-    r = cli("gate", inv, "--register", reg, "--baseline", base, "--as-of", "2026-09-30", "-q", "--format", "json")
+    r = cli(
+        "gate",
+        inv,
+        "--register",
+        reg,
+        "--baseline",
+        base,
+        "--as-of",
+        "2026-09-30",
+        "-q",
+        "--format",
+        "json",
+    )
     assert r.exit_code == 1, r.output
     data = json.loads(r.stdout)
-    new = sorted((f["rule_id"], f["node"], f["related"]) for f in data["findings"] if f["state"] == "new")
+    new = sorted(
+        (f["rule_id"], f["node"], f["related"]) for f in data["findings"] if f["state"] == "new"
+    )
     assert new == [("GG002", "ledger", "p"), ("GG003", "p", "ledger")]
     assert data["counts"] == {"new": 2, "total": 6, "unchanged": 4}
     assert data["failed"] is True
@@ -126,12 +154,29 @@ def sarif_validator():
 
 
 def test_sarif_validates_against_the_sarif_2_1_0_schema(cli, org, tmp_path):
-    assert json.loads(SCHEMA.read_text(encoding="utf-8"))["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    assert (
+        json.loads(SCHEMA.read_text(encoding="utf-8"))["title"]
+        == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    )
     old_inv, old_reg = org(UNGATED, INVENTORY, "old")
     base = baseline_of(tmp_path, old_inv, old_reg)
     inv, reg = org(UNGATED, INVENTORY + "ledger,service,production,4,team-c,p\n", "now")
     out = tmp_path / "gate.sarif"
-    r = cli("gate", inv, "--register", reg, "--baseline", base, "--as-of", "2026-09-30", "-q", "--format", "sarif", "-o", out)
+    r = cli(
+        "gate",
+        inv,
+        "--register",
+        reg,
+        "--baseline",
+        base,
+        "--as-of",
+        "2026-09-30",
+        "-q",
+        "--format",
+        "sarif",
+        "-o",
+        out,
+    )
     assert r.exit_code == 1
     doc = json.loads(out.read_text(encoding="utf-8"))
     errors = sorted(sarif_validator().iter_errors(doc), key=str)
@@ -141,7 +186,9 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(cli, org, tmp_path):
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["GG001", "GG002", "GG003", "GG004"]
     states = sorted((x["ruleId"], x["baselineState"], x["level"]) for x in run["results"])
     assert ("GG003", "new", "error") in states and ("GG003", "unchanged", "note") in states
-    loc = next(x for x in run["results"] if x["ruleId"] == "GG002" and "ledger" in x["message"]["text"])["locations"][0]
+    loc = next(
+        x for x in run["results"] if x["ruleId"] == "GG002" and "ledger" in x["message"]["text"]
+    )["locations"][0]
     assert loc["logicalLocations"][0]["name"] == "ledger"
     assert loc["physicalLocation"]["artifactLocation"]["uri"].endswith("now/inv.csv")
     assert loc["physicalLocation"]["region"]["startLine"] == 5
@@ -163,8 +210,26 @@ def test_authority_tier_of_the_policy():
     G.add_node("p", lifecycle="pilot")
     G.add_edge("p", "a", strength="soft")
     as_of = dt.date(2026, 9, 30)
-    assert findings(G, policy=policy_from_dict({"gate": {"rules": ["termination-authority-above-tier"]}}), as_of=as_of) == []
-    found = findings(G, policy=policy_from_dict({"gate": {"rules": ["termination-authority-above-tier"], "authority_tier": "reversible"}}), as_of=as_of)
+    assert (
+        findings(
+            G,
+            policy=policy_from_dict({"gate": {"rules": ["termination-authority-above-tier"]}}),
+            as_of=as_of,
+        )
+        == []
+    )
+    found = findings(
+        G,
+        policy=policy_from_dict(
+            {
+                "gate": {
+                    "rules": ["termination-authority-above-tier"],
+                    "authority_tier": "reversible",
+                }
+            }
+        ),
+        as_of=as_of,
+    )
     assert [(f.rule_id, f.node) for f in found] == [("GG001", "p")]
 
 

@@ -55,7 +55,9 @@ def test_dated_edges_gradient_by_hand():
 def test_undated_graph_has_unknown_gradient_never_zero():
     G = chain(("p", "a", None), ("a", "b", None))
     rows = node_metrics(G, default_settings(), AS_OF)
-    assert all(r["gradient"] is None and r["quarters_to_irreversible"] is None for r in rows.values())
+    assert all(
+        r["gradient"] is None and r["quarters_to_irreversible"] is None for r in rows.values()
+    )
     df = graphgov.analyze(G, as_of=AS_OF)
     assert df["gradient"].isna().all() and df["quarters_to_irreversible"].isna().all()
 
@@ -83,7 +85,11 @@ def test_scaled_after_the_earlier_date_counts_zero_days_then():
     G.add_node("p", scaled_at="2026-08-01")
     rows = node_metrics(G, only("age", age_saturation_days=360), AS_OF)
     # now 60 days → 16.7; then not yet in production → 0; (75 − 16.7)/16.7 = 3.49 → 3.5
-    assert (rows["p"]["irreversibility"], rows["p"]["gradient"], rows["p"]["quarters_to_irreversible"]) == (16.7, 16.7, 3.5)
+    assert (
+        rows["p"]["irreversibility"],
+        rows["p"]["gradient"],
+        rows["p"]["quarters_to_irreversible"],
+    ) == (16.7, 16.7, 3.5)
 
 
 def snap_of(G, day, settings=None):
@@ -161,8 +167,27 @@ def test_analyze_cli_baseline(cli, write, tmp_path):
     old = graphgov.load(tmp_path / "old")
     write_snapshot(old, tmp_path / "base.json", as_of=dt.date(2026, 7, 2))
     out = tmp_path / "out.csv"
-    r = cli("analyze", tmp_path / "new", "--as-of", "2026-09-30", "--baseline", tmp_path / "base.json", "-o", out, "-q",
-            "--set", "weight_reach=0", "--set", "weight_hard=0", "--set", "weight_sinks=0", "--set", "weight_spread=0", "--set", "weight_age=0")
+    r = cli(
+        "analyze",
+        tmp_path / "new",
+        "--as-of",
+        "2026-09-30",
+        "--baseline",
+        tmp_path / "base.json",
+        "-o",
+        out,
+        "-q",
+        "--set",
+        "weight_reach=0",
+        "--set",
+        "weight_hard=0",
+        "--set",
+        "weight_sinks=0",
+        "--set",
+        "weight_spread=0",
+        "--set",
+        "weight_age=0",
+    )
     assert r.exit_code == 0, r.output
     import csv
 

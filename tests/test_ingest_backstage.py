@@ -17,7 +17,9 @@ def bs(text: str, source: str = "catalog-info.yaml", **kw):
     return run(parse_backstage, text, source, "backstage", **kw)
 
 
-def entity(kind: str, name: str, spec: str = "", meta: str = "", api: str = "backstage.io/v1alpha1") -> str:
+def entity(
+    kind: str, name: str, spec: str = "", meta: str = "", api: str = "backstage.io/v1alpha1"
+) -> str:
     out = f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: {name}\n{meta}"
     if spec:
         out += "spec:\n" + spec
@@ -26,10 +28,26 @@ def entity(kind: str, name: str, spec: str = "", meta: str = "", api: str = "bac
 
 CATALOG = "---\n".join(
     [
-        entity("Component", "web", "  type: website\n  lifecycle: production\n  owner: team-a\n  system: shop\n  dependsOn: [resource:orders-db]\n  consumesApis: [payments]\n"),
-        entity("API", "payments", "  type: openapi\n  lifecycle: production\n  owner: group:default/team-b\n"),
-        entity("Component", "payments", "  type: service\n  lifecycle: experimental\n  owner: user:guest\n  providesApis: [payments]\n"),
-        entity("Resource", "orders-db", "  type: database\n  owner: team-b\n  dependencyOf: [component:payments]\n"),
+        entity(
+            "Component",
+            "web",
+            "  type: website\n  lifecycle: production\n  owner: team-a\n  system: shop\n  dependsOn: [resource:orders-db]\n  consumesApis: [payments]\n",
+        ),
+        entity(
+            "API",
+            "payments",
+            "  type: openapi\n  lifecycle: production\n  owner: group:default/team-b\n",
+        ),
+        entity(
+            "Component",
+            "payments",
+            "  type: service\n  lifecycle: experimental\n  owner: user:guest\n  providesApis: [payments]\n",
+        ),
+        entity(
+            "Resource",
+            "orders-db",
+            "  type: database\n  owner: team-b\n  dependencyOf: [component:payments]\n",
+        ),
         entity("System", "shop", "  owner: team-a\n  domain: commerce\n"),
     ]
 )
@@ -38,7 +56,13 @@ CATALOG = "---\n".join(
 def test_identity_edges_and_direction():
     p = bs(CATALOG)
     G = p.graph()
-    assert set(G) >= {"component:default/web", "api:default/payments", "component:default/payments", "resource:default/orders-db", "system:default/shop"}
+    assert set(G) >= {
+        "component:default/web",
+        "api:default/payments",
+        "component:default/payments",
+        "resource:default/orders-db",
+        "system:default/shop",
+    }
     # the same name under two kinds is two nodes
     assert G.nodes["api:default/payments"]["kind"] == "api"
     assert G.nodes["component:default/payments"]["kind"] == "component"
@@ -46,7 +70,9 @@ def test_identity_edges_and_direction():
     assert G.has_edge("resource:default/orders-db", "component:default/web")
     assert G.has_edge("resource:default/orders-db", "component:default/payments")
     # the API depends on its provider, the consumer on the API
-    assert G.edges["component:default/payments", "api:default/payments"]["relation"] == "provides-api"
+    assert (
+        G.edges["component:default/payments", "api:default/payments"]["relation"] == "provides-api"
+    )
     assert G.edges["api:default/payments", "component:default/web"]["relation"] == "consumes-api"
     # containment is kept apart, not a dependency
     assert not G.has_edge("system:default/shop", "component:default/web")
@@ -64,7 +90,12 @@ def test_fields_feed_the_node_and_owners_are_written_as_backstage_shows_them():
     p = bs(CATALOG)
     G = p.graph()
     web = G.nodes["component:default/web"]
-    assert (web["type"], web["lifecycle"], web["owner"], web["system"]) == ("website", "production", "team-a", "shop")
+    assert (web["type"], web["lifecycle"], web["owner"], web["system"]) == (
+        "website",
+        "production",
+        "team-a",
+        "shop",
+    )
     assert G.nodes["api:default/payments"]["owner"] == "team-b"  # group:default/team-b
     assert G.nodes["component:default/payments"]["owner"] == "user:guest"
     assert web["provenance"] == ["catalog-info.yaml:1"]
@@ -88,13 +119,25 @@ def test_annotations_with_the_prefix_carry_register_fields_and_unknown_kinds_and
 
 
 def test_bad_annotation_value_names_the_annotation():
-    text = entity("Component", "web", "  owner: a\n", meta="  annotations:\n    graphgov.io/criticality: '9'\n")
-    with pytest.raises(InputError, match=r"catalog-info.yaml:6: annotation graphgov.io/criticality: criticality must be a whole number from 1 to 5"):
+    text = entity(
+        "Component",
+        "web",
+        "  owner: a\n",
+        meta="  annotations:\n    graphgov.io/criticality: '9'\n",
+    )
+    with pytest.raises(
+        InputError,
+        match=r"catalog-info.yaml:6: annotation graphgov.io/criticality: criticality must be a whole number from 1 to 5",
+    ):
         bs(text)
 
 
 def test_references_match_case_insensitively():
-    text = entity("Component", "Payments", "  owner: a\n") + "---\n" + entity("Component", "web", "  owner: a\n  dependsOn: [Component:Default/PAYMENTS]\n")
+    text = (
+        entity("Component", "Payments", "  owner: a\n")
+        + "---\n"
+        + entity("Component", "web", "  owner: a\n  dependsOn: [Component:Default/PAYMENTS]\n")
+    )
     G = bs(text).graph()
     assert G.has_edge("component:default/payments", "component:default/web")
     assert not any(d.get("unresolved") for _, d in G.nodes(data=True))
@@ -102,30 +145,50 @@ def test_references_match_case_insensitively():
 
 def test_two_entities_differing_only_by_case_are_an_error():
     text = entity("Component", "payments") + "---\n" + entity("component", "Payments")
-    with pytest.raises(InputError, match=r"document 2: entity component:default/Payments is already defined at line 1 as Component:default/payments"):
+    with pytest.raises(
+        InputError,
+        match=r"document 2: entity component:default/Payments is already defined at line 1 as Component:default/payments",
+    ):
         bs(text)
 
 
 def test_a_component_named_in_the_register_by_its_short_name_is_found():
-    p = bs(entity("Component", "checkout", "  owner: a\n") + "---\n" + entity("API", "checkout-api", "  owner: a\n"))
-    reg = run(parse_register, "systems:\n  checkout:\n    criticality: 5\n", "register.yaml", "register")
+    p = bs(
+        entity("Component", "checkout", "  owner: a\n")
+        + "---\n"
+        + entity("API", "checkout-api", "  owner: a\n")
+    )
+    reg = run(
+        parse_register, "systems:\n  checkout:\n    criticality: 5\n", "register.yaml", "register"
+    )
     G = graphgov.build_graph(p.records + reg.records, p.diag)
     assert G.nodes["component:default/checkout"]["criticality"] == 5
 
 
 def test_a_short_name_shared_by_two_kinds_is_reported_never_guessed():
     p = bs(CATALOG)
-    reg = run(parse_register, "systems:\n  payments:\n    criticality: 5\n", "register.yaml", "register")
-    with pytest.raises(InputError, match=r"'payments' matches 2 nodes \(api:default/payments, component:default/payments\)"):
+    reg = run(
+        parse_register, "systems:\n  payments:\n    criticality: 5\n", "register.yaml", "register"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"'payments' matches 2 nodes \(api:default/payments, component:default/payments\)",
+    ):
         graphgov.build_graph(p.records + reg.records, p.diag)
 
 
 def test_dangling_reference_is_a_warning_and_stays_visible():
-    p = bs(entity("Component", "web", "  owner: a\n  dependsOn: [resource:ghost-db]\n"), lenient=False)
+    p = bs(
+        entity("Component", "web", "  owner: a\n  dependsOn: [resource:ghost-db]\n"), lenient=False
+    )
     G = p.graph()
     assert G.nodes["resource:default/ghost-db"]["unresolved"] is True
     assert G.has_edge("resource:default/ghost-db", "component:default/web")
-    assert any("catalog-info.yaml:7: spec.dependsOn: depends-on reference 'resource:default/ghost-db' is not defined" in m for m in p.messages("warning"))
+    assert any(
+        "catalog-info.yaml:7: spec.dependsOn: depends-on reference 'resource:default/ghost-db' is not defined"
+        in m
+        for m in p.messages("warning")
+    )
 
 
 def test_group_and_user_entities_are_not_dependency_nodes_and_locations_are_not_followed_by_default():
@@ -142,9 +205,14 @@ def test_group_and_user_entities_are_not_dependency_nodes_and_locations_are_not_
 
 
 def test_location_targets_are_followed_when_asked(tmp_path):
-    (tmp_path / "all.yaml").write_text(entity("Location", "all", "  targets: [./svc.yaml, ./missing.yaml]\n"))
+    (tmp_path / "all.yaml").write_text(
+        entity("Location", "all", "  targets: [./svc.yaml, ./missing.yaml]\n")
+    )
     (tmp_path / "svc.yaml").write_text(entity("Component", "svc", "  owner: a\n"))
-    G = graphgov.load(tmp_path / "all.yaml", settings=graphgov.load_settings(overrides={"follow_locations": True}, environ={}))
+    G = graphgov.load(
+        tmp_path / "all.yaml",
+        settings=graphgov.load_settings(overrides={"follow_locations": True}, environ={}),
+    )
     assert "component:default/svc" in G
     messages = [f.message for f in G.graph["diagnostics"].warnings]
     assert any("Location target './missing.yaml' does not exist" in m for m in messages)
@@ -154,7 +222,10 @@ def test_location_targets_are_followed_when_asked(tmp_path):
 # --------------------------------------------------------------------------- bad input
 def test_missing_kind():
     text = "apiVersion: backstage.io/v1alpha1\nmetadata:\n  name: web\n"
-    with pytest.raises(InputError, match=r"catalog-info.yaml:1: document 1: kind is missing — every entity needs apiVersion and kind"):
+    with pytest.raises(
+        InputError,
+        match=r"catalog-info.yaml:1: document 1: kind is missing — every entity needs apiVersion and kind",
+    ):
         bs(text)
 
 
@@ -165,7 +236,10 @@ def test_missing_api_version():
 
 def test_unknown_root_field():
     text = entity("Component", "web") + "owner: team-a\n"
-    with pytest.raises(InputError, match=r"catalog-info.yaml:5: document 1: unknown root field 'owner' — an entity has apiVersion, kind, metadata, spec"):
+    with pytest.raises(
+        InputError,
+        match=r"catalog-info.yaml:5: document 1: unknown root field 'owner' — an entity has apiVersion, kind, metadata, spec",
+    ):
         bs(text)
 
 
@@ -185,19 +259,31 @@ def test_valid_name_edge_cases_are_accepted():
 
 
 def test_multi_document_file_with_one_bad_document():
-    text = entity("Component", "one") + "---\n" + entity("9Comp", "two") + "---\n" + entity("Component", "three")
+    text = (
+        entity("Component", "one")
+        + "---\n"
+        + entity("9Comp", "two")
+        + "---\n"
+        + entity("Component", "three")
+    )
     with pytest.raises(InputError, match=r"catalog-info.yaml:7: document 2: invalid kind '9Comp'"):
         bs(text)
     p = bs(text, lenient=True)
     assert [n.id for n in p.nodes] == ["component:default/one", "component:default/three"]
     assert p.stats.read == 3 and p.stats.rejected == 1
     (message,) = p.messages("rejected")
-    assert message.startswith("catalog-info.yaml:7: document 2:") and "a letter followed by letters and digits" in message
+    assert (
+        message.startswith("catalog-info.yaml:7: document 2:")
+        and "a letter followed by letters and digits" in message
+    )
 
 
 def test_yaml_python_tag_is_refused_and_nothing_runs(tmp_path):
     sentinel = tmp_path / "pwned.txt"
-    text = entity("Component", "web") + f'spec:\n  x: !!python/object/apply:os.system ["touch {sentinel}"]\n'
+    text = (
+        entity("Component", "web")
+        + f'spec:\n  x: !!python/object/apply:os.system ["touch {sentinel}"]\n'
+    )
     with pytest.raises(ParseError, match=r"catalog-info.yaml:6:\d+: unsupported YAML tag"):
         bs(text)
     assert not os.path.exists(sentinel)
@@ -207,15 +293,23 @@ def test_yaml_alias_bomb_is_refused():
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     for i in range(1, 9):
         prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
-        lines.append(f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
-    text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n" + "\n".join("  " + line for line in lines) + "\n"
+        lines.append(
+            f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]"
+        )
+    text = (
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n"
+        + "\n".join("  " + line for line in lines)
+        + "\n"
+    )
     with pytest.raises(ParseError, match=r"aliases expand to more than 100000 nodes"):
         bs(text)
 
 
 def test_yaml_duplicate_key():
     text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n  name: b\n"
-    with pytest.raises(ParseError, match=r"catalog-info.yaml:5:3: duplicate key 'name' \(lines 4 and 5\)"):
+    with pytest.raises(
+        ParseError, match=r"catalog-info.yaml:5:3: duplicate key 'name' \(lines 4 and 5\)"
+    ):
         bs(text)
 
 
@@ -232,20 +326,29 @@ def test_detection_and_override(tmp_path):
 
 def test_scaffolder_templates_are_detected_and_kept_as_nodes(tmp_path):
     path = tmp_path / "template.yaml"
-    path.write_text("apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: new-service\nspec:\n  owner: team-a\n  type: service\n  steps: []\n")
+    path.write_text(
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: new-service\nspec:\n  owner: team-a\n  type: service\n  steps: []\n"
+    )
     G = graphgov.load(path)
     assert G.graph["inputs"][0]["format"] == "backstage"
     assert G.nodes["template:default/new-service"]["kind"] == "template"
 
 
 def test_a_scaffolder_skeleton_is_recognised_in_the_message():
-    with pytest.raises(InputError, match=r"invalid metadata.name '\$\{\{ values.name \}\}' \(a template placeholder: this looks like a scaffolder skeleton"):
+    with pytest.raises(
+        InputError,
+        match=r"invalid metadata.name '\$\{\{ values.name \}\}' \(a template placeholder: this looks like a scaffolder skeleton",
+    ):
         bs(entity("Location", "${{ values.name }}"))
 
 
 def test_tab_indentation_and_unclosed_bracket_name_line_and_column():
-    with pytest.raises(ParseError, match=r"catalog-info.yaml:5:1: .*YAML indentation must use spaces, not tabs"):
-        bs("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n\towner: a\n")
+    with pytest.raises(
+        ParseError, match=r"catalog-info.yaml:5:1: .*YAML indentation must use spaces, not tabs"
+    ):
+        bs(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n\towner: a\n"
+        )
     with pytest.raises(ParseError, match=r"catalog-info.yaml:\d+:\d+: "):
         bs("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: web\n")
 

@@ -45,7 +45,9 @@ def test_services_and_edges():
     assert set(G) == {f"service:shop/{n}" for n in ("web", "api", "db", "cache", "auth")}
     assert G.edges["service:shop/api", "service:shop/web"]["condition"] == "service_healthy"
     assert G.edges["service:shop/api", "service:shop/web"]["strength"] == "hard"
-    assert G.edges["service:shop/cache", "service:shop/web"]["strength"] == "soft"  # required: false
+    assert (
+        G.edges["service:shop/cache", "service:shop/web"]["strength"] == "soft"
+    )  # required: false
     assert G.has_edge("service:shop/db", "service:shop/api")
     assert G.edges["service:shop/auth", "service:shop/api"]["relation"] == "link"
     assert G.nodes["service:shop/db"]["extra"]["image"] == "postgres:16"
@@ -57,7 +59,9 @@ def test_services_and_edges():
 def test_project_is_the_folder_without_a_name(tmp_path):
     folder = tmp_path / "Payments"
     folder.mkdir()
-    (folder / "compose.yaml").write_text("services:\n  app:\n    image: x\n    depends_on: [ghost]\n")
+    (folder / "compose.yaml").write_text(
+        "services:\n  app:\n    image: x\n    depends_on: [ghost]\n"
+    )
     G = graphgov.load(folder / "compose.yaml")
     assert G.graph["inputs"][0]["format"] == "compose"
     assert G.has_edge("service:payments/ghost", "service:payments/app")
@@ -65,9 +69,13 @@ def test_project_is_the_folder_without_a_name(tmp_path):
 
 
 def test_bad_inputs():
-    with pytest.raises(ParseError, match=r"docker-compose.yml:1: 'services' must map service names"):
+    with pytest.raises(
+        ParseError, match=r"docker-compose.yml:1: 'services' must map service names"
+    ):
         compose("services: [a, b]\n")
-    with pytest.raises(InputError, match=r"docker-compose.yml:3: depends_on of 'a' must be a list or a mapping"):
+    with pytest.raises(
+        InputError, match=r"docker-compose.yml:3: depends_on of 'a' must be a list or a mapping"
+    ):
         compose("services:\n  a:\n    depends_on: b\n")
     with pytest.raises(ParseError, match=r"docker-compose.yml:4:5: duplicate key 'image'"):
         compose("services:\n  a:\n    image: x\n    image: y\n")

@@ -29,14 +29,35 @@ def cdx(data, source: str = "bom.json", **kw):
 
 
 APP = bom(
-    metadata={"component": {"bom-ref": "app", "type": "application", "name": "shop"}, "lifecycles": [{"phase": "operations"}]},
+    metadata={
+        "component": {"bom-ref": "app", "type": "application", "name": "shop"},
+        "lifecycles": [{"phase": "operations"}],
+    },
     components=[
-        {"bom-ref": "pkg:npm/a@1", "type": "library", "name": "a", "version": "1", "purl": "pkg:npm/a@1",
-         "components": [{"bom-ref": "a-inner", "type": "library", "name": "a-inner"}]},
-        {"bom-ref": "b", "type": "library", "name": "b", "purl": "pkg:npm/b@2",
-         "properties": [{"name": "graphgov.io/criticality", "value": "4"}, {"name": "other", "value": "x"}]},
+        {
+            "bom-ref": "pkg:npm/a@1",
+            "type": "library",
+            "name": "a",
+            "version": "1",
+            "purl": "pkg:npm/a@1",
+            "components": [{"bom-ref": "a-inner", "type": "library", "name": "a-inner"}],
+        },
+        {
+            "bom-ref": "b",
+            "type": "library",
+            "name": "b",
+            "purl": "pkg:npm/b@2",
+            "properties": [
+                {"name": "graphgov.io/criticality", "value": "4"},
+                {"name": "other", "value": "x"},
+            ],
+        },
     ],
-    dependencies=[{"ref": "app", "dependsOn": ["pkg:npm/a@1", "b"]}, {"ref": "pkg:npm/a@1", "dependsOn": ["b"]}, {"ref": "b"}],
+    dependencies=[
+        {"ref": "app", "dependsOn": ["pkg:npm/a@1", "b"]},
+        {"ref": "pkg:npm/a@1", "dependsOn": ["b"]},
+        {"ref": "b"},
+    ],
 )
 
 
@@ -45,9 +66,15 @@ def test_ids_edges_and_nesting():
     G = p.graph()
     assert set(G) == {BASE + "app", BASE + "pkg:npm/a@1", BASE + "a-inner", BASE + "b"}
     # {ref: R, dependsOn: [D]} gives D → R
-    assert set(G.edges) == {(BASE + "pkg:npm/a@1", BASE + "app"), (BASE + "b", BASE + "app"), (BASE + "b", BASE + "pkg:npm/a@1")}
+    assert set(G.edges) == {
+        (BASE + "pkg:npm/a@1", BASE + "app"),
+        (BASE + "b", BASE + "app"),
+        (BASE + "b", BASE + "pkg:npm/a@1"),
+    }
     # nested components are containment, kept apart
-    assert [(s["source"], s["target"]) for s in G.graph["structure"]] == [(BASE + "pkg:npm/a@1", BASE + "a-inner")]
+    assert [(s["source"], s["target"]) for s in G.graph["structure"]] == [
+        (BASE + "pkg:npm/a@1", BASE + "a-inner")
+    ]
     assert G.nodes[BASE + "app"]["kind"] == "application"
     assert G.nodes[BASE + "b"]["kind"] == "library"
     assert G.nodes[BASE + "b"]["criticality"] == 4  # a property under the annotation prefix
@@ -59,8 +86,20 @@ def test_ids_edges_and_nesting():
 
 
 def test_two_boms_without_serial_numbers_do_not_collide_but_the_same_purl_joins(tmp_path):
-    one = bom(serial=None, components=[{"bom-ref": "x", "type": "library", "name": "x"}, {"bom-ref": "lib", "type": "library", "name": "lib", "purl": "pkg:pypi/lib@1.0"}])
-    two = bom(serial=None, components=[{"bom-ref": "x", "type": "library", "name": "x"}, {"bom-ref": "other-ref", "type": "library", "name": "lib", "purl": "pkg:pypi/lib@1.0"}])
+    one = bom(
+        serial=None,
+        components=[
+            {"bom-ref": "x", "type": "library", "name": "x"},
+            {"bom-ref": "lib", "type": "library", "name": "lib", "purl": "pkg:pypi/lib@1.0"},
+        ],
+    )
+    two = bom(
+        serial=None,
+        components=[
+            {"bom-ref": "x", "type": "library", "name": "x"},
+            {"bom-ref": "other-ref", "type": "library", "name": "lib", "purl": "pkg:pypi/lib@1.0"},
+        ],
+    )
     (tmp_path / "one.json").write_text(json.dumps(one))
     (tmp_path / "two.json").write_text(json.dumps(two))
     G = graphgov.load(tmp_path)
@@ -72,25 +111,41 @@ def test_two_boms_without_serial_numbers_do_not_collide_but_the_same_purl_joins(
 
 
 def test_dangling_dependency_is_a_warning_and_an_unresolved_node():
-    b = bom(components=[{"bom-ref": "a", "type": "library", "name": "a"}], dependencies=[{"ref": "a", "dependsOn": ["ghost"]}])
+    b = bom(
+        components=[{"bom-ref": "a", "type": "library", "name": "a"}],
+        dependencies=[{"ref": "a", "dependsOn": ["ghost"]}],
+    )
     p = cdx(b)  # strict mode: still a warning
     G = p.graph()
     assert G.nodes[BASE + "ghost"]["unresolved"] is True
     assert G.has_edge(BASE + "ghost", BASE + "a")
     (warning,) = p.messages("warning")
-    assert warning.startswith(f"bom.json: $.dependencies[0].dependsOn[0]: depends-on reference '{BASE}ghost' is not defined")
+    assert warning.startswith(
+        f"bom.json: $.dependencies[0].dependsOn[0]: depends-on reference '{BASE}ghost' is not defined"
+    )
 
 
 def test_duplicate_bom_ref_is_an_error():
-    b = bom(components=[{"bom-ref": "a", "type": "library", "name": "a"}, {"bom-ref": "a", "type": "library", "name": "a2"}])
-    with pytest.raises(InputError, match=r"bom.json: \$.components\[1\]\['bom-ref'\]: duplicate bom-ref 'a', already used at \$.components\[0\]"):
+    b = bom(
+        components=[
+            {"bom-ref": "a", "type": "library", "name": "a"},
+            {"bom-ref": "a", "type": "library", "name": "a2"},
+        ]
+    )
+    with pytest.raises(
+        InputError,
+        match=r"bom.json: \$.components\[1\]\['bom-ref'\]: duplicate bom-ref 'a', already used at \$.components\[0\]",
+    ):
         cdx(b)
     p = cdx(b, lenient=True)
     assert len(p.nodes) == 1 and p.stats.rejected == 1
 
 
 def test_dependency_without_ref_is_rejected_with_its_path():
-    b = bom(components=[{"bom-ref": "a", "type": "library", "name": "a"}], dependencies=[{"dependsOn": []}, {"ref": "", "dependsOn": ["a"]}])
+    b = bom(
+        components=[{"bom-ref": "a", "type": "library", "name": "a"}],
+        dependencies=[{"dependsOn": []}, {"ref": "", "dependsOn": ["a"]}],
+    )
     with pytest.raises(InputError, match=r"bom.json: \$.dependencies\[0\].ref: missing"):
         cdx(b)
     p = cdx(b, lenient=True)
@@ -99,7 +154,10 @@ def test_dependency_without_ref_is_rejected_with_its_path():
 
 @pytest.mark.parametrize("spec", ["1.0", "2.0", "1.8"])
 def test_unsupported_spec_version(spec):
-    with pytest.raises(ParseError, match=rf"bom.json: \$.specVersion: unsupported CycloneDX version '{spec}' \(supported 1.2, 1.3, 1.4, 1.5, 1.6, 1.7\)"):
+    with pytest.raises(
+        ParseError,
+        match=rf"bom.json: \$.specVersion: unsupported CycloneDX version '{spec}' \(supported 1.2, 1.3, 1.4, 1.5, 1.6, 1.7\)",
+    ):
         cdx(bom(spec=spec))
 
 
@@ -120,11 +178,36 @@ def test_services_nested_and_data_flows():
     b = bom(
         spec="1.6",
         services=[
-            {"bom-ref": "gw", "name": "gateway", "data": [
-                {"name": "to ms-1", "flow": "outbound", "classification": "PII", "source": ["https://0.0.0.0"], "destination": [BASE + "ms-1"]},
-                {"name": "from ms-2", "flow": "inbound", "source": [BASE + "ms-2"], "destination": ["https://0.0.0.0"]},
-                {"name": "both", "flow": "bi-directional", "source": [BASE + "ms-3"], "destination": [BASE + "ms-3"]},
-            ], "services": [{"bom-ref": "ms-1", "name": "ms-1"}, {"bom-ref": "ms-2", "name": "ms-2"}, {"bom-ref": "ms-3", "name": "ms-3"}]},
+            {
+                "bom-ref": "gw",
+                "name": "gateway",
+                "data": [
+                    {
+                        "name": "to ms-1",
+                        "flow": "outbound",
+                        "classification": "PII",
+                        "source": ["https://0.0.0.0"],
+                        "destination": [BASE + "ms-1"],
+                    },
+                    {
+                        "name": "from ms-2",
+                        "flow": "inbound",
+                        "source": [BASE + "ms-2"],
+                        "destination": ["https://0.0.0.0"],
+                    },
+                    {
+                        "name": "both",
+                        "flow": "bi-directional",
+                        "source": [BASE + "ms-3"],
+                        "destination": [BASE + "ms-3"],
+                    },
+                ],
+                "services": [
+                    {"bom-ref": "ms-1", "name": "ms-1"},
+                    {"bom-ref": "ms-2", "name": "ms-2"},
+                    {"bom-ref": "ms-3", "name": "ms-3"},
+                ],
+            },
         ],
         dependencies=[{"ref": "gw", "dependsOn": ["ms-1"]}],
     )
@@ -140,20 +223,44 @@ def test_services_nested_and_data_flows():
 
 
 def test_cbom_provides():
-    b = bom(components=[{"bom-ref": "lib", "type": "library", "name": "lib"}, {"bom-ref": "aes", "type": "cryptographic-asset", "name": "AES"}],
-            dependencies=[{"ref": "lib", "provides": ["aes"]}])
+    b = bom(
+        components=[
+            {"bom-ref": "lib", "type": "library", "name": "lib"},
+            {"bom-ref": "aes", "type": "cryptographic-asset", "name": "AES"},
+        ],
+        dependencies=[{"ref": "lib", "provides": ["aes"]}],
+    )
     G = cdx(b).graph()
     assert G.edges[BASE + "lib", BASE + "aes"]["relation"] == "provides"
 
 
 def test_machine_learning_model_component():
-    b = bom(components=[{"bom-ref": "m", "type": "machine-learning-model", "name": "sd", "modelCard": {
-        "modelParameters": {"approach": {"type": "supervised"}, "task": "text-to-image", "datasets": [{"type": "dataset", "name": "Training Data"}]},
-        "considerations": {"ethicalConsiderations": []}}}])
+    b = bom(
+        components=[
+            {
+                "bom-ref": "m",
+                "type": "machine-learning-model",
+                "name": "sd",
+                "modelCard": {
+                    "modelParameters": {
+                        "approach": {"type": "supervised"},
+                        "task": "text-to-image",
+                        "datasets": [{"type": "dataset", "name": "Training Data"}],
+                    },
+                    "considerations": {"ethicalConsiderations": []},
+                },
+            }
+        ]
+    )
     G = cdx(b).graph()
     node = G.nodes[BASE + "m"]
     assert node["kind"] == "model" and node["type"] == "machine-learning-model"
-    assert node["extra"]["model_card"] == {"approach": "supervised", "task": "text-to-image", "datasets": ["Training Data"], "considerations": ["ethicalConsiderations"]}
+    assert node["extra"]["model_card"] == {
+        "approach": "supervised",
+        "task": "text-to-image",
+        "datasets": ["Training Data"],
+        "considerations": ["ethicalConsiderations"],
+    }
 
 
 def test_not_cyclonedx():

@@ -20,30 +20,87 @@ def manifest(version: int | str = 12, **extra) -> dict:
     m = {
         "metadata": {"dbt_schema_version": schema(version), "dbt_version": "1.8.0"},
         "nodes": {
-            "seed.shop.raw_orders": {"resource_type": "seed", "name": "raw_orders", "database": "db", "schema": "raw", "alias": "raw_orders", "config": {"materialized": "seed"}},
+            "seed.shop.raw_orders": {
+                "resource_type": "seed",
+                "name": "raw_orders",
+                "database": "db",
+                "schema": "raw",
+                "alias": "raw_orders",
+                "config": {"materialized": "seed"},
+            },
             "model.shop.stg_orders": {
-                "resource_type": "model", "name": "stg_orders", "database": "db", "schema": "staging", "alias": "stg_orders",
+                "resource_type": "model",
+                "name": "stg_orders",
+                "database": "db",
+                "schema": "staging",
+                "alias": "stg_orders",
                 "config": {"materialized": "view", "meta": {"owner": "data-eng"}},
-                "depends_on": {"nodes": ["seed.shop.raw_orders", "source.shop.erp.customers"], "macros": ["macro.dbt.ref"]},
+                "depends_on": {
+                    "nodes": ["seed.shop.raw_orders", "source.shop.erp.customers"],
+                    "macros": ["macro.dbt.ref"],
+                },
             },
             "model.shop.orders": {
-                "resource_type": "model", "name": "orders", "database": '"DB"', "schema": "analytics", "alias": "Orders",
+                "resource_type": "model",
+                "name": "orders",
+                "database": '"DB"',
+                "schema": "analytics",
+                "alias": "Orders",
                 "meta": {"criticality": 4, "pilot": "no", "team_channel": "#orders"},
-                "config": {"materialized": "table"}, "depends_on": {"nodes": ["model.shop.stg_orders"]},
+                "config": {"materialized": "table"},
+                "depends_on": {"nodes": ["model.shop.stg_orders"]},
             },
-            "model.shop.tmp": {"resource_type": "model", "name": "tmp", "config": {"materialized": "ephemeral"}, "depends_on": {"nodes": ["model.shop.orders"]}},
-            "test.shop.not_null_orders_id.abc123": {"resource_type": "test", "name": "not_null_orders_id", "depends_on": {"nodes": ["model.shop.orders"]}},
-            "operation.shop.on-run-start-0": {"resource_type": "operation", "name": "on-run-start-0"},
+            "model.shop.tmp": {
+                "resource_type": "model",
+                "name": "tmp",
+                "config": {"materialized": "ephemeral"},
+                "depends_on": {"nodes": ["model.shop.orders"]},
+            },
+            "test.shop.not_null_orders_id.abc123": {
+                "resource_type": "test",
+                "name": "not_null_orders_id",
+                "depends_on": {"nodes": ["model.shop.orders"]},
+            },
+            "operation.shop.on-run-start-0": {
+                "resource_type": "operation",
+                "name": "on-run-start-0",
+            },
         },
         "sources": {
-            "source.shop.erp.customers": {"resource_type": "source", "name": "customers", "source_name": "erp", "database": "db", "schema": "erp", "identifier": "CUSTOMERS"},
+            "source.shop.erp.customers": {
+                "resource_type": "source",
+                "name": "customers",
+                "source_name": "erp",
+                "database": "db",
+                "schema": "erp",
+                "identifier": "CUSTOMERS",
+            },
         },
         "exposures": {
-            "exposure.shop.churn_model": {"resource_type": "exposure", "name": "churn_model", "type": "ml", "maturity": "medium", "owner": {"name": "ML team", "email": "ml@x"}, "depends_on": {"nodes": ["model.shop.orders"]}},
-            "exposure.shop.board_pack": {"resource_type": "exposure", "name": "board_pack", "type": "dashboard", "maturity": "high", "owner": {"email": "cfo@x"}, "depends_on": {"nodes": ["model.shop.orders"]}},
+            "exposure.shop.churn_model": {
+                "resource_type": "exposure",
+                "name": "churn_model",
+                "type": "ml",
+                "maturity": "medium",
+                "owner": {"name": "ML team", "email": "ml@x"},
+                "depends_on": {"nodes": ["model.shop.orders"]},
+            },
+            "exposure.shop.board_pack": {
+                "resource_type": "exposure",
+                "name": "board_pack",
+                "type": "dashboard",
+                "maturity": "high",
+                "owner": {"email": "cfo@x"},
+                "depends_on": {"nodes": ["model.shop.orders"]},
+            },
         },
         "metrics": {},
-        "macros": {"macro.dbt.ref": {"macro_sql": "{% macro ref() %}...{% endmacro %}", "resource_type": "macro"}},
+        "macros": {
+            "macro.dbt.ref": {
+                "macro_sql": "{% macro ref() %}...{% endmacro %}",
+                "resource_type": "macro",
+            }
+        },
         "parent_map": {
             "model.shop.stg_orders": ["seed.shop.raw_orders", "source.shop.erp.customers"],
             "model.shop.orders": ["model.shop.stg_orders"],
@@ -66,15 +123,23 @@ def test_nodes_edges_and_kinds():
     p = dbt(manifest())
     G = p.graph()
     assert set(G) == {
-        "seed.shop.raw_orders", "model.shop.stg_orders", "model.shop.orders", "model.shop.tmp",
-        "source.shop.erp.customers", "exposure.shop.churn_model", "exposure.shop.board_pack",
+        "seed.shop.raw_orders",
+        "model.shop.stg_orders",
+        "model.shop.orders",
+        "model.shop.tmp",
+        "source.shop.erp.customers",
+        "exposure.shop.churn_model",
+        "exposure.shop.board_pack",
     }
     # parent → child: the child is built from the parent
     assert G.has_edge("seed.shop.raw_orders", "model.shop.stg_orders")
     assert G.has_edge("source.shop.erp.customers", "model.shop.stg_orders")
     assert G.has_edge("model.shop.orders", "exposure.shop.churn_model")
     assert G.number_of_edges() == 6
-    assert G.nodes["model.shop.orders"]["kind"] == "dataset" and G.nodes["model.shop.orders"]["type"] == "model"
+    assert (
+        G.nodes["model.shop.orders"]["kind"] == "dataset"
+        and G.nodes["model.shop.orders"]["type"] == "model"
+    )
     assert G.nodes["exposure.shop.board_pack"]["kind"] == "exposure"
     assert G.nodes["source.shop.erp.customers"]["name"] == "erp.customers"
     # tests and operations are not nodes by default, and are not counted as records
@@ -93,10 +158,16 @@ def test_tests_are_kept_when_asked():
 
 def test_relation_aliases_join_tables():
     G = dbt(manifest()).graph()
-    assert "relation:db.analytics.orders" in G.nodes["model.shop.orders"]["aliases"]  # quotes and case removed
-    assert "relation:db.erp.customers" in G.nodes["source.shop.erp.customers"]["aliases"]  # sources use identifier
+    assert (
+        "relation:db.analytics.orders" in G.nodes["model.shop.orders"]["aliases"]
+    )  # quotes and case removed
+    assert (
+        "relation:db.erp.customers" in G.nodes["source.shop.erp.customers"]["aliases"]
+    )  # sources use identifier
     assert "relation:db.raw.raw_orders" in G.nodes["seed.shop.raw_orders"]["aliases"]
-    assert not [a for a in G.nodes["model.shop.tmp"]["aliases"] if a.startswith("relation:")]  # ephemeral: no table
+    assert not [
+        a for a in G.nodes["model.shop.tmp"]["aliases"] if a.startswith("relation:")
+    ]  # ephemeral: no table
 
 
 def test_meta_and_exposures_feed_the_node():
@@ -113,7 +184,12 @@ def test_meta_and_exposures_feed_the_node():
 
 @pytest.mark.parametrize(
     ("etype", "maturity", "pilot"),
-    [("ml", "high", False), ("ml", None, True), ("dashboard", "low", True), ("application", "medium", False)],
+    [
+        ("ml", "high", False),
+        ("ml", None, True),
+        ("dashboard", "low", True),
+        ("application", "medium", False),
+    ],
 )
 def test_exposure_pilot_signals(etype, maturity, pilot):
     m = manifest()
@@ -129,7 +205,9 @@ def test_exposure_pilot_signals(etype, maturity, pilot):
 
 
 def test_group_owner_is_used_when_no_owner_is_set():
-    m = manifest(groups={"group.shop.finance": {"name": "finance", "owner": {"name": "Finance analytics"}}})
+    m = manifest(
+        groups={"group.shop.finance": {"name": "finance", "owner": {"name": "Finance analytics"}}}
+    )
     m["nodes"]["model.shop.orders"]["group"] = "finance"
     G = dbt(m).graph()
     assert G.nodes["model.shop.orders"]["owner"] == "Finance analytics"
@@ -137,14 +215,28 @@ def test_group_owner_is_used_when_no_owner_is_set():
 
 def test_parent_map_ids_are_looked_up_across_every_map():
     m = manifest(version=12)
-    m["metrics"] = {"metric.shop.revenue": {"resource_type": "metric", "name": "revenue", "depends_on": {"nodes": ["semantic_model.shop.orders"]}}}
-    m["semantic_models"] = {"semantic_model.shop.orders": {"resource_type": "semantic_model", "name": "orders", "depends_on": {"nodes": ["model.shop.orders"]}}}
+    m["metrics"] = {
+        "metric.shop.revenue": {
+            "resource_type": "metric",
+            "name": "revenue",
+            "depends_on": {"nodes": ["semantic_model.shop.orders"]},
+        }
+    }
+    m["semantic_models"] = {
+        "semantic_model.shop.orders": {
+            "resource_type": "semantic_model",
+            "name": "orders",
+            "depends_on": {"nodes": ["model.shop.orders"]},
+        }
+    }
     m["parent_map"]["metric.shop.revenue"] = ["semantic_model.shop.orders"]
     G = dbt(m).graph()
     assert G.has_edge("model.shop.orders", "semantic_model.shop.orders")
     assert G.has_edge("semantic_model.shop.orders", "metric.shop.revenue")
     # a semantic model points at the same table as its model, but it is not that table
-    assert not [a for a in G.nodes["semantic_model.shop.orders"]["aliases"] if a.startswith("relation:")]
+    assert not [
+        a for a in G.nodes["semantic_model.shop.orders"]["aliases"] if a.startswith("relation:")
+    ]
 
 
 def test_macros_and_other_unneeded_maps_are_not_kept():
@@ -164,14 +256,19 @@ def test_supported_versions(version):
 
 @pytest.mark.parametrize("version", [0, 13, 20])
 def test_unsupported_schema_version_says_which_are_supported(version):
-    with pytest.raises(ParseError, match=rf"manifest.json: \$.metadata.dbt_schema_version: unsupported dbt manifest schema v{version} \(supported v1–v12\)"):
+    with pytest.raises(
+        ParseError,
+        match=rf"manifest.json: \$.metadata.dbt_schema_version: unsupported dbt manifest schema v{version} \(supported v1–v12\)",
+    ):
         dbt(manifest(version))
 
 
 def test_missing_schema_version():
     m = manifest()
     del m["metadata"]["dbt_schema_version"]
-    with pytest.raises(ParseError, match=r"manifest.json: \$.metadata.dbt_schema_version: missing schema version"):
+    with pytest.raises(
+        ParseError, match=r"manifest.json: \$.metadata.dbt_schema_version: missing schema version"
+    ):
         dbt(m)
 
 
@@ -183,7 +280,9 @@ def test_dangling_depends_on_is_a_warning_and_an_unresolved_node():
     assert G.nodes["model.shop.ghost"]["unresolved"] is True
     assert G.has_edge("model.shop.ghost", "model.shop.orders")
     (warning,) = p.messages("warning")
-    assert warning.startswith("manifest.json: $.nodes['model.shop.orders'].depends_on: derived-from reference 'model.shop.ghost' is not defined")
+    assert warning.startswith(
+        "manifest.json: $.nodes['model.shop.orders'].depends_on: derived-from reference 'model.shop.ghost' is not defined"
+    )
 
 
 def test_truncated_json_names_line_and_column():
@@ -209,7 +308,9 @@ def test_a_meta_value_graphgov_cannot_read_is_a_warning_naming_the_json_path():
     orders = G.nodes["model.shop.orders"]
     assert "criticality" not in orders and orders["pilot"] is False
     assert orders["extra"]["meta"] == {"criticality": "high", "team_channel": "#orders"}
-    assert p.messages("warning") == ["manifest.json: $.nodes['model.shop.orders'].meta.criticality: criticality must be a whole number from 1 to 5, got 'high'; not used (kept in extra.meta)"]
+    assert p.messages("warning") == [
+        "manifest.json: $.nodes['model.shop.orders'].meta.criticality: criticality must be a whole number from 1 to 5, got 'high'; not used (kept in extra.meta)"
+    ]
     assert G.nodes["model.shop.stg_orders"]["owner"] == "alice, bob"
     assert p.stats.rejected == 0
 

@@ -64,9 +64,13 @@ def test_workloads_services_and_calls():
     p = k8s(MANIFESTS)
     G = p.graph()
     assert {"workload:shop/frontend", "workload:shop/cart", "service:shop/cart"} <= set(G)
-    assert G.has_edge("workload:shop/cart", "service:shop/cart")  # the Service depends on what it selects
+    assert G.has_edge(
+        "workload:shop/cart", "service:shop/cart"
+    )  # the Service depends on what it selects
     assert G.edges["service:shop/cart", "workload:shop/frontend"]["env"] == "CART_SERVICE_ADDR"
-    assert G.has_edge("service:billing/payments", "workload:shop/frontend")  # another namespace, by DNS name
+    assert G.has_edge(
+        "service:billing/payments", "workload:shop/frontend"
+    )  # another namespace, by DNS name
     assert G.nodes["service:billing/payments"]["unresolved"] is True
     assert not any("localhost" in n for n in G)
     assert G.edges["workload:shop/cart", "workload:shop/frontend"]["relation"] == "allowed-ingress"
@@ -79,17 +83,24 @@ def test_missing_kind_and_name():
     with pytest.raises(InputError, match=r"manifests.yaml:1: document 1: kind is missing"):
         k8s("apiVersion: v1\nmetadata: {name: a}\n")
     with pytest.raises(InputError, match=r"manifests.yaml:5: document 2: metadata.name is missing"):
-        k8s("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {}\n")
+        k8s(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {}\n"
+        )
 
 
 def test_lenient_keeps_the_good_documents():
-    p = k8s("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: b}\n", lenient=True)
+    p = k8s(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: b}\n",
+        lenient=True,
+    )
     assert [n.id for n in p.nodes] == ["service:default/a"]
     assert p.stats.read == 2 and p.stats.rejected == 1
 
 
 def test_list_kind_and_detection(tmp_path):
     path = tmp_path / "all.yaml"
-    path.write_text("apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n")
+    path.write_text(
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n"
+    )
     G = graphgov.load(path)
     assert G.graph["inputs"][0]["format"] == "kubernetes" and "service:default/a" in G

@@ -13,7 +13,14 @@ from graphgov.ingest.openlineage import parse_openlineage
 PG = "postgres://db:5432"
 
 
-def event(job: str = "load_orders", inputs=(("s3://raw", "orders.csv"),), outputs=((PG, "shop.public.orders"),), when="2026-03-05T10:00:00Z", etype="COMPLETE", **extra) -> dict:
+def event(
+    job: str = "load_orders",
+    inputs=(("s3://raw", "orders.csv"),),
+    outputs=((PG, "shop.public.orders"),),
+    when="2026-03-05T10:00:00Z",
+    etype="COMPLETE",
+    **extra,
+) -> dict:
     ev = {
         "eventType": etype,
         "eventTime": when,
@@ -36,11 +43,19 @@ def ol(data, source: str = "events.json", **kw):
 def test_one_event_input_job_output():
     p = ol(event())
     G = p.graph()
-    assert set(G.edges) == {("dataset:s3://raw/orders.csv", "job:etl/load_orders"), ("job:etl/load_orders", f"dataset:{PG}/shop.public.orders")}
+    assert set(G.edges) == {
+        ("dataset:s3://raw/orders.csv", "job:etl/load_orders"),
+        ("job:etl/load_orders", f"dataset:{PG}/shop.public.orders"),
+    }
     assert G.nodes["job:etl/load_orders"]["kind"] == "job"
     assert G.nodes[f"dataset:{PG}/shop.public.orders"]["kind"] == "dataset"
-    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["relation"] == "data-flow"
-    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["since"] == "2026-03-05"
+    assert (
+        G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["relation"]
+        == "data-flow"
+    )
+    assert (
+        G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["since"] == "2026-03-05"
+    )
     assert p.stats.read == 1 and p.stats.rejected == 0 and p.messages() == []
 
 
@@ -54,7 +69,9 @@ def test_many_events_merge_and_the_earliest_time_is_the_first_seen_date():
     events = [
         event(etype="START", when="2026-03-05T10:00:00Z"),
         event(when="2026-01-02T00:00:00Z"),
-        event(when="2026-04-01T00:00:00Z", inputs=(("s3://raw", "orders.csv"), ("s3://raw", "fx.csv"))),
+        event(
+            when="2026-04-01T00:00:00Z", inputs=(("s3://raw", "orders.csv"), ("s3://raw", "fx.csv"))
+        ),
     ]
     p = ol(events)
     G = p.graph()
@@ -65,7 +82,13 @@ def test_many_events_merge_and_the_earliest_time_is_the_first_seen_date():
 
 
 def test_ndjson_one_event_per_line():
-    text = "\n".join(json.dumps(e) for e in [event(), event(job="b", inputs=((PG, "shop.public.orders"),), outputs=())]) + "\n"
+    text = (
+        "\n".join(
+            json.dumps(e)
+            for e in [event(), event(job="b", inputs=((PG, "shop.public.orders"),), outputs=())]
+        )
+        + "\n"
+    )
     G = ol(text, "events.ndjson").graph()
     assert G.has_edge(f"dataset:{PG}/shop.public.orders", "job:etl/b")
     # also detected without the extension: a second object after the first one
@@ -88,7 +111,9 @@ def test_ndjson_malformed_line_names_its_number():
 def test_ndjson_truncated_last_line_is_ignored_with_a_warning():
     text = json.dumps(event(job="a")) + "\n" + json.dumps(event(job="b"))[:40]
     p = ol(text, "events.ndjson")  # strict: still not an error
-    assert [m for m in p.messages("warning") if "events.ndjson:2: incomplete last line ignored" in m]
+    assert [
+        m for m in p.messages("warning") if "events.ndjson:2: incomplete last line ignored" in m
+    ]
     assert {n.id for n in p.nodes} >= {"job:etl/a"}
     assert "job:etl/b" not in {n.id for n in p.nodes}
     assert p.stats.read == 1 and p.stats.rejected == 0
@@ -103,11 +128,16 @@ def test_truncated_json_array():
 @pytest.mark.parametrize("placeholder", ["{{RUN_START_TIME}}", "${json-unit.any-string}"])
 def test_placeholders_are_reported_not_fatal_in_lenient_mode(placeholder):
     events = [event(when=placeholder), event(inputs=(), when="2026-02-01T00:00:00Z")]
-    with pytest.raises(InputError, match=rf"events.json: /0/eventTime: eventTime is a placeholder '{__import__('re').escape(placeholder)}', not a value"):
+    with pytest.raises(
+        InputError,
+        match=rf"events.json: /0/eventTime: eventTime is a placeholder '{__import__('re').escape(placeholder)}', not a value",
+    ):
         ol(events)
     p = ol(events, lenient=True)
     G = p.graph()
-    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["since"] == "2026-02-01"  # only the real time
+    assert (
+        G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["since"] == "2026-02-01"
+    )  # only the real time
     assert G.edges["dataset:s3://raw/orders.csv", "job:etl/load_orders"]["since"] is None
     assert [m for m in p.messages("warning") if "placeholder" in m]
 
@@ -115,11 +145,18 @@ def test_placeholders_are_reported_not_fatal_in_lenient_mode(placeholder):
 def test_placeholder_in_a_name_skips_the_dataset():
     p = ol(event(outputs=((PG, "{{TABLE}}"),)), lenient=True)
     assert all("{{" not in n.id for n in p.nodes)
-    assert [m for m in p.messages() if "events.json: /outputs/0/name: dataset name is a placeholder" in m]
+    assert [
+        m
+        for m in p.messages()
+        if "events.json: /outputs/0/name: dataset name is a placeholder" in m
+    ]
 
 
 def test_event_type_outside_the_spec_is_rejected_naming_the_pointer_and_allowed_values():
-    with pytest.raises(InputError, match=r"events.json: /1/eventType: 'DONE' is not an event type — allowed: START, RUNNING, COMPLETE, FAIL, ABORT, OTHER"):
+    with pytest.raises(
+        InputError,
+        match=r"events.json: /1/eventType: 'DONE' is not an event type — allowed: START, RUNNING, COMPLETE, FAIL, ABORT, OTHER",
+    ):
         ol([event(), event(etype="DONE")])
     p = ol([event(), event(etype="DONE")], lenient=True)
     assert p.stats.read == 2 and p.stats.rejected == 1
@@ -130,7 +167,9 @@ def test_missing_producer_is_reported_once_per_file():
     for e in events:
         del e["producer"]
     p = ol(events)
-    assert p.messages("warning") == ["events.json: 2 event(s) without 'producer' (required by the OpenLineage spec); read anyway"]
+    assert p.messages("warning") == [
+        "events.json: 2 event(s) without 'producer' (required by the OpenLineage spec); read anyway"
+    ]
 
 
 def test_missing_job_name_is_rejected():
@@ -147,22 +186,45 @@ def test_not_an_event():
 
 def test_ownership_facets_and_column_lineage():
     ev = event()
-    ev["job"]["facets"] = {"ownership": {"owners": [{"name": "team:etl", "type": "team"}, {"name": "alice"}]}}
+    ev["job"]["facets"] = {
+        "ownership": {"owners": [{"name": "team:etl", "type": "team"}, {"name": "alice"}]}
+    }
     ev["outputs"][0]["facets"] = {
         "ownership": {"owners": [{"name": "team:sales"}]},
-        "columnLineage": {"fields": {"total": {"inputFields": [{"namespace": "s3://raw", "name": "orders.csv", "field": "amount"}]}}},
+        "columnLineage": {
+            "fields": {
+                "total": {
+                    "inputFields": [
+                        {"namespace": "s3://raw", "name": "orders.csv", "field": "amount"}
+                    ]
+                }
+            }
+        },
     }
     G = ol(ev).graph()
     assert G.nodes["job:etl/load_orders"]["owner"] == "alice, team:etl"
     assert G.nodes[f"dataset:{PG}/shop.public.orders"]["owner"] == "team:sales"
-    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["columns"] == {"total": ["s3://raw/orders.csv#amount"]}
+    assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["columns"] == {
+        "total": ["s3://raw/orders.csv#amount"]
+    }
 
 
 def test_dataset_event_and_job_event():
-    ds = {"eventTime": "2021-11-03T10:53:52Z", "dataset": {"namespace": "ns", "name": "a"}, "producer": "p", "schemaURL": "https://openlineage.io/spec/2-0-0/OpenLineage.json#/$defs/DatasetEvent"}
+    ds = {
+        "eventTime": "2021-11-03T10:53:52Z",
+        "dataset": {"namespace": "ns", "name": "a"},
+        "producer": "p",
+        "schemaURL": "https://openlineage.io/spec/2-0-0/OpenLineage.json#/$defs/DatasetEvent",
+    }
     p = ol(ds)
     assert [n.id for n in p.nodes] == ["dataset:ns/a"] and p.edges == []
-    job = {"eventTime": "2021-11-03T10:53:52Z", "job": {"namespace": "ns", "name": "j"}, "inputs": [{"namespace": "ns", "name": "a"}], "outputs": [{"namespace": "ns", "name": "b"}], "producer": "p"}
+    job = {
+        "eventTime": "2021-11-03T10:53:52Z",
+        "job": {"namespace": "ns", "name": "j"},
+        "inputs": [{"namespace": "ns", "name": "a"}],
+        "outputs": [{"namespace": "ns", "name": "b"}],
+        "producer": "p",
+    }
     G = ol(job).graph()
     assert set(G.edges) == {("dataset:ns/a", "job:ns/j"), ("job:ns/j", "dataset:ns/b")}
 
@@ -171,12 +233,20 @@ def test_jobs_without_datasets_are_left_out_and_counted():
     events = [event(), event(job="load_orders.sql.1", inputs=(), outputs=())]
     p = ol(events)
     assert "job:etl/load_orders.sql.1" not in {n.id for n in p.nodes}
-    assert p.messages("warning") == ["events.json: 1 job(s) read or wrote no dataset and are left out (job:etl/load_orders.sql.1)"]
+    assert p.messages("warning") == [
+        "events.json: 1 job(s) read or wrote no dataset and are left out (job:etl/load_orders.sql.1)"
+    ]
 
 
 def test_dbt_test_jobs_follow_the_dbt_include_tests_setting():
-    ev = event(job="test.shop.not_null_orders_id.abc", inputs=((PG, "shop.public.orders"),), outputs=((PG, "shop.audit.not_null_orders_id"),))
-    ev["job"]["facets"] = {"jobType": {"integration": "DBT", "jobType": "TEST", "processingType": "BATCH"}}
+    ev = event(
+        job="test.shop.not_null_orders_id.abc",
+        inputs=((PG, "shop.public.orders"),),
+        outputs=((PG, "shop.audit.not_null_orders_id"),),
+    )
+    ev["job"]["facets"] = {
+        "jobType": {"integration": "DBT", "jobType": "TEST", "processingType": "BATCH"}
+    }
     p = ol([event(), ev])
     assert not [n for n in p.nodes if "audit" in n.id or "test." in n.id]
     assert [m for m in p.messages("warning") if "1 dbt test job(s)" in m]
@@ -185,17 +255,41 @@ def test_dbt_test_jobs_follow_the_dbt_include_tests_setting():
 
 
 def test_lineage_facet_file_and_job_facet():
-    facet = {"lineage": {"entries": [{"namespace": "airflow://prod", "name": "daily.load", "type": "JOB", "inputs": [{"namespace": "postgresql://wh:5432", "name": "public.staging", "type": "DATASET"}]}]}}
+    facet = {
+        "lineage": {
+            "entries": [
+                {
+                    "namespace": "airflow://prod",
+                    "name": "daily.load",
+                    "type": "JOB",
+                    "inputs": [
+                        {
+                            "namespace": "postgresql://wh:5432",
+                            "name": "public.staging",
+                            "type": "DATASET",
+                        }
+                    ],
+                }
+            ]
+        }
+    }
     G = ol(facet, "lineage.json").graph()
-    assert set(G.edges) == {("dataset:postgresql://wh:5432/public.staging", "job:airflow://prod/daily.load")}
+    assert set(G.edges) == {
+        ("dataset:postgresql://wh:5432/public.staging", "job:airflow://prod/daily.load")
+    }
     ev = event(inputs=(), outputs=())
-    ev["job"]["facets"] = {"lineage": {"entries": [{"type": "JOB", "inputs": [{"namespace": "ns", "name": "t"}]}]}}
+    ev["job"]["facets"] = {
+        "lineage": {"entries": [{"type": "JOB", "inputs": [{"namespace": "ns", "name": "t"}]}]}
+    }
     G = ol(ev).graph()
     assert G.has_edge("dataset:ns/t", "job:etl/load_orders")  # an implicit job is the event's job
 
 
 def test_facet_fragments_that_name_no_dataset_are_clear_errors():
-    with pytest.raises(ParseError, match=r"cl.json: \$.columnLineage: a column-lineage facet on its own, not an OpenLineage event"):
+    with pytest.raises(
+        ParseError,
+        match=r"cl.json: \$.columnLineage: a column-lineage facet on its own, not an OpenLineage event",
+    ):
         ol({"columnLineage": {"fields": {}}}, "cl.json")
     with pytest.raises(ParseError, match=r"dl.json: /lineage: a dataset lineage facet on its own"):
         ol({"lineage": {"inputs": [{"namespace": "a", "name": "b"}]}}, "dl.json")
@@ -203,7 +297,9 @@ def test_facet_fragments_that_name_no_dataset_are_clear_errors():
     assert p.records == [] and p.stats.read == 1 and p.stats.rejected == 1
 
 
-@pytest.mark.parametrize("when", ["2026-03-05T10:00:00.123456789Z", "2026-03-05T11:00:00+01:00", "2026-03-05 10:00:00"])
+@pytest.mark.parametrize(
+    "when", ["2026-03-05T10:00:00.123456789Z", "2026-03-05T11:00:00+01:00", "2026-03-05 10:00:00"]
+)
 def test_event_times_in_other_iso_forms_give_their_date(when):
     G = ol(event(when=when)).graph()
     assert G.edges["dataset:s3://raw/orders.csv", "job:etl/load_orders"]["since"] == "2026-03-05"

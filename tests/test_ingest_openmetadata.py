@@ -12,9 +12,16 @@ from graphgov.errors import InputError, ParseError
 from graphgov.ingest.openmetadata import parse_openmetadata
 
 EDGES = [
-    {"from": {"fqn": "svc.shop_db.public.orders", "type": "table"}, "to": {"fqn": 'svc.shop_db.public."dim.orders"', "type": "table"},
-     "edge_meta": {"fqn": "airflow.orders_etl", "type": "pipeline"}},
-    {"from": {"fqn": 'svc.shop_db.public."dim.orders"', "type": "table"}, "to": {"fqn": "superset.12", "type": "dashboard"}, "edge_meta": {"fqn": "", "type": ""}},
+    {
+        "from": {"fqn": "svc.shop_db.public.orders", "type": "table"},
+        "to": {"fqn": 'svc.shop_db.public."dim.orders"', "type": "table"},
+        "edge_meta": {"fqn": "airflow.orders_etl", "type": "pipeline"},
+    },
+    {
+        "from": {"fqn": 'svc.shop_db.public."dim.orders"', "type": "table"},
+        "to": {"fqn": "superset.12", "type": "dashboard"},
+        "edge_meta": {"fqn": "", "type": ""},
+    },
 ]
 
 
@@ -27,7 +34,9 @@ def test_edge_list():
     dim = 'table:svc.shop_db.public."dim.orders"'
     assert G.has_edge("table:svc.shop_db.public.orders", dim)
     assert G.edges["table:svc.shop_db.public.orders", dim]["via"] == "pipeline:airflow.orders_etl"
-    assert G.nodes[dim]["name"] == "dim.orders" and G.nodes[dim]["aliases"] == ["relation:shop_db.public.dim.orders"]
+    assert G.nodes[dim]["name"] == "dim.orders" and G.nodes[dim]["aliases"] == [
+        "relation:shop_db.public.dim.orders"
+    ]
     assert G.nodes["dashboard:superset.12"]["kind"] == "dashboard"
     df = graphgov.analyze(G).set_index("node")
     assert df.loc["table:svc.shop_db.public.orders", "decision_sinks"] == 1
@@ -36,22 +45,41 @@ def test_edge_list():
 def test_lineage_api_response():
     resp = {
         "entity": {"id": "u1", "type": "table", "fullyQualifiedName": "svc.db.s.a"},
-        "nodes": [{"id": "u2", "type": "table", "fullyQualifiedName": "svc.db.s.b"}, {"id": "u3", "type": "mlmodel", "fullyQualifiedName": "ml.churn"}],
+        "nodes": [
+            {"id": "u2", "type": "table", "fullyQualifiedName": "svc.db.s.b"},
+            {"id": "u3", "type": "mlmodel", "fullyQualifiedName": "ml.churn"},
+        ],
         "upstreamEdges": [{"fromEntity": "u2", "toEntity": "u1"}],
         "downstreamEdges": [{"fromEntity": "u1", "toEntity": "u3"}],
     }
     G = om(resp).graph()
-    assert set(G.edges) == {("table:svc.db.s.b", "table:svc.db.s.a"), ("table:svc.db.s.a", "mlmodel:ml.churn")}
+    assert set(G.edges) == {
+        ("table:svc.db.s.b", "table:svc.db.s.a"),
+        ("table:svc.db.s.a", "mlmodel:ml.churn"),
+    }
     assert G.nodes["mlmodel:ml.churn"]["kind"] == "model"
     bad = dict(resp, downstreamEdges=[{"fromEntity": "u1", "toEntity": "nope"}])
-    with pytest.raises(InputError, match=r"lineage.json: \$.downstreamEdges\[0\].toEntity: 'nope' is not an entity of this response"):
+    with pytest.raises(
+        InputError,
+        match=r"lineage.json: \$.downstreamEdges\[0\].toEntity: 'nope' is not an entity of this response",
+    ):
         om(bad)
 
 
 def test_a_table_joins_the_dbt_model_of_the_same_relation(tmp_path):
     (tmp_path / "lineage.json").write_text(json.dumps(EDGES))
-    manifest = {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
-                "nodes": {"model.shop.orders": {"resource_type": "model", "name": "orders", "database": "shop_db", "schema": "public", "alias": "orders"}}}
+    manifest = {
+        "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
+        "nodes": {
+            "model.shop.orders": {
+                "resource_type": "model",
+                "name": "orders",
+                "database": "shop_db",
+                "schema": "public",
+                "alias": "orders",
+            }
+        },
+    }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     G = graphgov.load(tmp_path)
     assert G.number_of_nodes() == 3

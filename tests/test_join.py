@@ -31,7 +31,9 @@ def test_dbt_manifest_and_openlineage_events_of_one_project_are_one_connected_gr
     # have in this older manifest (the snapshot's table): 7 of its datasets are dbt nodes
     jobs = sorted(n for n in G if n.startswith(JOB))
     assert len(jobs) == 8
-    assert sorted(n for n in G if n.startswith("dataset:")) == [PG + "postgres.snapshots.orders_snapshot"]
+    assert sorted(n for n in G if n.startswith("dataset:")) == [
+        PG + "postgres.snapshots.orders_snapshot"
+    ]
     assert G.number_of_nodes() == 8 + 8 + 1
 
 
@@ -42,8 +44,10 @@ def test_blast_radius_runs_through_both_sources():
     reached = nx.descendants(G, seed)
     # dbt says stg_customers and customers are built from the seed; OpenLineage adds the jobs that run them
     assert reached == {
-        "model.jaffle_shop.stg_customers", "model.jaffle_shop.customers",
-        JOB + "model.jaffle_shop.stg_customers", JOB + "model.jaffle_shop.customers",
+        "model.jaffle_shop.stg_customers",
+        "model.jaffle_shop.customers",
+        JOB + "model.jaffle_shop.stg_customers",
+        JOB + "model.jaffle_shop.customers",
     }
     assert df.loc[seed, "blast_radius"] == 4
     # the path that explains the depth crosses from OpenLineage (job) to dbt (model)
@@ -61,12 +65,22 @@ def test_a_small_inline_join(tmp_path):
     manifest = {
         "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
         "nodes": {
-            "model.shop.orders": {"resource_type": "model", "name": "orders", "database": "analytics", "schema": "public", "alias": "orders", "config": {"materialized": "table"}},
+            "model.shop.orders": {
+                "resource_type": "model",
+                "name": "orders",
+                "database": "analytics",
+                "schema": "public",
+                "alias": "orders",
+                "config": {"materialized": "table"},
+            },
         },
         "parent_map": {},
     }
     event = {
-        "eventType": "COMPLETE", "eventTime": "2026-02-01T00:00:00Z", "producer": "p", "run": {"runId": "r"},
+        "eventType": "COMPLETE",
+        "eventTime": "2026-02-01T00:00:00Z",
+        "producer": "p",
+        "run": {"runId": "r"},
         "job": {"namespace": "ml", "name": "score_churn"},
         "inputs": [{"namespace": "snowflake://acct", "name": "ANALYTICS.PUBLIC.ORDERS"}],
         "outputs": [{"namespace": "s3://models", "name": "churn/v3"}],
@@ -78,17 +92,32 @@ def test_a_small_inline_join(tmp_path):
     # dbt unique_id becomes an alias of the same node
     table = "dataset:snowflake://acct/ANALYTICS.PUBLIC.ORDERS"
     assert set(G) == {table, "job:ml/score_churn", "dataset:s3://models/churn/v3"}
-    assert {"model.shop.orders", "relation:analytics.public.orders"} <= set(G.nodes[table]["aliases"])
+    assert {"model.shop.orders", "relation:analytics.public.orders"} <= set(
+        G.nodes[table]["aliases"]
+    )
     assert resolve_node(G, "model.shop.orders") == table
     assert nx.descendants(G, table) == {"job:ml/score_churn", "dataset:s3://models/churn/v3"}
 
 
 def test_the_same_table_name_in_a_non_database_namespace_does_not_join(tmp_path):
-    event = {"eventTime": "2026-02-01T00:00:00Z", "producer": "p", "job": {"namespace": "x", "name": "j"},
-             "inputs": [{"namespace": "file", "name": "analytics.public.orders"}], "outputs": []}
+    event = {
+        "eventTime": "2026-02-01T00:00:00Z",
+        "producer": "p",
+        "job": {"namespace": "x", "name": "j"},
+        "inputs": [{"namespace": "file", "name": "analytics.public.orders"}],
+        "outputs": [],
+    }
     manifest = {
         "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
-        "nodes": {"model.shop.orders": {"resource_type": "model", "name": "orders", "database": "analytics", "schema": "public", "alias": "orders"}},
+        "nodes": {
+            "model.shop.orders": {
+                "resource_type": "model",
+                "name": "orders",
+                "database": "analytics",
+                "schema": "public",
+                "alias": "orders",
+            }
+        },
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     (tmp_path / "events.json").write_text(json.dumps(event))
@@ -106,8 +135,13 @@ def test_register_names_a_backstage_component_by_short_name_and_ambiguity_is_rep
     G = graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
     assert G.nodes["api:default/claims-api"]["pilot"] is True
     (tmp_path / "register.yaml").write_text("systems:\n  claims-triage:\n    pilot: true\n")
-    with pytest.raises(InputError, match=r"'claims-triage' matches 2 nodes \(api:default/claims-triage, component:default/claims-triage\) — use one node id"):
+    with pytest.raises(
+        InputError,
+        match=r"'claims-triage' matches 2 nodes \(api:default/claims-triage, component:default/claims-triage\) — use one node id",
+    ):
         graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
-    (tmp_path / "register.yaml").write_text("systems:\n  component:default/claims-triage:\n    pilot: true\n")
+    (tmp_path / "register.yaml").write_text(
+        "systems:\n  component:default/claims-triage:\n    pilot: true\n"
+    )
     G = graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
     assert G.nodes["component:default/claims-triage"]["pilot"] is True

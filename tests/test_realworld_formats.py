@@ -68,7 +68,15 @@ from conftest import REALWORLD, realworld
 import graphgov
 from graphgov.errors import InputError
 
-FORMATS = ("backstage", "dbt", "openlineage", "cyclonedx", "spdx", "service-deps/kiali", "openmetadata")
+FORMATS = (
+    "backstage",
+    "dbt",
+    "openlineage",
+    "cyclonedx",
+    "spdx",
+    "service-deps/kiali",
+    "openmetadata",
+)
 # folders that also hold files of no graphgov format: only the files matching the pattern
 PATTERNS = (("service-deps/DeathStarBench", "*.yml"), ("service-deps/microservices-demo", "*.yaml"))
 
@@ -76,21 +84,69 @@ PATTERNS = (("service-deps/DeathStarBench", "*.yml"), ("service-deps/microservic
 OK = {
     "backstage/backstage-showcase/catalog-entities/all.yaml": ("backstage", 0, 0, 0, 0),
     "backstage/backstage-showcase/catalog-entities/apis.yaml": ("backstage", 0, 0, 0, 0),
-    "backstage/backstage-showcase/catalog-entities/apis/nexus-repo-manager-3.yaml": ("backstage", 2, 0, 1, 0),
+    "backstage/backstage-showcase/catalog-entities/apis/nexus-repo-manager-3.yaml": (
+        "backstage",
+        2,
+        0,
+        1,
+        0,
+    ),
     "backstage/backstage-showcase/catalog-entities/apis/petstore.yaml": ("backstage", 2, 0, 1, 0),
     "backstage/backstage-showcase/catalog-entities/components.yaml": ("backstage", 0, 0, 0, 0),
-    "backstage/backstage-showcase/catalog-entities/components/showcase.yaml": ("backstage", 7, 5, 1, 0),
+    "backstage/backstage-showcase/catalog-entities/components/showcase.yaml": (
+        "backstage",
+        7,
+        5,
+        1,
+        0,
+    ),
     "backstage/backstage-showcase/catalog-entities/groups.yaml": ("backstage", 0, 0, 0, 0),
-    "backstage/backstage-showcase/catalog-entities/groups/janus-authors.yaml": ("backstage", 0, 0, 0, 0),
-    "backstage/backstage-showcase/catalog-entities/groups/rhdh-team.yaml": ("backstage", 0, 0, 0, 0),
+    "backstage/backstage-showcase/catalog-entities/groups/janus-authors.yaml": (
+        "backstage",
+        0,
+        0,
+        0,
+        0,
+    ),
+    "backstage/backstage-showcase/catalog-entities/groups/rhdh-team.yaml": (
+        "backstage",
+        0,
+        0,
+        0,
+        0,
+    ),
     "backstage/backstage-showcase/catalog-entities/resources.yaml": ("backstage", 0, 0, 0, 0),
-    "backstage/backstage-showcase/catalog-entities/resources/argocd.yaml": ("backstage", 2, 0, 1, 0),
-    "backstage/backstage-showcase/catalog-entities/resources/github.yaml": ("backstage", 2, 0, 1, 0),
-    "backstage/backstage-showcase/catalog-entities/resources/keycloak.yaml": ("backstage", 2, 0, 1, 0),
+    "backstage/backstage-showcase/catalog-entities/resources/argocd.yaml": (
+        "backstage",
+        2,
+        0,
+        1,
+        0,
+    ),
+    "backstage/backstage-showcase/catalog-entities/resources/github.yaml": (
+        "backstage",
+        2,
+        0,
+        1,
+        0,
+    ),
+    "backstage/backstage-showcase/catalog-entities/resources/keycloak.yaml": (
+        "backstage",
+        2,
+        0,
+        1,
+        0,
+    ),
     "backstage/backstage-showcase/catalog-entities/resources/obc.yaml": ("backstage", 2, 0, 1, 0),
     "backstage/backstage-showcase/catalog-entities/resources/pgdb.yaml": ("backstage", 2, 0, 1, 0),
     "backstage/backstage-showcase/catalog-entities/systems.yaml": ("backstage", 0, 0, 0, 0),
-    "backstage/backstage-showcase/catalog-entities/systems/janus-idp.yaml": ("backstage", 1, 0, 0, 0),
+    "backstage/backstage-showcase/catalog-entities/systems/janus-idp.yaml": (
+        "backstage",
+        1,
+        0,
+        0,
+        0,
+    ),
     "backstage/backstage/acme/backstage-group.yaml": ("backstage", 0, 0, 0, 0),
     "backstage/backstage/acme/boxoffice-group.yaml": ("backstage", 0, 0, 0, 0),
     "backstage/backstage/acme/infrastructure-group.yaml": ("backstage", 0, 0, 0, 0),
@@ -120,8 +176,20 @@ OK = {
     "backstage/backstage/components/searcher-component.yaml": ("backstage", 1, 0, 0, 0),
     "backstage/backstage/components/shuffle-api-component.yaml": ("backstage", 2, 0, 1, 0),
     "backstage/backstage/components/wayback-archive-component.yaml": ("backstage", 2, 1, 0, 0),
-    "backstage/backstage/components/wayback-archive-ingestion-component.yaml": ("backstage", 2, 0, 1, 0),
-    "backstage/backstage/components/wayback-archive-storage-component.yaml": ("backstage", 2, 0, 1, 0),
+    "backstage/backstage/components/wayback-archive-ingestion-component.yaml": (
+        "backstage",
+        2,
+        0,
+        1,
+        0,
+    ),
+    "backstage/backstage/components/wayback-archive-storage-component.yaml": (
+        "backstage",
+        2,
+        0,
+        1,
+        0,
+    ),
     "backstage/backstage/components/wayback-search-component.yaml": ("backstage", 3, 2, 0, 0),
     "backstage/backstage/components/www-artist-component.yaml": ("backstage", 2, 0, 1, 0),
     "backstage/backstage/domains/artists-domain.yaml": ("backstage", 2, 0, 1, 0),
@@ -134,10 +202,22 @@ OK = {
     "backstage/demo/catalog-info.yaml": ("backstage", 2, 1, 0, 0),
     "backstage/demo/examples/ai-resources.yaml": ("backstage", 7, 0, 6, 0),
     "backstage/demo/examples/mcp-server-api.yaml": ("backstage", 1, 0, 0, 0),
-    "backstage/model-catalog-example/developer-model-service/catalog-info.yaml": ("backstage", 4, 5, 0, 0),
+    "backstage/model-catalog-example/developer-model-service/catalog-info.yaml": (
+        "backstage",
+        4,
+        5,
+        0,
+        0,
+    ),
     "dbt/OpenLineage/build/target/manifest.json": ("dbt", 3, 1, 0, 0),
     "dbt/OpenLineage/postgres/target/manifest.json": ("dbt", 8, 8, 0, 0),
-    "dbt/OpenLineage/structured_logs/duckdb/test_singular_tests/target/manifest.json": ("dbt", 18, 22, 0, 0),
+    "dbt/OpenLineage/structured_logs/duckdb/test_singular_tests/target/manifest.json": (
+        "dbt",
+        18,
+        22,
+        0,
+        0,
+    ),
     "dbt/OpenLineage/test/target/manifest.json": ("dbt", 6, 4, 0, 0),
     "dbt/dbt-artifacts-parser/v1/jaffle_shop/manifest.json": ("dbt", 11, 12, 0, 0),
     "dbt/dbt-artifacts-parser/v4/jaffle_shop/manifest.json": ("dbt", 8, 5, 0, 0),
@@ -145,37 +225,145 @@ OK = {
     "dbt/dbt-artifacts-parser/v10/jaffle_shop/manifest.json": ("dbt", 9, 8, 0, 0),
     "dbt/dbt-artifacts-parser/v11/jaffle_shop/manifest.json": ("dbt", 38, 33, 0, 0),
     "dbt/dbt-artifacts-parser/v12/jaffle_shop/manifest_1.10.json": ("dbt", 47, 57, 0, 0),
-    "openlineage/OpenLineage/client-python/serde_example_dataset_event.json": ("openlineage", 1, 0, 0, 0),
-    "openlineage/OpenLineage/client-python/serde_example_job_event.json": ("openlineage", 3, 2, 0, 0),
-    "openlineage/OpenLineage/dbt-structured-logs/postgres/build_ol_events.json": ("openlineage", 16, 15, 0, 0),
+    "openlineage/OpenLineage/client-python/serde_example_dataset_event.json": (
+        "openlineage",
+        1,
+        0,
+        0,
+        0,
+    ),
+    "openlineage/OpenLineage/client-python/serde_example_job_event.json": (
+        "openlineage",
+        3,
+        2,
+        0,
+        0,
+    ),
+    "openlineage/OpenLineage/dbt-structured-logs/postgres/build_ol_events.json": (
+        "openlineage",
+        16,
+        15,
+        0,
+        0,
+    ),
     "openlineage/OpenLineage/fluentd/event_full.json": ("openlineage", 2, 2, 0, 0),
-    "openlineage/OpenLineage/hive/cllComplexQueryCTEJoinsComplete.json": ("openlineage", 5, 4, 0, 0),
-    "openlineage/OpenLineage/spec-tests/LineageFacet/dataset-to-job.json": ("openlineage", 2, 1, 0, 0),
+    "openlineage/OpenLineage/hive/cllComplexQueryCTEJoinsComplete.json": (
+        "openlineage",
+        5,
+        4,
+        0,
+        0,
+    ),
+    "openlineage/OpenLineage/spec-tests/LineageFacet/dataset-to-job.json": (
+        "openlineage",
+        2,
+        1,
+        0,
+        0,
+    ),
     "openlineage/OpenLineage/spec-tests/LineageFacet/generator.json": ("openlineage", 1, 0, 0, 0),
-    "openlineage/OpenLineage/spec-tests/LineageFacet/job-to-dataset.json": ("openlineage", 2, 1, 0, 0),
+    "openlineage/OpenLineage/spec-tests/LineageFacet/job-to-dataset.json": (
+        "openlineage",
+        2,
+        1,
+        0,
+        0,
+    ),
     "openlineage/OpenLineage/spec-tests/LineageFacet/job-to-job.json": ("openlineage", 2, 1, 0, 0),
-    "openlineage/OpenLineage/spec-tests/LineageFacet/mixed-sources.json": ("openlineage", 3, 2, 0, 0),
+    "openlineage/OpenLineage/spec-tests/LineageFacet/mixed-sources.json": (
+        "openlineage",
+        3,
+        2,
+        0,
+        0,
+    ),
     "openlineage/marquez/api-test-resources/apples/1_pick_apples.json": ("openlineage", 3, 2, 0, 0),
-    "openlineage/marquez/api-test-resources/apples/2_apple_filling.json": ("openlineage", 4, 3, 0, 0),
+    "openlineage/marquez/api-test-resources/apples/2_apple_filling.json": (
+        "openlineage",
+        4,
+        3,
+        0,
+        0,
+    ),
     "openlineage/marquez/api-test-resources/apples/3_apple_cider.json": ("openlineage", 4, 3, 0, 0),
-    "openlineage/marquez/api-test-resources/apples/5_apple_vinegar.json": ("openlineage", 3, 2, 0, 0),
+    "openlineage/marquez/api-test-resources/apples/5_apple_vinegar.json": (
+        "openlineage",
+        3,
+        2,
+        0,
+        0,
+    ),
     "openlineage/marquez/api-test-resources/apples/6_apple_pie.json": ("openlineage", 3, 2, 0, 0),
-    "openlineage/marquez/api-test-resources/apples/7_pick_different_apples.json": ("openlineage", 3, 2, 0, 0),
-    "openlineage/marquez/api-test-resources/apples/8_apple_filling.json": ("openlineage", 5, 4, 0, 0),
+    "openlineage/marquez/api-test-resources/apples/7_pick_different_apples.json": (
+        "openlineage",
+        3,
+        2,
+        0,
+        0,
+    ),
+    "openlineage/marquez/api-test-resources/apples/8_apple_filling.json": (
+        "openlineage",
+        5,
+        4,
+        0,
+        0,
+    ),
     "openlineage/marquez/api-test-resources/apples/9_apple_pie.json": ("openlineage", 3, 2, 0, 0),
     "openlineage/marquez/api-test-resources/event_full.json": ("openlineage", 2, 2, 0, 0),
     "openlineage/marquez/api-test-resources/event_large.json": ("openlineage", 2, 2, 0, 0),
     "cyclonedx/bom-examples/CBOM/Example-With-Dependencies/bom.json": ("cyclonedx", 4, 3, 0, 0),
     "cyclonedx/bom-examples/SBOM/cern-lhc-vdm-editor-e564943/bom.json": ("cyclonedx", 44, 0, 0, 0),
     "cyclonedx/bom-examples/SBOM/dropwizard-1.3.15/bom.json": ("cyclonedx", 168, 170, 0, 0),
-    "cyclonedx/bom-examples/SBOM/juice-shop/via_npm/flat/bom.1.4.json": ("cyclonedx", 979, 1660, 0, 0),
+    "cyclonedx/bom-examples/SBOM/juice-shop/via_npm/flat/bom.1.4.json": (
+        "cyclonedx",
+        979,
+        1660,
+        0,
+        0,
+    ),
     "cyclonedx/bom-examples/SBOM/laravel-7.12.0/bom.1.4.json": ("cyclonedx", 63, 113, 0, 0),
-    "cyclonedx/bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.json": ("cyclonedx", 202, 232, 0, 0),
-    "cyclonedx/bom-examples/SaaSBOM/apigateway-microservices-datastores/bom.json": ("cyclonedx", 7, 6, 5, 0),
-    "cyclonedx/specification/tools/src/test/resources/1.6/valid-dependency-1.6.json": ("cyclonedx", 3, 1, 0, 0),
-    "cyclonedx/specification/tools/src/test/resources/1.6/valid-machine-learning-1.6.json": ("cyclonedx", 1, 0, 0, 0),
-    "cyclonedx/specification/tools/src/test/resources/1.6/valid-saasbom-1.6.json": ("cyclonedx", 7, 11, 5, 0),
-    "cyclonedx/specification/tools/src/test/resources/1.6/valid-service-1.6.json": ("cyclonedx", 2, 1, 0, 0),
+    "cyclonedx/bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.json": (
+        "cyclonedx",
+        202,
+        232,
+        0,
+        0,
+    ),
+    "cyclonedx/bom-examples/SaaSBOM/apigateway-microservices-datastores/bom.json": (
+        "cyclonedx",
+        7,
+        6,
+        5,
+        0,
+    ),
+    "cyclonedx/specification/tools/src/test/resources/1.6/valid-dependency-1.6.json": (
+        "cyclonedx",
+        3,
+        1,
+        0,
+        0,
+    ),
+    "cyclonedx/specification/tools/src/test/resources/1.6/valid-machine-learning-1.6.json": (
+        "cyclonedx",
+        1,
+        0,
+        0,
+        0,
+    ),
+    "cyclonedx/specification/tools/src/test/resources/1.6/valid-saasbom-1.6.json": (
+        "cyclonedx",
+        7,
+        11,
+        5,
+        0,
+    ),
+    "cyclonedx/specification/tools/src/test/resources/1.6/valid-service-1.6.json": (
+        "cyclonedx",
+        2,
+        1,
+        0,
+        0,
+    ),
     "spdx/spdx-examples/ai/example01/spdx3.0/simplehtr-example.json": ("spdx", 46, 9, 35, 0),
     "spdx/spdx-examples/ai/example02/spdx3.0/sbom.spdx3.json": ("spdx", 17, 8, 15, 0),
     "spdx/spdx-examples/dataset/example01/spdx3.0/example01.spdx3.json": ("spdx", 3, 0, 2, 0),
@@ -188,30 +376,144 @@ OK = {
     "service-deps/kiali/graph/api/testdata/test_complex_graph.expected": ("kiali", 10, 8, 0, 0),
     "service-deps/kiali/graph/api/testdata/test_mc_source_graph.expected": ("kiali", 15, 13, 0, 0),
     "service-deps/kiali/graph/api/testdata/test_service_graph.expected": ("kiali", 10, 13, 0, 0),
-    "service-deps/kiali/graph/api/testdata/test_versioned_app_graph.expected": ("kiali", 13, 18, 0, 0),
+    "service-deps/kiali/graph/api/testdata/test_versioned_app_graph.expected": (
+        "kiali",
+        13,
+        18,
+        0,
+        0,
+    ),
     "service-deps/kiali/graph/api/testdata/test_workload_graph.expected": ("kiali", 13, 18, 0, 0),
     "service-deps/kiali/mesh/api/testdata/test_mesh_graph.expected": ("kiali", 9, 8, 0, 0),
     "service-deps/DeathStarBench/mediaMicroservices/docker-compose.yml": ("compose", 33, 0, 0, 0),
     "service-deps/DeathStarBench/socialNetwork/docker-compose.yml": ("compose", 27, 19, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/kustomization.yaml": ("kubernetes", 0, 0, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-adservice.yaml": ("kubernetes", 2, 1, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-cartservice.yaml": ("kubernetes", 3, 2, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-checkoutservice.yaml": ("kubernetes", 2, 1, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-currencyservice.yaml": ("kubernetes", 3, 2, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-deny-all.yaml": ("kubernetes", 0, 0, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-emailservice.yaml": ("kubernetes", 2, 1, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-frontend.yaml": ("kubernetes", 0, 0, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-loadgenerator.yaml": ("kubernetes", 0, 0, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-paymentservice.yaml": ("kubernetes", 2, 1, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-productcatalogservice.yaml": ("kubernetes", 4, 3, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-recommendationservice.yaml": ("kubernetes", 2, 1, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-redis.yaml": ("kubernetes", 2, 1, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-shippingservice.yaml": ("kubernetes", 3, 2, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/shopping-assistant/kustomization.yaml": ("kubernetes", 0, 0, 0, 0),
-    "service-deps/microservices-demo/kustomize/components/shopping-assistant/shoppingassistantservice.yaml": ("kubernetes", 2, 1, 0, 0),
+    "service-deps/microservices-demo/kustomize/components/network-policies/kustomization.yaml": (
+        "kubernetes",
+        0,
+        0,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-adservice.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-cartservice.yaml": (
+        "kubernetes",
+        3,
+        2,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-checkoutservice.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-currencyservice.yaml": (
+        "kubernetes",
+        3,
+        2,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-deny-all.yaml": (
+        "kubernetes",
+        0,
+        0,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-emailservice.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-frontend.yaml": (
+        "kubernetes",
+        0,
+        0,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-loadgenerator.yaml": (
+        "kubernetes",
+        0,
+        0,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-paymentservice.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-productcatalogservice.yaml": (
+        "kubernetes",
+        4,
+        3,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-recommendationservice.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-redis.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/network-policies/network-policy-shippingservice.yaml": (
+        "kubernetes",
+        3,
+        2,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/shopping-assistant/kustomization.yaml": (
+        "kubernetes",
+        0,
+        0,
+        0,
+        0,
+    ),
+    "service-deps/microservices-demo/kustomize/components/shopping-assistant/shoppingassistantservice.yaml": (
+        "kubernetes",
+        2,
+        1,
+        0,
+        0,
+    ),
     "service-deps/microservices-demo/release/istio-manifests.yaml": ("kubernetes", 0, 0, 0, 0),
-    "service-deps/microservices-demo/release/kubernetes-manifests.yaml": ("kubernetes", 25, 29, 0, 0),
-    "openmetadata/OpenMetadata/ingestion/examples/sample_data/lineage/lineage.json": ("openmetadata", 8, 7, 0, 0),
+    "service-deps/microservices-demo/release/kubernetes-manifests.yaml": (
+        "kubernetes",
+        25,
+        29,
+        0,
+        0,
+    ),
+    "openmetadata/OpenMetadata/ingestion/examples/sample_data/lineage/lineage.json": (
+        "openmetadata",
+        8,
+        7,
+        0,
+        0,
+    ),
 }
 
 # path: (strict error message (regex), lenient counts (nodes, edges, rejected, warnings) or None when
@@ -257,9 +559,17 @@ def files_of_these_formats() -> list[str]:
         return []
     out = []
     for fmt in FORMATS:
-        out += [p.relative_to(REALWORLD).as_posix() for p in sorted((REALWORLD / fmt).rglob("*")) if p.is_file()]
+        out += [
+            p.relative_to(REALWORLD).as_posix()
+            for p in sorted((REALWORLD / fmt).rglob("*"))
+            if p.is_file()
+        ]
     for folder, pattern in PATTERNS:
-        out += [p.relative_to(REALWORLD).as_posix() for p in sorted((REALWORLD / folder).rglob(pattern)) if p.is_file()]
+        out += [
+            p.relative_to(REALWORLD).as_posix()
+            for p in sorted((REALWORLD / folder).rglob(pattern))
+            if p.is_file()
+        ]
     return out
 
 
@@ -273,7 +583,11 @@ def test_file_loads_with_the_counts_read_by_hand(rel):
     fmt, nodes, edges, containment, rejected = OK[rel]
     G = graphgov.load(realworld(rel))
     assert G.graph["inputs"][0]["format"] == fmt
-    assert (G.number_of_nodes(), G.number_of_edges(), len(G.graph["structure"])) == (nodes, edges, containment)
+    assert (G.number_of_nodes(), G.number_of_edges(), len(G.graph["structure"])) == (
+        nodes,
+        edges,
+        containment,
+    )
     diag = G.graph["diagnostics"]
     assert len(diag.rejected) == rejected
     (stats,) = diag.sources.values()
@@ -292,7 +606,12 @@ def test_broken_file_gives_a_clear_error(rel):
         return
     G = graphgov.load(path, lenient=True)
     diag = G.graph["diagnostics"]
-    assert (G.number_of_nodes(), G.number_of_edges(), len(diag.rejected), len(diag.warnings)) == lenient
+    assert (
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        len(diag.rejected),
+        len(diag.warnings),
+    ) == lenient
 
 
 def test_backstage_example_catalog_as_a_whole():
@@ -301,18 +620,33 @@ def test_backstage_example_catalog_as_a_whole():
     G = graphgov.load(realworld("backstage", "backstage"), lenient=True)
     unresolved = sorted(n for n, d in G.nodes(data=True) if d.get("unresolved"))
     assert unresolved == [
-        "airesource:default/security-review", "airesource:default/testing-plugin", "airesource:default/typescript-best-practices",
-        "api:default/hello-world", "api:default/petstore", "api:default/streetlights",
+        "airesource:default/security-review",
+        "airesource:default/testing-plugin",
+        "airesource:default/typescript-best-practices",
+        "api:default/hello-world",
+        "api:default/petstore",
+        "api:default/streetlights",
     ]
     # 14 components (one invalid, rejected) + 4 APIs + 1 resource + 3 systems + 3 domains + 4 AI resources
     declared = [n for n, d in G.nodes(data=True) if not d.get("unresolved")]
     assert len(declared) == 13 + 4 + 1 + 3 + 3 + 4
     # wayback-search and wayback-archive are each a Component and an API
-    assert {"component:default/wayback-search", "api:default/wayback-search", "component:default/wayback-archive", "api:default/wayback-archive"} <= set(G)
-    assert G.has_edge("component:default/wayback-search", "api:default/wayback-search")  # provider → API
-    assert G.has_edge("api:default/wayback-archive", "component:default/wayback-search")  # API → consumer
+    assert {
+        "component:default/wayback-search",
+        "api:default/wayback-search",
+        "component:default/wayback-archive",
+        "api:default/wayback-archive",
+    } <= set(G)
+    assert G.has_edge(
+        "component:default/wayback-search", "api:default/wayback-search"
+    )  # provider → API
+    assert G.has_edge(
+        "api:default/wayback-archive", "component:default/wayback-search"
+    )  # API → consumer
     df = graphgov.analyze(G).set_index("node")
-    assert df.loc["component:default/wayback-archive", "blast_radius"] == 3  # its API, the consumer, the consumer's API
+    assert (
+        df.loc["component:default/wayback-archive", "blast_radius"] == 3
+    )  # its API, the consumer, the consumer's API
     pilots = {n for n in df.index if df.loc[n, "pilot"]}
     assert pilots == {n for n, d in G.nodes(data=True) if d.get("lifecycle") == "experimental"}
     assert len(pilots) == 6  # experimental: 4 components + 2 APIs in this subset
@@ -323,7 +657,9 @@ def test_every_cyclonedx_bom_loads_together():
     assert G.number_of_nodes() > 1400
     # the ML model card marks a model node
     models = [n for n, d in G.nodes(data=True) if d.get("kind") == "model"]
-    assert len(models) == 1 and G.nodes[models[0]]["extra"]["model_card"]["approach"] == "supervised"
+    assert (
+        len(models) == 1 and G.nodes[models[0]]["extra"]["model_card"]["approach"] == "supervised"
+    )
 
 
 def test_spdx_2_and_3_versions_of_one_sbom_give_the_same_dependencies():
@@ -332,21 +668,39 @@ def test_spdx_2_and_3_versions_of_one_sbom_give_the_same_dependencies():
     G3 = graphgov.load(realworld(*base, "spdx3.0", "appbomination.spdx3.json"))
 
     def named(G):
-        return {(G.nodes[u]["name"], G.nodes[v]["name"], d["strength"]) for u, v, d in G.edges(data=True)}
+        return {
+            (G.nodes[u]["name"], G.nodes[v]["name"], d["strength"])
+            for u, v, d in G.edges(data=True)
+        }
 
-    assert named(G2) == named(G3) == {
-        ("hamcrest-core", "junit", "hard"), ("commons-lang3", "App-BOM-ination", "hard"),
-        ("slf4j-api", "App-BOM-ination", "hard"), ("junit", "App-BOM-ination", "soft"),  # a test dependency
-    }
+    assert (
+        named(G2)
+        == named(G3)
+        == {
+            ("hamcrest-core", "junit", "hard"),
+            ("commons-lang3", "App-BOM-ination", "hard"),
+            ("slf4j-api", "App-BOM-ination", "hard"),
+            ("junit", "App-BOM-ination", "soft"),  # a test dependency
+        }
+    )
 
 
 def test_kubernetes_network_policies_and_env_vars_tell_the_same_story():
     """Every NetworkPolicy "X may call Y" has an env var in X's Deployment naming Service Y."""
     demo = ("service-deps", "microservices-demo")
-    G = graphgov.load(realworld(*demo, "release", "kubernetes-manifests.yaml"), realworld(*demo, "kustomize", "components", "network-policies"))
+    G = graphgov.load(
+        realworld(*demo, "release", "kubernetes-manifests.yaml"),
+        realworld(*demo, "kustomize", "components", "network-policies"),
+    )
     allowed = {(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "allowed-ingress"}
     assert len(allowed) == 15  # the sum of the per-file edge counts above
     for callee, caller in allowed:
         service = "service:" + callee.split(":", 1)[1]
-        assert G.has_edge(service, caller), f"{caller} may call {callee} but names no such service in its env"
-    assert not any(d.get("unresolved") for n, d in G.nodes(data=True) if n != "service:default/shoppingassistantservice")
+        assert G.has_edge(service, caller), (
+            f"{caller} may call {callee} but names no such service in its env"
+        )
+    assert not any(
+        d.get("unresolved")
+        for n, d in G.nodes(data=True)
+        if n != "service:default/shoppingassistantservice"
+    )

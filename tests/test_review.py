@@ -46,7 +46,11 @@ def quarter(write, tmp_path):
     write("old/inv.csv", OLD_INV)
     write("old/register.yaml", OLD_REG)
     base = tmp_path / "2026-06-30.json"
-    write_snapshot(graphgov.load(tmp_path / "old" / "inv.csv", register=tmp_path / "old" / "register.yaml"), base, as_of=dt.date(2026, 6, 30))
+    write_snapshot(
+        graphgov.load(tmp_path / "old" / "inv.csv", register=tmp_path / "old" / "register.yaml"),
+        base,
+        as_of=dt.date(2026, 6, 30),
+    )
     inv = write("new/inv.csv", NEW_INV)
     reg = write("new/register.yaml", NEW_REG)
     return inv, reg, base
@@ -69,10 +73,20 @@ def read_csv(path):
 def test_review_writes_every_output(cli, tmp_path, quarter):
     out, r = run_review(cli, tmp_path, *quarter)
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["blast_radius_top.png", "irreversibility_over_time.png", "irreversibility_vs_depth.png", "review.csv", "review.html", "review.md"]
+    assert names == [
+        "blast_radius_top.png",
+        "irreversibility_over_time.png",
+        "irreversibility_vs_depth.png",
+        "review.csv",
+        "review.html",
+        "review.md",
+    ]
     for png in out.glob("*.png"):
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    assert "1 pilot-derived system: 1 not terminable, 0 conditionally terminable, 0 terminable" in r.output
+    assert (
+        "1 pilot-derived system: 1 not terminable, 0 conditionally terminable, 0 terminable"
+        in r.output
+    )
 
 
 def test_review_verdict_and_changes_since_the_baseline(cli, tmp_path, quarter):
@@ -89,7 +103,11 @@ def test_review_verdict_and_changes_since_the_baseline(cli, tmp_path, quarter):
     #   100·(0.25 + 0.15 + 0.15·2/6 + 0.15·1/5 + 0.15·3/5) = 57.0
     # gradient (57 − 36)·90/92 days = 20.54 per quarter; (75 − 57)/20.54 = 0.9 quarters.
     # b (criticality 4) fails with p and there is no safe state; termination is "TBD": absent.
-    assert (row["irreversibility"], row["gradient"], row["quarters_to_irreversible"]) == ("57.0", "20.54", "0.9")
+    assert (row["irreversibility"], row["gradient"], row["quarters_to_irreversible"]) == (
+        "57.0",
+        "20.54",
+        "0.9",
+    )
     assert row["baseline_irreversibility"] == "36.0"
     assert row["verdict"] == "not terminable"
     assert row["reason_codes"].split("; ") == [
@@ -109,7 +127,10 @@ def test_review_verdict_and_changes_since_the_baseline(cli, tmp_path, quarter):
     assert "**New dependents:** p: +1 (c)" in md
     assert "**Lost fallbacks:** p → a: fallback edge is now hard" in md
     assert "**Authorities that disappeared:** p termination (was CRO)" in md
-    assert "**Decision authorities:** authorized_by: CEO; monitored_by: ml; recalibration: ml; termination: **absent**" in md
+    assert (
+        "**Decision authorities:** authorized_by: CEO; monitored_by: ml; recalibration: ml; termination: **absent**"
+        in md
+    )
     assert "**Vendor exposure:** llm (llm → p)" in md
 
 
@@ -133,7 +154,10 @@ def test_review_without_baseline_says_so(cli, tmp_path, quarter):
 def test_review_html_is_self_contained_and_escaped(cli, tmp_path, quarter):
     out, _ = run_review(cli, tmp_path, *quarter)
     html = (out / "review.html").read_text(encoding="utf-8")
-    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:;' in html
+    assert (
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:;'
+        in html
+    )
     assert "<script" not in html.lower()
     assert not re.search(r"https?://", html)
     assert XSS not in html and "&lt;img src=x onerror=document.title=&#x27;pwned&#x27;&gt;" in html
@@ -157,7 +181,18 @@ def test_review_url_text_is_not_a_link(cli, tmp_path, write):
 
 def test_review_refuses_a_baseline_after_the_as_of_date(cli, tmp_path, quarter):
     inv, reg, base = quarter
-    r = cli("review", inv, "--register", reg, "--baseline", base, "--as-of", "2026-06-01", "-o", tmp_path / "out")
+    r = cli(
+        "review",
+        inv,
+        "--register",
+        reg,
+        "--baseline",
+        base,
+        "--as-of",
+        "2026-06-01",
+        "-o",
+        tmp_path / "out",
+    )
     assert r.exit_code == 3
     assert "not before the as-of date 2026-06-01" in r.output
     assert not (tmp_path / "out" / "review.html").exists()
@@ -188,7 +223,9 @@ def test_review_is_deterministic(cli, tmp_path, quarter):
 def test_library_review_api(tmp_path, quarter):
     inv, reg, base = quarter
     G = graphgov.load(inv, register=reg)
-    data = graphgov.write_review(G, tmp_path / "lib", baseline=graphgov.read_snapshot(base), as_of=dt.date(2026, 9, 30))
+    data = graphgov.write_review(
+        G, tmp_path / "lib", baseline=graphgov.read_snapshot(base), as_of=dt.date(2026, 9, 30)
+    )
     assert data["summary"]["counts"]["not terminable"] == 1
     assert (tmp_path / "lib" / "review.html").is_file()
 
@@ -200,12 +237,38 @@ SAMPLE_BASE = ROOT / "data" / "history" / "2026-08-31.json"
 
 def test_sample_review_numbers_equal_analyze(cli, tmp_path):
     out = tmp_path / "review"
-    r = cli("review", *SAMPLE, "--baseline", SAMPLE_BASE, "--history", ROOT / "data" / "history", "--as-of", "2026-11-30", "-o", out, "-q")
+    r = cli(
+        "review",
+        *SAMPLE,
+        "--baseline",
+        SAMPLE_BASE,
+        "--history",
+        ROOT / "data" / "history",
+        "--as-of",
+        "2026-11-30",
+        "-o",
+        out,
+        "-q",
+    )
     assert r.exit_code == 0, r.output
     md = (out / "review.md").read_text(encoding="utf-8")
     assert "| not terminable | 3 | 3 | +0 |" in md
-    assert "model:doc-summariser: +1 (dashboard:contact-centre-kpis)" in md.split("**New dependents:**", 1)[1].split("\n", 1)[0]
-    r = cli("analyze", *SAMPLE, "--baseline", SAMPLE_BASE, "--as-of", "2026-11-30", "--pilots-only", "-o", tmp_path / "a.csv", "-q")
+    assert (
+        "model:doc-summariser: +1 (dashboard:contact-centre-kpis)"
+        in md.split("**New dependents:**", 1)[1].split("\n", 1)[0]
+    )
+    r = cli(
+        "analyze",
+        *SAMPLE,
+        "--baseline",
+        SAMPLE_BASE,
+        "--as-of",
+        "2026-11-30",
+        "--pilots-only",
+        "-o",
+        tmp_path / "a.csv",
+        "-q",
+    )
     assert r.exit_code == 0, r.output
     review = {row["node"]: row for row in read_csv(out / "review.csv")}
     analyze = {row["node"]: row for row in read_csv(tmp_path / "a.csv")}
@@ -214,4 +277,8 @@ def test_sample_review_numbers_equal_analyze(cli, tmp_path):
         for column, value in row.items():
             assert review[node][column] == value, (node, column)
     assert any(row["gradient"] for row in analyze.values())
-    assert {row["verdict"] for row in review.values()} == {"terminable", "conditionally terminable", "not terminable"}
+    assert {row["verdict"] for row in review.values()} == {
+        "terminable",
+        "conditionally terminable",
+        "not terminable",
+    }

@@ -18,7 +18,12 @@ def governed_pilot(G):
     G.add_node(
         "p",
         lifecycle="pilot",
-        authority={"authorized_by": "CRO", "monitored_by": "ops", "recalibration": "ml", "termination": "CRO"},
+        authority={
+            "authorized_by": "CRO",
+            "monitored_by": "ops",
+            "recalibration": "ml",
+            "termination": "CRO",
+        },
         assumptions=[{"statement": "ok", "last_reviewed": "2026-05-01"}],
         readiness_gate={"passed_at": "2026-01-01", "approved_by": "board"},
     )
@@ -72,7 +77,14 @@ def test_threshold_hides_small_metric_changes(pair):
     from graphgov.review.snapshot import read_snapshot
 
     rows = diff_snapshots(read_snapshot(pair[0]), read_snapshot(pair[1]), threshold=1000)
-    assert {r["change"] for r in rows} == {"verdict", "node-added", "node-removed", "edge-added", "edge-removed", "edge-strength"}
+    assert {r["change"] for r in rows} == {
+        "verdict",
+        "node-added",
+        "node-removed",
+        "edge-added",
+        "edge-removed",
+        "edge-strength",
+    }
     assert all(r["field"] != "irreversibility" for r in rows)
 
 
@@ -112,13 +124,24 @@ def test_diff_of_the_bundled_history():
     from graphgov.review.snapshot import read_snapshot
 
     hist = ROOT / "data" / "history"
-    rows = diff_snapshots(read_snapshot(hist / "2026-05-31.json"), read_snapshot(hist / "2026-08-31.json"))
+    rows = diff_snapshots(
+        read_snapshot(hist / "2026-05-31.json"), read_snapshot(hist / "2026-08-31.json")
+    )
     got = {(r["change"], r["node"]) for r in rows}
     assert ("edge-added", "dataset:marts.document_summaries → process:customer-complaints") in got
     assert ("metric", "model:doc-summariser") in got
 
 
 def test_diff_reads_a_version_1_snapshot(cli, pair):
-    r = cli("diff", ROOT / "tests" / "fixtures" / "snapshots" / "v1_small.json", pair[1], "--format", "json")
+    r = cli(
+        "diff",
+        ROOT / "tests" / "fixtures" / "snapshots" / "v1_small.json",
+        pair[1],
+        "--format",
+        "json",
+    )
     assert r.exit_code == 0, r.output
-    assert any(c["change"] == "node-removed" and c["node"] == "model:fraud-pilot" for c in json.loads(r.stdout)["changes"])
+    assert any(
+        c["change"] == "node-removed" and c["node"] == "model:fraud-pilot"
+        for c in json.loads(r.stdout)["changes"]
+    )

@@ -20,15 +20,30 @@ from graphgov.settings import default_settings
 
 AS_OF = dt.date(2026, 9, 30)
 SETTINGS = default_settings().replace(
-    weight_reach=0, weight_hard=0, weight_sinks=0, weight_spread=0, weight_age=0, weight_depth=1, depth_saturation=4
+    weight_reach=0,
+    weight_hard=0,
+    weight_sinks=0,
+    weight_spread=0,
+    weight_age=0,
+    weight_depth=1,
+    depth_saturation=4,
 )
 GOVERNED = {
     "lifecycle": "pilot",
     "kind": "model",
-    "authority": {"authorized_by": "CRO", "monitored_by": "ml-ops", "recalibration": "ml-team", "termination": "CRO"},
+    "authority": {
+        "authorized_by": "CRO",
+        "monitored_by": "ml-ops",
+        "recalibration": "ml-team",
+        "termination": "CRO",
+    },
     "assumptions": [{"statement": "inputs are English", "last_reviewed": "2026-08-01"}],
     "readiness_gate": {"passed_at": "2026-01-10", "approved_by": "AI board"},
-    "reversibility": {"safe_state": "manual queue", "last_drill": "2026-06-01", "kill_switch": True},
+    "reversibility": {
+        "safe_state": "manual queue",
+        "last_drill": "2026-06-01",
+        "kill_switch": True,
+    },
 }
 
 
@@ -107,22 +122,38 @@ def test_soft_critical_dependent_only_degrades():
 
 def test_stale_drill_gives_no_credit_and_is_a_reason():
     # drill 2025-08-01 is 425 days before 2026-09-30 (window 365): the critical failure counts again
-    G = scenario(depth=0, change=lambda d: d["reversibility"].update(last_drill="2025-08-01"), edges=critical_edge())
+    G = scenario(
+        depth=0,
+        change=lambda d: d["reversibility"].update(last_drill="2025-08-01"),
+        edges=critical_edge(),
+    )
     G.nodes["core"]["criticality"] = 4
     _, v = judge(G)
-    assert (v.verdict, v.codes) == (NOT_TERMINABLE, ["critical-failure-without-safe-state", "stale-drill"])
-    assert v.reasons[1].sentence == "the last switch-off drill (2025-08-01) is older than 365 days, so no safe state is credited"
+    assert (v.verdict, v.codes) == (
+        NOT_TERMINABLE,
+        ["critical-failure-without-safe-state", "stale-drill"],
+    )
+    assert (
+        v.reasons[1].sentence
+        == "the last switch-off drill (2025-08-01) is older than 365 days, so no safe state is credited"
+    )
 
 
 def test_stale_drill_alone_is_conditional():
-    _, v = judge(scenario(depth=1, change=lambda d: d["reversibility"].update(last_drill="2025-08-01")))
+    _, v = judge(
+        scenario(depth=1, change=lambda d: d["reversibility"].update(last_drill="2025-08-01"))
+    )
     assert (v.verdict, v.codes) == (CONDITIONAL, ["stale-drill"])
 
 
 def test_policy_drill_window_decides_the_credit():
     policy = policy_from_dict({"drill_window_days": 500})
     settings = policy.settings_for(SETTINGS)
-    G = scenario(depth=0, change=lambda d: d["reversibility"].update(last_drill="2025-08-01"), edges=critical_edge())
+    G = scenario(
+        depth=0,
+        change=lambda d: d["reversibility"].update(last_drill="2025-08-01"),
+        edges=critical_edge(),
+    )
     G.nodes["core"]["criticality"] = 4
     _, v = judge(G, policy, settings)
     assert (v.verdict, v.codes) == (TERMINABLE, [])
@@ -171,11 +202,15 @@ def test_assumptions_not_reviewed_within_the_window(reviewed):
 
 def test_assumption_reviewed_exactly_at_the_window_edge_counts():
     # 2026-04-03 is 180 days before 2026-09-30
-    _, v = judge(scenario(depth=1, change=lambda d: d["assumptions"][0].update(last_reviewed="2026-04-03")))
+    _, v = judge(
+        scenario(depth=1, change=lambda d: d["assumptions"][0].update(last_reviewed="2026-04-03"))
+    )
     assert v.codes == []
 
 
-@pytest.mark.parametrize("gate", [None, {"approved_by": "board"}, {"passed_at": "2026-12-01", "approved_by": "board"}])
+@pytest.mark.parametrize(
+    "gate", [None, {"approved_by": "board"}, {"passed_at": "2026-12-01", "approved_by": "board"}]
+)
 def test_no_readiness_gate_record(gate):
     def change(d):
         d.pop("readiness_gate")
@@ -196,7 +231,11 @@ def test_gradient_crossing_the_top_tier_within_two_quarters():
     # (75 − 50)/25 = 1 quarter ≤ 2
     G = scenario(depth=1, edges=[("d1", "d2", {"strength": "soft", "since": "2026-08-01"})])
     rows, v = judge(G)
-    assert (rows["p"]["irreversibility"], rows["p"]["gradient"], rows["p"]["quarters_to_irreversible"]) == (50.0, 25.0, 1.0)
+    assert (
+        rows["p"]["irreversibility"],
+        rows["p"]["gradient"],
+        rows["p"]["quarters_to_irreversible"],
+    ) == (50.0, 25.0, 1.0)
     assert (v.verdict, v.codes) == (CONDITIONAL, ["gradient-crosses-top-tier"])
     assert v.reasons[0].sentence == "at +25 per quarter it reaches 75 in 1 quarters (within 2)"
 
@@ -253,9 +292,23 @@ def test_policy_file_thresholds(tmp_path):
         encoding="utf-8",
     )
     policy = load_policy(path)
-    assert (policy.top_tier_at, policy.required_authorities, policy.require_assumptions) == (60.0, ("termination",), False)
+    assert (policy.top_tier_at, policy.required_authorities, policy.require_assumptions) == (
+        60.0,
+        ("termination",),
+        False,
+    )
     assert policy.gate_rules == ("not-terminable",) and policy.gate_authority_tier == "costly"
-    _, v = judge(scenario(depth=3, change=lambda d: (d.pop("assumptions"), d.pop("readiness_gate"), d["authority"].pop("monitored_by"))), policy)
+    _, v = judge(
+        scenario(
+            depth=3,
+            change=lambda d: (
+                d.pop("assumptions"),
+                d.pop("readiness_gate"),
+                d["authority"].pop("monitored_by"),
+            ),
+        ),
+        policy,
+    )
     assert v.codes == ["top-tier"]
 
 
@@ -286,7 +339,9 @@ def test_policy_errors_name_file_and_line(tmp_path, text, message):
 
 def test_policy_yaml_is_safe(tmp_path):
     path = tmp_path / "policy.yaml"
-    path.write_text('top_tier_at: !!python/object/apply:os.system ["touch pwned.txt"]\n', encoding="utf-8")
+    path.write_text(
+        'top_tier_at: !!python/object/apply:os.system ["touch pwned.txt"]\n', encoding="utf-8"
+    )
     with pytest.raises(ParseError, match="unsupported YAML tag"):
         load_policy(path)
     assert not (tmp_path / "pwned.txt").exists()
@@ -297,7 +352,9 @@ def test_default_policy_when_none_given():
     assert DEFAULT_POLICY.top_tier_at == 75.0 and DEFAULT_POLICY.assumption_window_days == 180
 
 
-@pytest.mark.parametrize(("gradient", "codes"), [(12.25, ["gradient-crosses-top-tier"]), (11.9, [])])
+@pytest.mark.parametrize(
+    ("gradient", "codes"), [(12.25, ["gradient-crosses-top-tier"]), (11.9, [])]
+)
 def test_gradient_reason_agrees_with_the_rounded_quarters_column(gradient, codes):
     from graphgov.review.verdict import verdict_for
 
@@ -309,7 +366,8 @@ def test_gradient_reason_agrees_with_the_rounded_quarters_column(gradient, codes
 
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+    for i in range(8)
 )
 
 

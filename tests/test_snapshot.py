@@ -25,7 +25,13 @@ AS_OF = dt.date(2026, 9, 30)
 
 def small_graph():
     G = nx.DiGraph()
-    G.add_node("p", lifecycle="pilot", kind="model", authority={"termination": "CRO"}, provenance=["inv.csv:2"])
+    G.add_node(
+        "p",
+        lifecycle="pilot",
+        kind="model",
+        authority={"termination": "CRO"},
+        provenance=["inv.csv:2"],
+    )
     G.add_node("api", lifecycle="production", criticality=4)
     G.add_edge("p", "api", strength="hard", since="2026-08-01", relation="depends-on")
     return G
@@ -36,15 +42,24 @@ def test_snapshot_holds_everything_and_reads_back(tmp_path):
     payload = write_snapshot(small_graph(), path, as_of=AS_OF)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data == json.loads(json.dumps(payload))
-    assert (data["format"], data["version"], data["as_of"], data["graphgov_version"]) == ("graphgov-snapshot", VERSION, "2026-09-30", graphgov.__version__)
-    assert {"settings", "policy", "inputs", "graph", "metrics", "verdicts", "diagnostics"} <= set(data)
+    assert (data["format"], data["version"], data["as_of"], data["graphgov_version"]) == (
+        "graphgov-snapshot",
+        VERSION,
+        "2026-09-30",
+        graphgov.__version__,
+    )
+    assert {"settings", "policy", "inputs", "graph", "metrics", "verdicts", "diagnostics"} <= set(
+        data
+    )
     assert set(data["metrics"][0]) >= set(graphgov.COLUMNS)
     snap = read_snapshot(path)
     assert snap.as_of == AS_OF and snap.version == VERSION
     assert sorted(snap.graph.edges(data="since")) == [("p", "api", "2026-08-01")]
     assert snap.graph.nodes["p"]["authority"] == {"termination": "CRO"}
     assert snap.metrics["p"]["blast_radius"] == 1
-    assert snap.verdicts["p"]["verdict"] == "not terminable"  # criticality-4 hard dependent, no safe state
+    assert (
+        snap.verdicts["p"]["verdict"] == "not terminable"
+    )  # criticality-4 hard dependent, no safe state
 
 
 def test_snapshot_is_deterministic(tmp_path):
@@ -66,17 +81,29 @@ def test_snapshot_of_loaded_inputs_records_their_sha256(tmp_path, write):
 
 def test_version_1_snapshot_still_loads():
     snap = read_snapshot(FIXTURES / "v1_small.json")
-    assert snap.version == 1 and snap.as_of == dt.date(2026, 6, 30) and snap.graphgov_version == "0.0.9"
+    assert (
+        snap.version == 1
+        and snap.as_of == dt.date(2026, 6, 30)
+        and snap.graphgov_version == "0.0.9"
+    )
     assert set(snap.graph) == {"model:fraud-pilot", "api:fraud-api", "service:payments"}
     assert snap.graph.edges["api:fraud-api", "service:payments"]["strength"] == "fallback"
-    assert snap.inputs == [{"path": "inventory.csv", "sha256": "9f2c5d0a4b7e11c3a6f0d2e8b5c4a3f1e0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b"}]
+    assert snap.inputs == [
+        {
+            "path": "inventory.csv",
+            "sha256": "9f2c5d0a4b7e11c3a6f0d2e8b5c4a3f1e0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b",
+        }
+    ]
     assert snap.metrics["model:fraud-pilot"]["irreversibility"] == 41.2
     # version 1 had no verdicts: recomputed with the default policy. The pilot's failure set is
     # the API only (payments has a fallback); it has no gate, assumptions or monitoring: conditional.
     v = snap.verdicts["model:fraud-pilot"]
     assert v["verdict"] == "conditionally terminable"
     assert [r["code"] for r in v["reasons"]] == [
-        "missing-authority-monitored-by", "missing-authority-recalibration", "no-assumptions", "no-readiness-gate",
+        "missing-authority-monitored-by",
+        "missing-authority-recalibration",
+        "no-assumptions",
+        "no-readiness-gate",
     ]
 
 
@@ -86,7 +113,17 @@ def test_version_1_snapshot_works_as_a_baseline(cli, tmp_path, write):
         "id,kind,lifecycle,criticality,depends_on\nmodel:fraud-pilot,model,pilot,,\napi:fraud-api,api,production,,model:fraud-pilot\n"
         "service:payments,service,production,5,api:fraud-api\n",
     )
-    r = cli("review", inv, "--baseline", FIXTURES / "v1_small.json", "--as-of", "2026-09-30", "-o", tmp_path / "out", "-q")
+    r = cli(
+        "review",
+        inv,
+        "--baseline",
+        FIXTURES / "v1_small.json",
+        "--as-of",
+        "2026-09-30",
+        "-o",
+        tmp_path / "out",
+        "-q",
+    )
     assert r.exit_code == 0, r.output
     text = (tmp_path / "out" / "review.md").read_text(encoding="utf-8")
     assert "baseline: `" in text and "(2026-06-30)" in text
@@ -98,15 +135,36 @@ def test_version_1_snapshot_works_as_a_baseline(cli, tmp_path, write):
     ("content", "message"),
     [
         ("{}", "not a graphgov snapshot"),
-        ('{"format": "graphgov-snapshot", "version": 9}', "snapshot version 9 was written by a newer graphgov"),
+        (
+            '{"format": "graphgov-snapshot", "version": 9}',
+            "snapshot version 9 was written by a newer graphgov",
+        ),
         ('{"format": "graphgov-snapshot", "version": 0}', "snapshot version 0 is not supported"),
         ('{"format": "graphgov-snapshot", "version": "2"}', "$.version: expected a whole number"),
-        ('{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-13-01", "graph": {}}', "$.as_of: expected an ISO date"),
-        ('{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-09-30"}', "$.graph: missing"),
-        ('{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-09-30", "graph": {"nodes": [], "edges": [{"source": "a", "target": "b"}]}, "metrics": []}', "$.graph.edges[0].source: node 'a' is not in $.graph.nodes"),
-        ('{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-09-30", "graph": {"nodes": [{"id": [1]}], "edges": []}, "metrics": []}', "$.graph.nodes[0].id: a node id is a string"),
-        ('{"format": "graphgov-snapshot", "version": 1, "as_of": "2026-09-30", "nodes": {}, "edges": [["a"]], "metrics": {}}', "$.edges[0]: a version-1 edge is [source, target, attrs]"),
-        ('{"format": "graphgov-snapshot",\n "version": 2,\n "as_of": NaN}', "snap.json:3:11: non-standard JSON constant NaN"),
+        (
+            '{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-13-01", "graph": {}}',
+            "$.as_of: expected an ISO date",
+        ),
+        (
+            '{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-09-30"}',
+            "$.graph: missing",
+        ),
+        (
+            '{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-09-30", "graph": {"nodes": [], "edges": [{"source": "a", "target": "b"}]}, "metrics": []}',
+            "$.graph.edges[0].source: node 'a' is not in $.graph.nodes",
+        ),
+        (
+            '{"format": "graphgov-snapshot", "version": 2, "as_of": "2026-09-30", "graph": {"nodes": [{"id": [1]}], "edges": []}, "metrics": []}',
+            "$.graph.nodes[0].id: a node id is a string",
+        ),
+        (
+            '{"format": "graphgov-snapshot", "version": 1, "as_of": "2026-09-30", "nodes": {}, "edges": [["a"]], "metrics": {}}',
+            "$.edges[0]: a version-1 edge is [source, target, attrs]",
+        ),
+        (
+            '{"format": "graphgov-snapshot",\n "version": 2,\n "as_of": NaN}',
+            "snap.json:3:11: non-standard JSON constant NaN",
+        ),
         ('{"format": "graphgov-snapshot", "version": 2, "as_of"', "unexpected end of file"),
     ],
 )
@@ -128,7 +186,9 @@ def test_missing_and_empty_snapshot(tmp_path):
 
 
 def test_snapshot_dict_roundtrip_keeps_integer_ids():
-    snap = snapshot_from_dict(json.loads(json.dumps(make_snapshot(nx.DiGraph([(1, 2)]), as_of=AS_OF))))
+    snap = snapshot_from_dict(
+        json.loads(json.dumps(make_snapshot(nx.DiGraph([(1, 2)]), as_of=AS_OF)))
+    )
     assert list(snap.graph.edges) == [(1, 2)]
 
 
@@ -156,7 +216,10 @@ def test_bundled_history_snapshots_load_and_one_pilot_becomes_entrenched():
     snaps = [read_snapshot(p) for p in history]
     assert [s.as_of for s in snaps] == sorted(s.as_of for s in snaps)
     values = [s.metrics["model:doc-summariser"]["irreversibility"] for s in snaps]
-    assert values == sorted(values) and snaps[0].metrics["model:doc-summariser"]["tier"] == "reversible"
+    assert (
+        values == sorted(values)
+        and snaps[0].metrics["model:doc-summariser"]["tier"] == "reversible"
+    )
     # ... and at the review of the next quarter (2026-11-30) it is entrenched
     G = graphgov.load(ROOT / "data" / "org", register=ROOT / "data" / "register.yaml")
     now = graphgov.analyze(G, as_of=dt.date(2026, 11, 30), baseline=snaps[-1]).set_index("node")
@@ -171,7 +234,9 @@ def test_bundled_history_is_up_to_date_with_the_sample(tmp_path):
     import sys
 
     script = ROOT / "data" / "history" / "make_history.py"
-    proc = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     made = sorted(p.name for p in tmp_path.glob("*.json"))
     assert made == sorted(p.name for p in (ROOT / "data" / "history").glob("*.json"))
@@ -181,4 +246,6 @@ def test_bundled_history_is_up_to_date_with_the_sample(tmp_path):
         made_doc = json.loads((tmp_path / name).read_text(encoding="utf-8"))
         kept_doc = json.loads((ROOT / "data" / "history" / name).read_text(encoding="utf-8"))
         for key in ("as_of", "graph", "inputs"):
-            assert made_doc[key] == kept_doc[key], f"{name}: {key} is stale: run python data/history/make_history.py"
+            assert made_doc[key] == kept_doc[key], (
+                f"{name}: {key} is stale: run python data/history/make_history.py"
+            )

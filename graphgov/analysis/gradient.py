@@ -112,7 +112,12 @@ def gradient_from_past(
         if before is None or (known is not None and not known.get(n, False)):
             out[n] = None
             continue
-        out[n] = round((float(row["irreversibility"]) - float(before["irreversibility"])) * QUARTER_DAYS / days, 2)
+        out[n] = round(
+            (float(row["irreversibility"]) - float(before["irreversibility"]))
+            * QUARTER_DAYS
+            / days,
+            2,
+        )
     return out
 
 
@@ -149,7 +154,9 @@ def fill_gradient(
             gradients[n] = value
             source[n] = "baseline"
             pending.discard(n)
-    dated = any(since for _, _, since in G.edges(data=SINCE)) or any(s for _, s in G.nodes(data=SCALED_AT))
+    dated = any(since for _, _, since in G.edges(data=SINCE)) or any(
+        s for _, s in G.nodes(data=SCALED_AT)
+    )
     if pending and dated:
         known = has_time_source(G)
         if any(known[n] for n in pending):
@@ -163,5 +170,7 @@ def fill_gradient(
     top = float(settings.tier_irreversible)
     for n, row in rows.items():
         row["gradient"] = gradients[n]
-        row["quarters_to_irreversible"] = quarters_to(float(row["irreversibility"]), gradients[n], top)
+        row["quarters_to_irreversible"] = quarters_to(
+            float(row["irreversibility"]), gradients[n], top
+        )
         row["_gradient_source"] = source[n]

@@ -20,11 +20,32 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COLUMNS = (
-    "node", "name", "kind", "owner", "lifecycle", "criticality",
-    "dependents", "blast_radius", "blast_radius_weighted", "unknown_criticality", "integration_depth",
-    "failure_set", "degraded", "decision_sinks", "owners_affected", "unowned_dependents",
-    "pilot", "pilot_derived", "pilot_ancestry", "shadow_production",
-    *FACTORS, "irreversibility", "tier", "gradient", "quarters_to_irreversible", "explain",
+    "node",
+    "name",
+    "kind",
+    "owner",
+    "lifecycle",
+    "criticality",
+    "dependents",
+    "blast_radius",
+    "blast_radius_weighted",
+    "unknown_criticality",
+    "integration_depth",
+    "failure_set",
+    "degraded",
+    "decision_sinks",
+    "owners_affected",
+    "unowned_dependents",
+    "pilot",
+    "pilot_derived",
+    "pilot_ancestry",
+    "shadow_production",
+    *FACTORS,
+    "irreversibility",
+    "tier",
+    "gradient",
+    "quarters_to_irreversible",
+    "explain",
 )
 
 
@@ -59,7 +80,9 @@ def node_metrics(
     as_of = as_of or settings.today
     cond = condense(G)
     safe = credited_safe_state(G, as_of, int(settings.drill_window_days))
-    reach: Reach = reach_metrics(G, int(settings.default_criticality), settings.sink_kinds, safe, cond)
+    reach: Reach = reach_metrics(
+        G, int(settings.default_criticality), settings.sink_kinds, safe, cond
+    )
     depth, chains = deepest_chains(G, cond, keep=max(1, int(settings.explain_max_hops)))
     pilots = is_pilot(G, settings.pilot_lifecycles)
     derived = pilot_derived(G, pilots)
@@ -125,26 +148,43 @@ def node_metrics(
     return rows
 
 
-def _explain(row: dict[str, Any], chain: Chain, shadow_path: list[Hashable] | None, settings: Settings) -> str:
+def _explain(
+    row: dict[str, Any], chain: Chain, shadow_path: list[Hashable] | None, settings: Settings
+) -> str:
     parts = []
     br = row["blast_radius"]
     if br == 0:
         parts.append("no dependents")
     else:
-        parts.append(f"depth {row['integration_depth']}: {format_chain(chain, int(settings.explain_max_hops))}")
+        parts.append(
+            f"depth {row['integration_depth']}: {format_chain(chain, int(settings.explain_max_hops))}"
+        )
         fail = row["failure_set"]
         safe = " (credited safe state)" if row["_safe_state_credited"] else ""
         parts.append(f"{fail} of {br} dependents fail, {row['degraded']} degrade{safe}")
         if row["decision_sinks"]:
             parts.append(f"{row['decision_sinks']} decision sinks")
-        parts.append(f"{row['owners_affected']} owners affected" + (f", {row['unowned_dependents']} dependents unowned" if row["unowned_dependents"] else ""))
+        parts.append(
+            f"{row['owners_affected']} owners affected"
+            + (
+                f", {row['unowned_dependents']} dependents unowned"
+                if row["unowned_dependents"]
+                else ""
+            )
+        )
         if row["unknown_criticality"]:
-            parts.append(f"{row['unknown_criticality']} dependents of unknown criticality counted as {settings.default_criticality}")
+            parts.append(
+                f"{row['unknown_criticality']} dependents of unknown criticality counted as {settings.default_criticality}"
+            )
     start = row["_production_start"]
     if row["_days_in_production"] is not None and start is not None:
-        parts.append(f"{row['_days_in_production']} days in production (since {start[0].isoformat()}, {start[1]})")
+        parts.append(
+            f"{row['_days_in_production']} days in production (since {start[0].isoformat()}, {start[1]})"
+        )
     if shadow_path:
-        parts.append("shadow production: depends on pilot-derived " + " → ".join(map(str, shadow_path)))
+        parts.append(
+            "shadow production: depends on pilot-derived " + " → ".join(map(str, shadow_path))
+        )
     return "; ".join(parts)
 
 

@@ -9,12 +9,41 @@ from .common import emit, guard, infer_format, input_options, load_graph, report
 
 @click.command()
 @input_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table here (written atomically; never over an input).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "table"]), help="Output format (default: from -o's extension, else table).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the table here (written atomically; never over an input).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "table"]),
+    help="Output format (default: from -o's extension, else table).",
+)
 @click.option("--pilots-only", is_flag=True, help="Only pilot-derived nodes.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier snapshot (`graphgov snapshot`): the gradient is measured against it.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="An earlier snapshot (`graphgov snapshot`): the gradient is measured against it.",
+)
 @guard
-def analyze(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt, pilots_only, baseline):  # type: ignore[no-untyped-def]
+def analyze(
+    inputs,
+    registers,
+    config,
+    lenient,
+    encoding,
+    max_input_mb,
+    as_of,
+    set_values,
+    rejects,
+    quiet,
+    output,
+    fmt,
+    pilots_only,
+    baseline,
+):  # type: ignore[no-untyped-def]
     """The blast-radius table: every metric for every node, highest irreversibility first."""
     from ..analysis.table import node_metrics, sort_rows
     from ..reports.blast_radius import render_blast_radius
@@ -44,9 +73,28 @@ def analyze(inputs, registers, config, lenient, encoding, max_input_mb, as_of, s
 @click.argument("node")
 @input_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default: from -o's extension, else table).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    help="Output format (default: from -o's extension, else table).",
+)
 @guard
-def impact(node, inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt):  # type: ignore[no-untyped-def]
+def impact(
+    node,
+    inputs,
+    registers,
+    config,
+    lenient,
+    encoding,
+    max_input_mb,
+    as_of,
+    set_values,
+    rejects,
+    quiet,
+    output,
+    fmt,
+):  # type: ignore[no-untyped-def]
     """Switch NODE off: what fails, what degrades, and the path that carries each."""
     from ..analysis.impact import impact as simulate
     from ..reports.tables import to_csv, to_json, to_table
@@ -63,9 +111,15 @@ def impact(node, inputs, registers, config, lenient, encoding, max_input_mb, as_
         text, _ = to_csv(cols, result["rows"], bom=bool(settings.csv_bom))
     else:
         t = result["totals"]
-        safe = " (credited safe state: its hard edges act as fallbacks)" if result["safe_state_credited"] else ""
+        safe = (
+            " (credited safe state: its hard edges act as fallbacks)"
+            if result["safe_state_credited"]
+            else ""
+        )
         head = f"switching off {result['node']}{safe}: {t['fails']} fail, {t['degrades']} degrade, {t['affected']} affected\n\n"
-        text = head + (to_table(cols, result["rows"]) if result["rows"] else "nothing depends on it\n")
+        text = head + (
+            to_table(cols, result["rows"]) if result["rows"] else "nothing depends on it\n"
+        )
     emit(text, output)
 
 

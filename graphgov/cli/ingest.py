@@ -45,13 +45,31 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
     for path, s in sorted(diag.sources.items()):
         files.append(
             {
-                "path": path, "format": s.format, "records": s.read, "used": s.read - s.rejected,
-                "rejected": s.rejected, "nodes": len(nodes[path]), "edges": len(edges[path]), "warnings": s.warnings,
+                "path": path,
+                "format": s.format,
+                "records": s.read,
+                "used": s.read - s.rejected,
+                "rejected": s.rejected,
+                "nodes": len(nodes[path]),
+                "edges": len(edges[path]),
+                "warnings": s.warnings,
             }
         )
     formats: dict[str, dict[str, Any]] = {}
     for row in files:
-        agg = formats.setdefault(row["format"], {"format": row["format"], "files": 0, "records": 0, "used": 0, "rejected": 0, "warnings": 0, "_n": set(), "_e": set()})
+        agg = formats.setdefault(
+            row["format"],
+            {
+                "format": row["format"],
+                "files": 0,
+                "records": 0,
+                "used": 0,
+                "rejected": 0,
+                "warnings": 0,
+                "_n": set(),
+                "_e": set(),
+            },
+        )
         agg["files"] += 1
         for key in ("records", "used", "rejected", "warnings"):
             agg[key] += row[key]
@@ -79,10 +97,35 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
 
 @click.command()
 @input_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the summary here (written atomically; never over an input).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Summary format.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the summary here (written atomically; never over an input).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Summary format.",
+)
 @guard
-def ingest(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, output, fmt):  # type: ignore[no-untyped-def]
+def ingest(
+    inputs,
+    registers,
+    config,
+    lenient,
+    encoding,
+    max_input_mb,
+    as_of,
+    set_values,
+    rejects,
+    quiet,
+    output,
+    fmt,
+):  # type: ignore[no-untyped-def]
     """Read INPUT... and summarise what was read, per file and per format (no metrics).
 
     Each file's format is detected (or named as PATH:FORMAT); a file that breaks its format stops
@@ -109,7 +152,14 @@ def ingest(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True, help="Output format (markdown: the README's formats table).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format (markdown: the README's formats table).",
+)
 @guard
 def formats(fmt):  # type: ignore[no-untyped-def]
     """List the input formats graphgov reads, how each is detected, and its edge direction."""
@@ -118,7 +168,13 @@ def formats(fmt):  # type: ignore[no-untyped-def]
 
     get_format(next(iter(FORMATS)))  # loads formats registered by other packages too
     rows = [
-        {"format": f.name, "what": f.summary, "detection": f.detection, "direction": f.direction, "fields": f.fields}
+        {
+            "format": f.name,
+            "what": f.summary,
+            "detection": f.detection,
+            "direction": f.direction,
+            "fields": f.fields,
+        }
         for f in sorted(FORMATS.values(), key=lambda f: f.name)
     ]
     if fmt == "json":
@@ -136,7 +192,12 @@ def formats_markdown(rows: list[dict[str, str]]) -> str:
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    out = ["| format | detection | edge direction (`u → v`: v depends on u) | fields → attributes |", "|---|---|---|---|"]
+    out = [
+        "| format | detection | edge direction (`u → v`: v depends on u) | fields → attributes |",
+        "|---|---|---|---|",
+    ]
     for r in rows:
-        out.append(f"| `{r['format']}` | {esc(r['detection'])} | {esc(r['direction'])} | {esc(r['fields'])} |")
+        out.append(
+            f"| `{r['format']}` | {esc(r['detection'])} | {esc(r['direction'])} | {esc(r['fields'])} |"
+        )
     return "\n".join(out) + "\n"

@@ -23,19 +23,46 @@ from .common import (
 
 
 def _policy_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--policy", type=click.Path(dir_okay=False), help="Policy file (YAML); default: the documented default policy.")(fn)
+    return click.option(
+        "--policy",
+        type=click.Path(dir_okay=False),
+        help="Policy file (YAML); default: the documented default policy.",
+    )(fn)
 
 
 def _baseline_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--baseline", type=click.Path(dir_okay=False), help="Last quarter's snapshot (from `graphgov snapshot`).")(fn)
+    return click.option(
+        "--baseline",
+        type=click.Path(dir_okay=False),
+        help="Last quarter's snapshot (from `graphgov snapshot`).",
+    )(fn)
 
 
 @click.command()
 @input_options
 @_policy_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Snapshot file to write (JSON, written atomically).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Snapshot file to write (JSON, written atomically).",
+)
 @guard
-def snapshot(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, output):  # type: ignore[no-untyped-def]
+def snapshot(
+    inputs,
+    registers,
+    config,
+    lenient,
+    encoding,
+    max_input_mb,
+    as_of,
+    set_values,
+    rejects,
+    quiet,
+    policy,
+    output,
+):  # type: ignore[no-untyped-def]
     """Write a versioned snapshot (graph, metrics, verdicts, settings, input hashes): next quarter's baseline."""
     from ..review.policy import load_policy
     from ..review.snapshot import write_snapshot
@@ -46,17 +73,46 @@ def snapshot(inputs, registers, config, lenient, encoding, max_input_mb, as_of, 
     report_load(G, quiet, rejects)
     payload = write_snapshot(G, output, settings, settings.today, pol)
     if not quiet:
-        click.echo(f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}", err=True)
+        click.echo(
+            f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
+            err=True,
+        )
 
 
 @click.command()
 @input_options
 @_policy_option
 @_baseline_option
-@click.option("--history", multiple=True, type=click.Path(), help="Earlier snapshots to chart: files, or folders of *.json snapshots (may be repeated).")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder for review.html, review.md, review.csv and the charts (created if missing).")
+@click.option(
+    "--history",
+    multiple=True,
+    type=click.Path(),
+    help="Earlier snapshots to chart: files, or folders of *.json snapshots (may be repeated).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for review.html, review.md, review.csv and the charts (created if missing).",
+)
 @guard
-def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, baseline, history, output):  # type: ignore[no-untyped-def]
+def review(
+    inputs,
+    registers,
+    config,
+    lenient,
+    encoding,
+    max_input_mb,
+    as_of,
+    set_values,
+    rejects,
+    quiet,
+    policy,
+    baseline,
+    history,
+    output,
+):  # type: ignore[no-untyped-def]
     """The quarterly termination-capacity review: verdicts, reasons, charts, changes since the baseline."""
     from ..review.policy import load_policy
     from ..review.render import write_review
@@ -71,7 +127,9 @@ def review(inputs, registers, config, lenient, encoding, max_input_mb, as_of, se
     G = load_graph(inputs, registers, settings, [rejects])
     report_load(G, quiet, rejects)
     data = build_review(G, settings, pol, base, hist, settings.today)
-    files = write_review(data, output, bom=bool(settings.csv_bom), inputs=all_input_paths(inputs, registers, config))
+    files = write_review(
+        data, output, bom=bool(settings.csv_bom), inputs=all_input_paths(inputs, registers, config)
+    )
     click.echo(_systems_table(data), nl=False)
     if not quiet:
         c = data["summary"]["counts"]
@@ -104,8 +162,23 @@ def _systems_table(data: dict) -> str:  # type: ignore[type-arg]
                 "reasons": ", ".join(r["code"] for r in system["reasons"]),
             }
         )
-    cols = ("system", "verdict", "irreversibility", "tier", "gradient", "blast", "depth", "fail", "reasons")
-    return to_table(cols, rows, decimals={"irreversibility": 1, "gradient": 1}, headers={"irreversibility": "irrev", "gradient": "per 90 d"})
+    cols = (
+        "system",
+        "verdict",
+        "irreversibility",
+        "tier",
+        "gradient",
+        "blast",
+        "depth",
+        "fail",
+        "reasons",
+    )
+    return to_table(
+        cols,
+        rows,
+        decimals={"irreversibility": 1, "gradient": 1},
+        headers={"irreversibility": "irrev", "gradient": "per 90 d"},
+    )
 
 
 def _not_inside_inputs(output: str, inputs: tuple[str, ...]) -> None:
@@ -121,7 +194,9 @@ def _not_inside_inputs(output: str, inputs: tuple[str, ...]) -> None:
         if folder.is_dir():
             root = folder.resolve()
             if out == root or root in out.parents:
-                raise OutputError(f"-o {output} is inside the input folder {folder}: its files would be read as inputs next time — choose another folder")
+                raise OutputError(
+                    f"-o {output} is inside the input folder {folder}: its files would be read as inputs next time — choose another folder"
+                )
 
 
 def _snapshot_files(paths: tuple[str, ...]) -> list[str]:
@@ -137,8 +212,19 @@ def _snapshot_files(paths: tuple[str, ...]) -> list[str]:
 @click.command()
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--threshold", type=float, default=1.0, show_default=True, help="Smallest absolute change of a metric that is listed.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default: from -o's extension, else table).")
+@click.option(
+    "--threshold",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Smallest absolute change of a metric that is listed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    help="Output format (default: from -o's extension, else table).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the changes here.")
 @guard
 def diff(old, new, threshold, fmt, output):  # type: ignore[no-untyped-def]
@@ -166,7 +252,7 @@ def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         except GraphGovError as err:
             raise CliError(str(err), 2) from err
         except CliError as err:
-            err.exit_code = 2
+            err.exit_code = 2  # type: ignore[misc]
             raise
         except RecursionError as err:
             raise CliError("input is nested too deeply to process", 2) from err
@@ -178,10 +264,37 @@ def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 @input_options
 @_policy_option
 @_baseline_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="Findings format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the findings here (default: standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Findings format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the findings here (default: standard output).",
+)
 @_gate_guard
-def gate(inputs, registers, config, lenient, encoding, max_input_mb, as_of, set_values, rejects, quiet, policy, baseline, fmt, output):  # type: ignore[no-untyped-def]
+def gate(
+    inputs,
+    registers,
+    config,
+    lenient,
+    encoding,
+    max_input_mb,
+    as_of,
+    set_values,
+    rejects,
+    quiet,
+    policy,
+    baseline,
+    fmt,
+    output,
+):  # type: ignore[no-untyped-def]
     """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none, 2 for unusable input."""
     from ..review.gate import evaluate, render_json, render_sarif, render_text
     from ..review.policy import load_policy

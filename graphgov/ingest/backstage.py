@@ -76,8 +76,19 @@ _CONTAINMENT = {
 }
 _ORG_REFS = ("parent", "children", "memberOf", "members")
 _CONSUMED_SPEC = {
-    "type", "lifecycle", "owner", "dependsOn", "dependencyOf", "providesApis", "consumesApis",
-    "definition", *_CONTAINMENT, *_ORG_REFS, "targets", "target", "profile",
+    "type",
+    "lifecycle",
+    "owner",
+    "dependsOn",
+    "dependencyOf",
+    "providesApis",
+    "consumesApis",
+    "definition",
+    *_CONTAINMENT,
+    *_ORG_REFS,
+    "targets",
+    "target",
+    "profile",
 }
 
 
@@ -90,7 +101,9 @@ def entity_id(kind: str, namespace: str, name: str) -> str:
     return f"{kind}:{namespace}/{name}".lower()
 
 
-def parse_ref(text: str, default_kind: str | None, default_namespace: str) -> tuple[str | None, str, str]:
+def parse_ref(
+    text: str, default_kind: str | None, default_namespace: str
+) -> tuple[str | None, str, str]:
     """Split an entity reference ``[kind:][namespace/]name`` into (kind, namespace, name).
 
     >>> parse_ref("Component:Default/Payments", None, "default")
@@ -140,10 +153,14 @@ def parse_backstage(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
     yield from _parse_file(fp, source, ctx, set())
 
 
-def _parse_file(fp: BinaryIO, source: str, ctx: ParseContext, visited: set[str]) -> Iterator[Record]:
+def _parse_file(
+    fp: BinaryIO, source: str, ctx: ParseContext, visited: set[str]
+) -> Iterator[Record]:
     docs = ctx.yaml_documents(fp)
     if not docs:
-        raise ParseError(f"{source}: no YAML document — a catalog file holds one entity per document")
+        raise ParseError(
+            f"{source}: no YAML document — a catalog file holds one entity per document"
+        )
     seen: dict[str, tuple[str, int]] = {}  # lower-case id -> (spelling, line)
     for index, (start, doc) in enumerate(docs, start=1):
         ctx.count()
@@ -169,7 +186,9 @@ def _parse_file(fp: BinaryIO, source: str, ctx: ParseContext, visited: set[str])
         yield from _records(doc, kind, namespace, name, source, start, ctx)
 
 
-def _entity(doc: Any, source: str, index: int, start: int, ctx: ParseContext) -> tuple[str, str, str] | None:
+def _entity(
+    doc: Any, source: str, index: int, start: int, ctx: ParseContext
+) -> tuple[str, str, str] | None:
     """Check the envelope; returns (kind, namespace, name) or None when the document was rejected."""
 
     def at(line: int) -> str:
@@ -177,18 +196,27 @@ def _entity(doc: Any, source: str, index: int, start: int, ctx: ParseContext) ->
 
     label = at(start)
     if not isinstance(doc, Mapping):
-        ctx.reject("bad-record", f"{label}: an entity must be a mapping with apiVersion, kind, metadata and spec")
+        ctx.reject(
+            "bad-record",
+            f"{label}: an entity must be a mapping with apiVersion, kind, metadata and spec",
+        )
         return None
     for key in doc:
         if key not in _ROOT_FIELDS:
             line = line_of(doc, key, start)
-            ctx.reject("unknown-field", f"{at(line)}: unknown root field '{key}' — an entity has {', '.join(_ROOT_FIELDS)}")
+            ctx.reject(
+                "unknown-field",
+                f"{at(line)}: unknown root field '{key}' — an entity has {', '.join(_ROOT_FIELDS)}",
+            )
             return None
     for key in ("apiVersion", "kind"):
         value = doc.get(key)
         if not isinstance(value, str) or not value.strip():
             what = "missing" if value is None else "empty or not text"
-            ctx.reject(f"missing-{key.lower()}", f"{label}: {key} is {what} — every entity needs apiVersion and kind")
+            ctx.reject(
+                f"missing-{key.lower()}",
+                f"{label}: {key} is {what} — every entity needs apiVersion and kind",
+            )
             return None
     kind = doc["kind"].strip()
     if len(kind) > 63 or not _KIND_RE.match(kind):
@@ -197,23 +225,37 @@ def _entity(doc: Any, source: str, index: int, start: int, ctx: ParseContext) ->
         return None
     meta = doc.get("metadata")
     if not isinstance(meta, Mapping):
-        ctx.reject("missing-metadata", f"{label}: metadata is missing — every entity needs metadata.name")
+        ctx.reject(
+            "missing-metadata", f"{label}: metadata is missing — every entity needs metadata.name"
+        )
         return None
     name = meta.get("name")
     line = line_of(meta, "name", start)
     if not isinstance(name, str) or not name:
-        ctx.reject("missing-name", f"{at(line)}: metadata.name is missing or empty — names are {NAME_RULE}")
+        ctx.reject(
+            "missing-name", f"{at(line)}: metadata.name is missing or empty — names are {NAME_RULE}"
+        )
         return None
     if len(name) > 63 or not _NAME_RE.match(name):
-        hint = " (a template placeholder: this looks like a scaffolder skeleton, not a catalog entity)" if "{{" in name else ""
-        ctx.reject("invalid-name", f"{at(line)}: invalid metadata.name {name!r}{hint} — names are {NAME_RULE}")
+        hint = (
+            " (a template placeholder: this looks like a scaffolder skeleton, not a catalog entity)"
+            if "{{" in name
+            else ""
+        )
+        ctx.reject(
+            "invalid-name",
+            f"{at(line)}: invalid metadata.name {name!r}{hint} — names are {NAME_RULE}",
+        )
         return None
     namespace = meta.get("namespace")
     if namespace is None or namespace == "":
         namespace = "default"
     if not isinstance(namespace, str) or len(namespace) > 63 or not _NAMESPACE_RE.match(namespace):
         nline = line_of(meta, "namespace", start)
-        ctx.reject("invalid-namespace", f"{at(nline)}: invalid metadata.namespace {namespace!r} — namespaces are {NAMESPACE_RULE}")
+        ctx.reject(
+            "invalid-namespace",
+            f"{at(nline)}: invalid metadata.namespace {namespace!r} — namespaces are {NAMESPACE_RULE}",
+        )
         return None
     spec = doc.get("spec")
     if spec is not None and not isinstance(spec, Mapping):
@@ -231,7 +273,10 @@ def _refs(spec: Mapping[str, Any], key: str, where: str, ctx: ParseContext) -> l
     for item in items:
         text = parse_text(item) if not isinstance(item, Mapping | list) else None
         if not text:
-            ctx.warn("bad-reference", f"{where}: spec.{key}: {item!r} is not an entity reference; ignored")
+            ctx.warn(
+                "bad-reference",
+                f"{where}: spec.{key}: {item!r} is not an entity reference; ignored",
+            )
             continue
         out.append(text)
     return out
@@ -245,7 +290,15 @@ def _ref_target(text: str, default_kind: str | None, namespace: str) -> Ref:
     return Ref(entity_id(kind, ns, name))
 
 
-def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file: str, start: int, ctx: ParseContext) -> Iterator[Record]:
+def _records(
+    doc: Mapping[str, Any],
+    kind: str,
+    namespace: str,
+    name: str,
+    file: str,
+    start: int,
+    ctx: ParseContext,
+) -> Iterator[Record]:
     where = f"{file}:{start}"
     meta: Mapping[str, Any] = doc["metadata"]
     spec: Mapping[str, Any] = doc.get("spec") or {}
@@ -259,10 +312,14 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
         if key in spec:
             value = spec[key]
             if isinstance(value, Mapping | list):
-                ctx.reject("bad-field", f"{file}:{line_of(spec, key, start)}: spec.{key} must be text")
+                ctx.reject(
+                    "bad-field", f"{file}:{line_of(spec, key, start)}: spec.{key} must be text"
+                )
                 return
             attrs[attr] = parse_text(value)
-    owner = parse_text(spec.get("owner")) if not isinstance(spec.get("owner"), Mapping | list) else None
+    owner = (
+        parse_text(spec.get("owner")) if not isinstance(spec.get("owner"), Mapping | list) else None
+    )
     if owner:
         attrs[OWNER] = humanize_ref(owner, "group", namespace)
     if isinstance(meta.get("description"), str):
@@ -277,21 +334,30 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
     annotations = meta.get("annotations")
     if isinstance(annotations, Mapping):
         prefix = str(ctx.settings.annotation_prefix or "")
-        fields = {str(k)[len(prefix) :]: v for k, v in annotations.items() if prefix and str(k).startswith(prefix)}
+        fields = {
+            str(k)[len(prefix) :]: v
+            for k, v in annotations.items()
+            if prefix and str(k).startswith(prefix)
+        }
         if fields:
             try:
+
                 def place(f: str, m: Any = annotations) -> str:
                     return f"{file}:{line_of(m, prefix + f)}: annotation {prefix}{f}"
 
                 register = node_attrs(fields, place)
             except FieldError as err:
-                ctx.reject("bad-field", f"{err} — fix the annotation or pass --lenient to skip the entity")
+                ctx.reject(
+                    "bad-field", f"{err} — fix the annotation or pass --lenient to skip the entity"
+                )
                 return
             for key in (KIND, NAME):
                 register.pop(key, None)
             extra.update(register.pop(EXTRA, {}))
             attrs.update(register)
-        others = {str(k): v for k, v in annotations.items() if not (prefix and str(k).startswith(prefix))}
+        others = {
+            str(k): v for k, v in annotations.items() if not (prefix and str(k).startswith(prefix))
+        }
         if others:
             extra["annotations"] = _plain(others)
     for key, value in spec.items():
@@ -301,12 +367,19 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
         attrs[EXTRA] = extra
     yield NodeRecord(nid, attrs, where, source=ctx.source, format=FORMAT)
 
-    def edge(src: str | Ref, dst: str | Ref, relation: str, key: str, structural: bool = False) -> EdgeRecord:
+    def edge(
+        src: str | Ref, dst: str | Ref, relation: str, key: str, structural: bool = False
+    ) -> EdgeRecord:
         line = line_of(spec, key, 0)
         place = f"{file}:{line}" if line else where
         return EdgeRecord(
-            src, dst, relation=relation, where=f"{place}: spec.{key}", strict_refs=False,
-            structural=structural, source_file=ctx.source,
+            src,
+            dst,
+            relation=relation,
+            where=f"{place}: spec.{key}",
+            strict_refs=False,
+            structural=structural,
+            source_file=ctx.source,
         )
 
     for ref in _refs(spec, "dependsOn", where, ctx):
@@ -320,10 +393,18 @@ def _records(doc: Mapping[str, Any], kind: str, namespace: str, name: str, file:
     for key, default_kind in _CONTAINMENT.items():
         for ref in _refs(spec, key, where, ctx):
             # containment: the container → the member (kept apart from dependencies)
-            yield edge(_ref_target(ref, default_kind, namespace), nid, f"contains:{key}", key, structural=True)
+            yield edge(
+                _ref_target(ref, default_kind, namespace),
+                nid,
+                f"contains:{key}",
+                key,
+                structural=True,
+            )
 
 
-def _location(doc: Mapping[str, Any], label: str, source: str, ctx: ParseContext, visited: set[str]) -> Iterator[Record]:
+def _location(
+    doc: Mapping[str, Any], label: str, source: str, ctx: ParseContext, visited: set[str]
+) -> Iterator[Record]:
     if not ctx.settings.follow_locations or ctx.path is None:
         return
     spec = doc.get("spec") or {}
@@ -335,17 +416,25 @@ def _location(doc: Mapping[str, Any], label: str, source: str, ctx: ParseContext
             continue
         text = target.removeprefix("file:")
         if "://" in text or text.startswith(("url:", "/")):
-            ctx.warn("location-skipped", f"{label}: Location target {target!r} is not a relative file; not followed")
+            ctx.warn(
+                "location-skipped",
+                f"{label}: Location target {target!r} is not a relative file; not followed",
+            )
             continue
         path = (base / text).resolve()
         if str(path) in visited:
             continue
         visited.add(str(path))
         if not path.is_file():
-            ctx.warn("location-missing", f"{label}: Location target {target!r} does not exist ({path}); not followed")
+            ctx.warn(
+                "location-missing",
+                f"{label}: Location target {target!r} does not exist ({path}); not followed",
+            )
             continue
         # counts and findings stay with the file named on the command line
-        sub = ParseContext(ctx.source, ctx.settings, ctx.diag, stats=ctx.stats, format=FORMAT, path=path)
+        sub = ParseContext(
+            ctx.source, ctx.settings, ctx.diag, stats=ctx.stats, format=FORMAT, path=path
+        )
         with path.open("rb") as fp:
             yield from _parse_file(fp, str(path), sub, visited)
 

@@ -52,7 +52,9 @@ def parse_compose(fp: BinaryIO, source: str, ctx: ParseContext | None = None) ->
         raise ParseError(f"{source}: no YAML document — a compose file has a top-level 'services:'")
     _, data = docs[0]
     if not isinstance(data, Mapping) or not isinstance(data.get("services"), Mapping):
-        raise ParseError(f"{source}:{line_of(data, 'services', 1)}: 'services' must map service names to their settings")
+        raise ParseError(
+            f"{source}:{line_of(data, 'services', 1)}: 'services' must map service names to their settings"
+        )
     project = project_name(data, source)
     services: Mapping[str, Any] = data["services"]
 
@@ -69,10 +71,23 @@ def parse_compose(fp: BinaryIO, source: str, ctx: ParseContext | None = None) ->
                 ctx.reject("bad-record", f"{where}: service '{name}' must be a mapping of settings")
                 continue
         if not _NAME_RE.match(str(name)):
-            ctx.reject("invalid-name", f"{where}: service name {name!r} — Compose names are letters, digits, '.', '_' and '-'")
+            ctx.reject(
+                "invalid-name",
+                f"{where}: service name {name!r} — Compose names are letters, digits, '.', '_' and '-'",
+            )
             continue
-        extra = {k: spec[k] for k in ("image", "hostname", "container_name") if isinstance(spec.get(k), str)}
-        yield NodeRecord(sid(name), {KIND: NodeKind.SERVICE.value, NAME: str(name), EXTRA: extra}, where, source=ctx.source, format=FORMAT)
+        extra = {
+            k: spec[k]
+            for k in ("image", "hostname", "container_name")
+            if isinstance(spec.get(k), str)
+        }
+        yield NodeRecord(
+            sid(name),
+            {KIND: NodeKind.SERVICE.value, NAME: str(name), EXTRA: extra},
+            where,
+            source=ctx.source,
+            format=FORMAT,
+        )
         deps = spec.get("depends_on")
         if isinstance(deps, list):
             items: list[tuple[str, Any]] = [(str(d), None) for d in deps if isinstance(d, str)]
@@ -81,20 +96,39 @@ def parse_compose(fp: BinaryIO, source: str, ctx: ParseContext | None = None) ->
         elif deps is None:
             items = []
         else:
-            ctx.reject("bad-field", f"{source}:{line_of(spec, 'depends_on', 1)}: depends_on of '{name}' must be a list or a mapping")
+            ctx.reject(
+                "bad-field",
+                f"{source}:{line_of(spec, 'depends_on', 1)}: depends_on of '{name}' must be a list or a mapping",
+            )
             continue
         for dep, opts in items:
-            soft = isinstance(opts, Mapping) and str(opts.get("required", "true")).lower() == "false"
-            attrs = {"condition": opts["condition"]} if isinstance(opts, Mapping) and opts.get("condition") else {}
+            soft = (
+                isinstance(opts, Mapping) and str(opts.get("required", "true")).lower() == "false"
+            )
+            attrs = (
+                {"condition": opts["condition"]}
+                if isinstance(opts, Mapping) and opts.get("condition")
+                else {}
+            )
             yield EdgeRecord(
-                sid(dep), sid(name), relation=Relation.DEPENDS_ON, strength=Strength.SOFT.value if soft else None,
-                attrs=attrs, where=f"{source}:{line_of(spec, 'depends_on', 1)}", strict_refs=False, source_file=ctx.source,
+                sid(dep),
+                sid(name),
+                relation=Relation.DEPENDS_ON,
+                strength=Strength.SOFT.value if soft else None,
+                attrs=attrs,
+                where=f"{source}:{line_of(spec, 'depends_on', 1)}",
+                strict_refs=False,
+                source_file=ctx.source,
             )
         for link in spec.get("links") or []:
             if isinstance(link, str) and link:
                 yield EdgeRecord(
-                    sid(link.split(":", 1)[0]), sid(name), relation="link", where=f"{source}:{line_of(spec, 'links', 1)}",
-                    strict_refs=False, source_file=ctx.source,
+                    sid(link.split(":", 1)[0]),
+                    sid(name),
+                    relation="link",
+                    where=f"{source}:{line_of(spec, 'links', 1)}",
+                    strict_refs=False,
+                    source_file=ctx.source,
                 )
 
 
@@ -105,7 +139,11 @@ def _detect(name: str, head: str) -> int:
     top_services = re.search(r"^services\s*:", head, re.M) is not None
     if compose_name and top_services:
         return 95
-    if top_services and re.search(r"^\s+(image|build)\s*:", head, re.M) and not re.search(r"^(apiVersion|nodes|systems)\s*:", head, re.M):
+    if (
+        top_services
+        and re.search(r"^\s+(image|build)\s*:", head, re.M)
+        and not re.search(r"^(apiVersion|nodes|systems)\s*:", head, re.M)
+    ):
         return 70
     return 0
 

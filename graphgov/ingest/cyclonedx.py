@@ -54,6 +54,7 @@ from .registry import Format, ParseContext, register_format
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
+
 FORMAT = "cyclonedx"
 SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 _KINDS = {
@@ -94,12 +95,18 @@ def parse_cyclonedx(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
     if not isinstance(data, Mapping):
         raise ParseError(f"{source}: $: a CycloneDX BOM is a JSON object")
     if data.get("bomFormat") != "CycloneDX":
-        raise ParseError(f"{source}: $.bomFormat: expected 'CycloneDX', got {data.get('bomFormat')!r}")
+        raise ParseError(
+            f"{source}: $.bomFormat: expected 'CycloneDX', got {data.get('bomFormat')!r}"
+        )
     spec = data.get("specVersion")
     if spec is None:
-        raise ParseError(f"{source}: $.specVersion: missing — say which CycloneDX version the BOM follows (supported {', '.join(SUPPORTED)})")
+        raise ParseError(
+            f"{source}: $.specVersion: missing — say which CycloneDX version the BOM follows (supported {', '.join(SUPPORTED)})"
+        )
     if str(spec) not in SUPPORTED:
-        raise ParseError(f"{source}: $.specVersion: unsupported CycloneDX version {spec!r} (supported {', '.join(SUPPORTED)})")
+        raise ParseError(
+            f"{source}: $.specVersion: unsupported CycloneDX version {spec!r} (supported {', '.join(SUPPORTED)})"
+        )
     base = bom_base(data, source)
     reader = _Reader(ctx, source, base)
     metadata: Mapping[str, Any] = _mapping(data.get("metadata"))
@@ -135,7 +142,9 @@ class _Reader:
     def node_id(self, ref: str) -> str:
         return ref if ref.startswith("urn:cdx:") else self.base + ref
 
-    def element(self, item: Any, path: tuple[str | int, ...], what: str, parent: str | None, lifecycles: Any) -> Iterator[Record]:
+    def element(
+        self, item: Any, path: tuple[str | int, ...], what: str, parent: str | None, lifecycles: Any
+    ) -> Iterator[Record]:
         ctx = self.ctx
         ctx.count()
         where = f"{self.source}: {jpath(*path)}"
@@ -148,15 +157,23 @@ class _Reader:
             ctx.reject("bad-field", f"{where}['bom-ref']: must be a non-empty string")
             return
         if ref is None:
-            ref = parse_text(item.get("purl")) or (f"{name}@{item.get('version')}" if name and item.get("version") else name)
+            ref = parse_text(item.get("purl")) or (
+                f"{name}@{item.get('version')}" if name and item.get("version") else name
+            )
         if not ref:
-            ctx.reject("empty-id", f"{where}: a {what} without bom-ref, purl or name cannot be identified — give it a bom-ref")
+            ctx.reject(
+                "empty-id",
+                f"{where}: a {what} without bom-ref, purl or name cannot be identified — give it a bom-ref",
+            )
             return
         if ref in self.refs:
             if path[:1] == ("metadata",) or self.refs[ref].endswith(".metadata.component"):
                 pass  # the root component may be listed again among the components
             else:
-                ctx.reject("duplicate-bom-ref", f"{where}['bom-ref']: duplicate bom-ref {ref!r}, already used at {self.refs[ref]} — every bom-ref must be unique in its BOM")
+                ctx.reject(
+                    "duplicate-bom-ref",
+                    f"{where}['bom-ref']: duplicate bom-ref {ref!r}, already used at {self.refs[ref]} — every bom-ref must be unique in its BOM",
+                )
                 return
         else:
             self.refs[ref] = jpath(*path)
@@ -172,7 +189,16 @@ class _Reader:
         if isinstance(item.get("description"), str):
             attrs[DESCRIPTION] = parse_text(item["description"])
         extra: dict[str, Any] = {"bom_ref": ref}
-        for key in ("group", "version", "purl", "cpe", "endpoints", "authenticated", "trustZone", "x-trust-boundary"):
+        for key in (
+            "group",
+            "version",
+            "purl",
+            "cpe",
+            "endpoints",
+            "authenticated",
+            "trustZone",
+            "x-trust-boundary",
+        ):
             if item.get(key) not in (None, "", []):
                 extra[key] = _plain(item[key])
         for key in ("supplier", "publisher", "author", "provider", "manufacturer"):
@@ -182,7 +208,9 @@ class _Reader:
             elif isinstance(value, str) and value:
                 extra[key] = value
         if lifecycles:
-            extra["bom_lifecycles"] = [lc.get("phase") or lc.get("name") for lc in lifecycles if isinstance(lc, Mapping)]
+            extra["bom_lifecycles"] = [
+                lc.get("phase") or lc.get("name") for lc in lifecycles if isinstance(lc, Mapping)
+            ]
         card = item.get("modelCard")
         if isinstance(card, Mapping):
             extra["model_card"] = _model_card(card)
@@ -192,13 +220,18 @@ class _Reader:
             fields = {
                 str(p["name"])[len(prefix) :]: p.get("value")
                 for p in props
-                if isinstance(p, Mapping) and isinstance(p.get("name"), str) and p["name"].startswith(prefix)
+                if isinstance(p, Mapping)
+                and isinstance(p.get("name"), str)
+                and p["name"].startswith(prefix)
             }
             if fields:
                 try:
                     register = node_attrs(fields, lambda f: f"{where}.properties[{prefix}{f}]")
                 except FieldError as err:
-                    ctx.reject("bad-field", f"{err} — fix the property or pass --lenient to skip the {what}")
+                    ctx.reject(
+                        "bad-field",
+                        f"{err} — fix the property or pass --lenient to skip the {what}",
+                    )
                     return
                 for key in (KIND, NAME):
                     register.pop(key, None)
@@ -208,11 +241,17 @@ class _Reader:
         if isinstance(data, list) and data:
             self.pending_flows.append((nid, data, where))
             # endpoints outside any BOM (URLs) are not nodes; keep them visible on the service
-            urls = sorted({
-                v for flow in data if isinstance(flow, Mapping)
-                for side in ("source", "destination") if isinstance(flow.get(side), list)
-                for v in flow[side] if isinstance(v, str) and "://" in v and not v.startswith("urn:cdx:")
-            })
+            urls = sorted(
+                {
+                    v
+                    for flow in data
+                    if isinstance(flow, Mapping)
+                    for side in ("source", "destination")
+                    if isinstance(flow.get(side), list)
+                    for v in flow[side]
+                    if isinstance(v, str) and "://" in v and not v.startswith("urn:cdx:")
+                }
+            )
             if urls:
                 extra["data_flow_endpoints"] = urls
         attrs[EXTRA] = extra
@@ -220,7 +259,15 @@ class _Reader:
         aliases = (purl,) if isinstance(purl, str) and purl and purl != ref else ()
         yield NodeRecord(nid, attrs, where, aliases=aliases, source=ctx.source, format=FORMAT)
         if parent is not None:
-            yield EdgeRecord(parent, nid, relation=f"contains:{what}", where=where, structural=True, strict_refs=False, source_file=self.source)
+            yield EdgeRecord(
+                parent,
+                nid,
+                relation=f"contains:{what}",
+                where=where,
+                structural=True,
+                strict_refs=False,
+                source_file=self.source,
+            )
         for key in ("components", "services"):
             children = item.get(key)
             if isinstance(children, list):
@@ -232,15 +279,23 @@ class _Reader:
         ctx.count()
         where = f"{self.source}: {jpath('dependencies', i)}"
         if not isinstance(dep, Mapping):
-            ctx.reject("bad-record", f"{where}: a dependency must be an object with ref and dependsOn")
+            ctx.reject(
+                "bad-record", f"{where}: a dependency must be an object with ref and dependsOn"
+            )
             return
         ref = dep.get("ref")
         if not isinstance(ref, str) or not ref.strip():
             what = "missing" if ref is None else f"{ref!r}, not a bom-ref"
-            ctx.reject("empty-field", f"{where}.ref: {what} — every dependency names the component it is about")
+            ctx.reject(
+                "empty-field",
+                f"{where}.ref: {what} — every dependency names the component it is about",
+            )
             return
         target = self.node_id(ref)
-        for key, relation in (("dependsOn", Relation.DEPENDS_ON), ("provides", Relation.PROVIDES_API)):
+        for key, relation in (
+            ("dependsOn", Relation.DEPENDS_ON),
+            ("provides", Relation.PROVIDES_API),
+        ):
             items = dep.get(key) or []
             if not isinstance(items, list):
                 ctx.reject("bad-field", f"{where}.{key}: must be a list of bom-refs")
@@ -251,9 +306,23 @@ class _Reader:
                     ctx.warn("bad-reference", f"{place}: {other!r} is not a bom-ref; ignored")
                     continue
                 if key == "dependsOn":
-                    yield EdgeRecord(self.node_id(other), target, relation=relation, where=place, strict_refs=False, source_file=self.source)
+                    yield EdgeRecord(
+                        self.node_id(other),
+                        target,
+                        relation=relation,
+                        where=place,
+                        strict_refs=False,
+                        source_file=self.source,
+                    )
                 else:
-                    yield EdgeRecord(target, self.node_id(other), relation="provides", where=place, strict_refs=False, source_file=self.source)
+                    yield EdgeRecord(
+                        target,
+                        self.node_id(other),
+                        relation="provides",
+                        where=place,
+                        strict_refs=False,
+                        source_file=self.source,
+                    )
 
     def flows(self) -> Iterator[Record]:
         for nid, data, where in self.pending_flows:
@@ -266,19 +335,46 @@ class _Reader:
                 for side in ("source", "destination"):
                     values = flow.get(side) or []
                     # BOM-Links and plain bom-refs are nodes; URLs are endpoints outside the BOM
-                    ends[side] = [
-                        self.node_id(v) for v in values
-                        if isinstance(v, str) and v.strip() and (v.startswith("urn:cdx:") or "://" not in v)
-                    ] if isinstance(values, list) else []
-                attrs = {"classification": flow.get("classification")} if flow.get("classification") else {}
+                    ends[side] = (
+                        [
+                            self.node_id(v)
+                            for v in values
+                            if isinstance(v, str)
+                            and v.strip()
+                            and (v.startswith("urn:cdx:") or "://" not in v)
+                        ]
+                        if isinstance(values, list)
+                        else []
+                    )
+                attrs = (
+                    {"classification": flow.get("classification")}
+                    if flow.get("classification")
+                    else {}
+                )
                 if direction in ("inbound", "bi-directional"):
                     for src in ends["source"]:
                         if src != nid:
-                            yield EdgeRecord(src, nid, relation=Relation.DATA_FLOW, attrs=dict(attrs), where=f"{place}.source", strict_refs=False, source_file=self.source)
+                            yield EdgeRecord(
+                                src,
+                                nid,
+                                relation=Relation.DATA_FLOW,
+                                attrs=dict(attrs),
+                                where=f"{place}.source",
+                                strict_refs=False,
+                                source_file=self.source,
+                            )
                 if direction in ("outbound", "bi-directional"):
                     for dst in ends["destination"]:
                         if dst != nid:
-                            yield EdgeRecord(nid, dst, relation=Relation.DATA_FLOW, attrs=dict(attrs), where=f"{place}.destination", strict_refs=False, source_file=self.source)
+                            yield EdgeRecord(
+                                nid,
+                                dst,
+                                relation=Relation.DATA_FLOW,
+                                attrs=dict(attrs),
+                                where=f"{place}.destination",
+                                strict_refs=False,
+                                source_file=self.source,
+                            )
 
 
 def _model_card(card: Mapping[str, Any]) -> dict[str, Any]:
@@ -292,7 +388,9 @@ def _model_card(card: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = params[key]
     datasets = params.get("datasets")
     if isinstance(datasets, list):
-        out["datasets"] = [d.get("name") or d.get("ref") for d in datasets if isinstance(d, Mapping)]
+        out["datasets"] = [
+            d.get("name") or d.get("ref") for d in datasets if isinstance(d, Mapping)
+        ]
     considerations = card.get("considerations")
     if isinstance(considerations, Mapping):
         out["considerations"] = sorted(considerations)

@@ -59,17 +59,31 @@ from .registry import Format, ParseContext, register_format
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
+
 FORMAT = "dbt"
 SUPPORTED = range(1, 13)
 SUPPORTED_TEXT = "v1–v12"
 _VERSION_RE = re.compile(r"/manifest/v(\d+)\.json")
 
 # top-level maps whose entries may be nodes, in the order they are read
-_MAPS = ("nodes", "sources", "exposures", "metrics", "semantic_models", "saved_queries", "unit_tests")
+_MAPS = (
+    "nodes",
+    "sources",
+    "exposures",
+    "metrics",
+    "semantic_models",
+    "saved_queries",
+    "unit_tests",
+)
 _NEEDED = {"metadata", "parent_map", "groups", *_MAPS}
 _TYPE_OF_MAP = {
-    "nodes": "model", "sources": "source", "exposures": "exposure", "metrics": "metric",
-    "semantic_models": "semantic_model", "saved_queries": "saved_query", "unit_tests": "unit_test",
+    "nodes": "model",
+    "sources": "source",
+    "exposures": "exposure",
+    "metrics": "metric",
+    "semantic_models": "semantic_model",
+    "saved_queries": "saved_query",
+    "unit_tests": "unit_test",
 }
 _DATASET_TYPES = {"model", "seed", "snapshot", "source"}
 _TEST_TYPES = {"test", "unit_test"}
@@ -190,7 +204,9 @@ def read_manifest(text: str, source: str, max_nesting: int = 500) -> dict[str, A
     except (ValueError, RecursionError, IndexError):
         data = jsonstrict.loads(text, source, max_nesting)  # raises with line and column
         if not isinstance(data, Mapping):
-            raise ParseError(f"{source}: a dbt manifest is a JSON object with metadata and nodes") from None
+            raise ParseError(
+                f"{source}: a dbt manifest is a JSON object with metadata and nodes"
+            ) from None
         return {k: v for k, v in data.items() if k in _NEEDED}
     for key, value in out.items():
         if key != "metadata" and jsonstrict._too_deep(value, max_nesting):
@@ -199,7 +215,9 @@ def read_manifest(text: str, source: str, max_nesting: int = 500) -> dict[str, A
 
 
 # --------------------------------------------------------------------------- parsing
-def parse_dbt_manifest(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
+def parse_dbt_manifest(
+    fp: BinaryIO, source: str, ctx: ParseContext | None = None
+) -> Iterator[Record]:
     """Parse a dbt manifest.
 
     >>> import io, json
@@ -252,7 +270,14 @@ def parse_dbt_manifest(fp: BinaryIO, source: str, ctx: ParseContext | None = Non
     yield from _edges(data, known, kept, source, ctx)
 
 
-def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Mapping[str, Any], ctx: ParseContext) -> NodeRecord | None:
+def _node(
+    uid: str,
+    rtype: str,
+    node: Mapping[str, Any],
+    where: str,
+    groups: Mapping[str, Any],
+    ctx: ParseContext,
+) -> NodeRecord | None:
     name = parse_text(node.get("name")) or uid
     if rtype == "source" and node.get("source_name"):
         name = f"{node['source_name']}.{name}"
@@ -282,7 +307,9 @@ def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Map
         kind = str(node.get("type") or "").lower()
         if maturity == "low" or (kind == "ml" and maturity != "high"):
             attrs[PILOT] = True
-            extra["pilot_signal"] = f"exposure type {kind or '?'}, maturity {maturity or 'not stated'}"
+            extra["pilot_signal"] = (
+                f"exposure type {kind or '?'}, maturity {maturity or 'not stated'}"
+            )
     # meta (top level, then config.meta) carries owner, criticality, pilot and register fields
     meta: dict[str, Any] = {}
     for m in (config.get("meta"), node.get("meta")):
@@ -298,13 +325,21 @@ def _node(uid: str, rtype: str, node: Mapping[str, Any], where: str, groups: Map
     group = node.get("group")
     if OWNER not in attrs and group and isinstance(groups, Mapping):
         for g in groups.values():
-            if isinstance(g, Mapping) and g.get("name") == group and isinstance(g.get("owner"), Mapping):
-                attrs[OWNER] = parse_text(g["owner"].get("name")) or parse_text(g["owner"].get("email"))
+            if (
+                isinstance(g, Mapping)
+                and g.get("name") == group
+                and isinstance(g.get("owner"), Mapping)
+            ):
+                attrs[OWNER] = parse_text(g["owner"].get("name")) or parse_text(
+                    g["owner"].get("email")
+                )
     if extra:
         attrs[EXTRA] = extra
     aliases: tuple[str, ...] = ()
     if rtype in _DATASET_TYPES and materialized != "ephemeral":
-        table = node.get("identifier") if rtype == "source" else (node.get("alias") or node.get("name"))
+        table = (
+            node.get("identifier") if rtype == "source" else (node.get("alias") or node.get("name"))
+        )
         alias = relation_alias(node.get("database"), node.get("schema"), table)
         if alias:
             aliases = (alias,)
@@ -339,7 +374,13 @@ def _meta_fields(meta: dict[str, Any], where: str, ctx: ParseContext) -> dict[st
     return fields
 
 
-def _edges(data: Mapping[str, Any], known: Mapping[str, str], kept: set[str], source: str, ctx: ParseContext) -> Iterator[Record]:
+def _edges(
+    data: Mapping[str, Any],
+    known: Mapping[str, str],
+    kept: set[str],
+    source: str,
+    ctx: ParseContext,
+) -> Iterator[Record]:
     pairs: dict[tuple[str, str], str] = {}
     for section in _MAPS:
         for uid, node in (data.get(section) or {}).items():
@@ -347,19 +388,30 @@ def _edges(data: Mapping[str, Any], known: Mapping[str, str], kept: set[str], so
             nodes = deps.get("nodes") if isinstance(deps, Mapping) else None
             if isinstance(nodes, list):
                 for parent in nodes:
-                    pairs.setdefault((str(parent), uid), f"{source}: {jpath(section, uid, 'depends_on')}")
+                    pairs.setdefault(
+                        (str(parent), uid), f"{source}: {jpath(section, uid, 'depends_on')}"
+                    )
     parent_map = data.get("parent_map")
     if isinstance(parent_map, Mapping):
         for child, parents in parent_map.items():
             if isinstance(parents, list):
                 for parent in parents:
-                    pairs.setdefault((str(parent), str(child)), f"{source}: {jpath('parent_map', child)}")
+                    pairs.setdefault(
+                        (str(parent), str(child)), f"{source}: {jpath('parent_map', child)}"
+                    )
     for (parent, child), where in pairs.items():
         if child not in kept:
             continue  # the dependent is a test, hook or analysis left out
         if parent in known and parent not in kept:
             continue
-        yield EdgeRecord(parent, child, relation=Relation.DERIVED_FROM, where=where, strict_refs=False, source_file=source)
+        yield EdgeRecord(
+            parent,
+            child,
+            relation=Relation.DERIVED_FROM,
+            where=where,
+            strict_refs=False,
+            source_file=source,
+        )
 
 
 def _detect(name: str, head: str) -> int:

@@ -28,7 +28,9 @@ from .registry import Format, ParseContext, register_format
 FORMAT = "kiali"
 
 
-def node_id(data: Mapping[str, Any], graph_type: str | None, multi_cluster: bool = False) -> tuple[str, str, str] | None:
+def node_id(
+    data: Mapping[str, Any], graph_type: str | None, multi_cluster: bool = False
+) -> tuple[str, str, str] | None:
     """(id, kind, name) of a Kiali node, or None for a box.
 
     >>> node_id({"nodeType": "service", "namespace": "bookinfo", "service": "reviews"}, "app")
@@ -81,7 +83,9 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
     data = ctx.json(fp)
     elements = data.get("elements") if isinstance(data, Mapping) else None
     if not isinstance(elements, Mapping):
-        raise ParseError(f"{source}: $.elements: missing — a Kiali graph has elements.nodes and elements.edges")
+        raise ParseError(
+            f"{source}: $.elements: missing — a Kiali graph has elements.nodes and elements.edges"
+        )
     graph_type = data.get("graphType")
     nodes = elements.get("nodes") or []
     edges = elements.get("edges") or []
@@ -90,8 +94,11 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
     ids: dict[str, str] = {}
     boxes: dict[str, str] = {}
     clusters = {
-        str(n["data"].get("cluster")) for n in nodes
-        if isinstance(n, Mapping) and isinstance(n.get("data"), Mapping) and n["data"].get("nodeType") != "box"
+        str(n["data"].get("cluster"))
+        for n in nodes
+        if isinstance(n, Mapping)
+        and isinstance(n.get("data"), Mapping)
+        and n["data"].get("nodeType") != "box"
         and n["data"].get("cluster") not in (None, "", "unknown", "_external_")
     }
     for i, item in enumerate(nodes):
@@ -102,10 +109,20 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
             ctx.reject("bad-record", f"{where}.data: a node needs data.id")
             continue
         if nd.get("nodeType") == "box":
-            boxes[nd["id"]] = str(nd.get("app") or nd.get("infraName") or nd.get("namespace") or nd.get("cluster") or nd["id"])
+            boxes[nd["id"]] = str(
+                nd.get("app")
+                or nd.get("infraName")
+                or nd.get("namespace")
+                or nd.get("cluster")
+                or nd["id"]
+            )
     for i, item in enumerate(nodes):
         nd = item.get("data") if isinstance(item, Mapping) else None
-        if not isinstance(nd, Mapping) or not isinstance(nd.get("id"), str) or nd.get("nodeType") == "box":
+        if (
+            not isinstance(nd, Mapping)
+            or not isinstance(nd.get("id"), str)
+            or nd.get("nodeType") == "box"
+        ):
             continue
         where = f"{source}: {jpath('elements', 'nodes', i)}"
         ident = node_id(nd, graph_type if isinstance(graph_type, str) else None, len(clusters) > 1)
@@ -113,14 +130,24 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
             continue
         nid, kind, name = ident
         ids[nd["id"]] = nid
-        extra = {k: nd[k] for k in ("cluster", "namespace", "workload", "app", "version", "infraType") if nd.get(k) not in (None, "")}
+        extra = {
+            k: nd[k]
+            for k in ("cluster", "namespace", "workload", "app", "version", "infraType")
+            if nd.get(k) not in (None, "")
+        }
         for flag in ("isOutside", "isInaccessible", "isRoot", "isExternal", "isServiceEntry"):
             if nd.get(flag):
                 extra[flag] = True
         parent = nd.get("parent")
         if isinstance(parent, str) and parent in boxes:
             extra["box"] = boxes[parent]
-        yield NodeRecord(nid, {KIND: kind, NAME: name, TYPE: str(nd.get("nodeType")), EXTRA: extra}, where, source=ctx.source, format=FORMAT)
+        yield NodeRecord(
+            nid,
+            {KIND: kind, NAME: name, TYPE: str(nd.get("nodeType")), EXTRA: extra},
+            where,
+            source=ctx.source,
+            format=FORMAT,
+        )
     for i, item in enumerate(edges):
         ctx.count()
         where = f"{source}: {jpath('elements', 'edges', i)}"
@@ -131,17 +158,24 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
         src, dst = ids.get(str(ed.get("source"))), ids.get(str(ed.get("target")))
         if src is None or dst is None:
             bad = "source" if src is None else "target"
-            ctx.reject("unknown-reference", f"{where}.data.{bad}: {ed.get(bad)!r} is not a node of this graph")
+            ctx.reject(
+                "unknown-reference",
+                f"{where}.data.{bad}: {ed.get(bad)!r} is not a node of this graph",
+            )
             continue
         traffic: Mapping[str, Any] = ed["traffic"] if isinstance(ed.get("traffic"), Mapping) else {}
         attrs: dict[str, Any] = {}
         if traffic.get("protocol"):
             attrs["protocol"] = traffic["protocol"]
-            rates: Mapping[str, Any] = traffic["rates"] if isinstance(traffic.get("rates"), Mapping) else {}
+            rates: Mapping[str, Any] = (
+                traffic["rates"] if isinstance(traffic.get("rates"), Mapping) else {}
+            )
             rate = rates.get(traffic["protocol"])
             if rate is not None:
                 attrs["request_rate"] = rate
-        yield EdgeRecord(dst, src, relation=Relation.CALLS, attrs=attrs, where=where, source_file=ctx.source)
+        yield EdgeRecord(
+            dst, src, relation=Relation.CALLS, attrs=attrs, where=where, source_file=ctx.source
+        )
 
 
 def _detect(name: str, head: str) -> int:

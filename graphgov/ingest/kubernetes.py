@@ -35,7 +35,9 @@ from .yamlsafe import line_of
 FORMAT = "kubernetes"
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
 _ENV_SUFFIXES = ("_ADDR", "_HOST", "_URL", "_URI", "_ENDPOINT")
-_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]+@)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9-]+)?(\.svc(\.[a-z0-9.-]+)?)?(:\d+)?(/.*)?$")
+_HOST = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]+@)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9-]+)?(\.svc(\.[a-z0-9.-]+)?)?(:\d+)?(/.*)?$"
+)
 _LABEL_KEYS = ("app", "app.kubernetes.io/name")
 
 
@@ -76,11 +78,17 @@ def _pod_spec(kind: str, spec: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _pod_labels(kind: str, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> Mapping[str, Any]:
-    meta = _mapping(doc.get("metadata")) if kind == "Pod" else _mapping(_template(kind, spec).get("metadata"))
+    meta = (
+        _mapping(doc.get("metadata"))
+        if kind == "Pod"
+        else _mapping(_template(kind, spec).get("metadata"))
+    )
     return _mapping(meta.get("labels"))
 
 
-def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
+def parse_kubernetes(
+    fp: BinaryIO, source: str, ctx: ParseContext | None = None
+) -> Iterator[Record]:
     """Parse Kubernetes manifests.
 
     >>> import io
@@ -98,11 +106,20 @@ def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None)
     ctx = ctx or ParseContext(source, format=FORMAT)
     docs = ctx.yaml_documents(fp)
     if not docs:
-        raise ParseError(f"{source}: no YAML document — a manifest has apiVersion, kind and metadata")
+        raise ParseError(
+            f"{source}: no YAML document — a manifest has apiVersion, kind and metadata"
+        )
     items: list[tuple[int, int, Any]] = []
     for index, (start, doc) in enumerate(docs, start=1):
-        if isinstance(doc, Mapping) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
-            items.extend((index, line_of(doc["items"], k, start), item) for k, item in enumerate(doc["items"]))
+        if (
+            isinstance(doc, Mapping)
+            and doc.get("kind") == "List"
+            and isinstance(doc.get("items"), list)
+        ):
+            items.extend(
+                (index, line_of(doc["items"], k, start), item)
+                for k, item in enumerate(doc["items"])
+            )
         else:
             items.append((index, start, doc))
     workloads: list[tuple[str, str, Mapping[str, Any]]] = []  # (id, namespace, pod labels)
@@ -112,12 +129,18 @@ def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None)
         where = f"{source}:{start}"
         label = f"{where}: document {index}"
         if not isinstance(doc, Mapping):
-            ctx.reject("bad-record", f"{label}: a manifest must be a mapping with apiVersion, kind and metadata")
+            ctx.reject(
+                "bad-record",
+                f"{label}: a manifest must be a mapping with apiVersion, kind and metadata",
+            )
             continue
         kind, api = doc.get("kind"), doc.get("apiVersion")
         if not isinstance(kind, str) or not kind or not isinstance(api, str) or not api:
             what = "kind" if not isinstance(kind, str) or not kind else "apiVersion"
-            ctx.reject(f"missing-{what.lower()}", f"{label}: {what} is missing — every manifest has apiVersion and kind")
+            ctx.reject(
+                f"missing-{what.lower()}",
+                f"{label}: {what} is missing — every manifest has apiVersion and kind",
+            )
             continue
         if api.startswith("kustomize.config.k8s.io/"):
             continue
@@ -133,14 +156,40 @@ def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None)
             labels = _pod_labels(kind, doc, spec)
             workloads.append((nid, ns, labels))
             containers = _pod_spec(kind, spec).get("containers") or []
-            images = [c.get("image") for c in containers if isinstance(c, Mapping) and isinstance(c.get("image"), str)]
-            yield NodeRecord(nid, {KIND: "workload", NAME: name, TYPE: kind, EXTRA: {"namespace": ns, "images": images, "labels": dict(labels)}}, where, source=ctx.source, format=FORMAT)
+            images = [
+                c.get("image")
+                for c in containers
+                if isinstance(c, Mapping) and isinstance(c.get("image"), str)
+            ]
+            yield NodeRecord(
+                nid,
+                {
+                    KIND: "workload",
+                    NAME: name,
+                    TYPE: kind,
+                    EXTRA: {"namespace": ns, "images": images, "labels": dict(labels)},
+                },
+                where,
+                source=ctx.source,
+                format=FORMAT,
+            )
             yield from _env_edges(nid, ns, containers, where, ctx)
         elif kind == "Service":
             nid = f"service:{ns}/{name}"
             selector = _mapping(spec.get("selector"))
             services.append((nid, ns, selector, where))
-            yield NodeRecord(nid, {KIND: NodeKind.SERVICE.value, NAME: name, TYPE: kind, EXTRA: {"namespace": ns, "type": spec.get("type") or "ClusterIP"}}, where, source=ctx.source, format=FORMAT)
+            yield NodeRecord(
+                nid,
+                {
+                    KIND: NodeKind.SERVICE.value,
+                    NAME: name,
+                    TYPE: kind,
+                    EXTRA: {"namespace": ns, "type": spec.get("type") or "ClusterIP"},
+                },
+                where,
+                source=ctx.source,
+                format=FORMAT,
+            )
         elif kind == "NetworkPolicy":
             yield from _network_policy(ns, spec, where, ctx)
     for sid, ns, selector, where in services:
@@ -148,15 +197,27 @@ def parse_kubernetes(fp: BinaryIO, source: str, ctx: ParseContext | None = None)
             continue
         for wid, wns, labels in workloads:
             if wns == ns and all(str(labels.get(k)) == str(v) for k, v in selector.items()):
-                yield EdgeRecord(wid, sid, relation="selects", where=f"{where}: spec.selector", source_file=ctx.source)
+                yield EdgeRecord(
+                    wid,
+                    sid,
+                    relation="selects",
+                    where=f"{where}: spec.selector",
+                    source_file=ctx.source,
+                )
 
 
-def _env_edges(nid: str, ns: str, containers: list[Any], where: str, ctx: ParseContext) -> Iterator[Record]:
+def _env_edges(
+    nid: str, ns: str, containers: list[Any], where: str, ctx: ParseContext
+) -> Iterator[Record]:
     for container in containers:
         if not isinstance(container, Mapping):
             continue
         for var in container.get("env") or []:
-            if not isinstance(var, Mapping) or not isinstance(var.get("name"), str) or not isinstance(var.get("value"), str):
+            if (
+                not isinstance(var, Mapping)
+                or not isinstance(var.get("name"), str)
+                or not isinstance(var.get("value"), str)
+            ):
                 continue
             if not var["name"].upper().endswith(_ENV_SUFFIXES):
                 continue
@@ -166,8 +227,13 @@ def _env_edges(nid: str, ns: str, containers: list[Any], where: str, ctx: ParseC
             line = line_of(var, "value", 0)
             place = f"{ctx.source}:{line}" if line else where
             yield EdgeRecord(
-                Ref(ref), nid, relation=Relation.CALLS, attrs={"env": var["name"]}, where=f"{place}: env {var['name']}",
-                strict_refs=False, source_file=ctx.source,
+                Ref(ref),
+                nid,
+                relation=Relation.CALLS,
+                attrs={"env": var["name"]},
+                where=f"{place}: env {var['name']}",
+                strict_refs=False,
+                source_file=ctx.source,
             )
 
 
@@ -181,7 +247,9 @@ def _app(selector: Any) -> str | None:
     return None
 
 
-def _network_policy(ns: str, spec: Mapping[str, Any], where: str, ctx: ParseContext) -> Iterator[Record]:
+def _network_policy(
+    ns: str, spec: Mapping[str, Any], where: str, ctx: ParseContext
+) -> Iterator[Record]:
     target = _app(spec.get("podSelector"))
     if target is None:
         return
@@ -193,8 +261,12 @@ def _network_policy(ns: str, spec: Mapping[str, Any], where: str, ctx: ParseCont
             if caller is None or caller == target:
                 continue
             yield EdgeRecord(
-                Ref(f"workload:{ns}/{target}"), Ref(f"workload:{ns}/{caller}"), relation="allowed-ingress",
-                where=f"{where}: spec.ingress", strict_refs=False, source_file=ctx.source,
+                Ref(f"workload:{ns}/{target}"),
+                Ref(f"workload:{ns}/{caller}"),
+                relation="allowed-ingress",
+                where=f"{where}: spec.ingress",
+                strict_refs=False,
+                source_file=ctx.source,
             )
 
 

@@ -55,14 +55,37 @@ from .registry import Format, ParseContext, register_format
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
+
 FORMAT = "openlineage"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{json-unit[^}]*\}")
 DATABASE_SCHEMES = {
-    "postgres", "postgresql", "mysql", "mariadb", "redshift", "snowflake", "bigquery", "trino",
-    "presto", "databricks", "hive", "spark", "sqlserver", "mssql", "oracle", "db2", "teradata",
-    "duckdb", "clickhouse", "athena", "awsathena", "vertica", "sqlite", "glue", "synapse",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "redshift",
+    "snowflake",
+    "bigquery",
+    "trino",
+    "presto",
+    "databricks",
+    "hive",
+    "spark",
+    "sqlserver",
+    "mssql",
+    "oracle",
+    "db2",
+    "teradata",
+    "duckdb",
+    "clickhouse",
+    "athena",
+    "awsathena",
+    "vertica",
+    "sqlite",
+    "glue",
+    "synapse",
 }
 
 
@@ -103,7 +126,9 @@ class _Collector:
         self.jobs_seen: dict[str, str] = {}
         self.tests_left_out: set[str] = set()
 
-    def node(self, nid: str, kind: str, name: str, where: str, alias: str | None = None) -> dict[str, Any]:
+    def node(
+        self, nid: str, kind: str, name: str, where: str, alias: str | None = None
+    ) -> dict[str, Any]:
         attrs = self.nodes.get(nid)
         if attrs is None:
             attrs = self.nodes[nid] = {KIND: kind, NAME: name}
@@ -125,17 +150,34 @@ class _Collector:
         left_out = sorted(n for n in self.jobs_seen if n not in linked)
         if left_out:
             shown = ", ".join(left_out[:3]) + (", …" if len(left_out) > 3 else "")
-            self.ctx.warn("no-lineage", f"{source}: {len(left_out)} job(s) read or wrote no dataset and are left out ({shown})")
+            self.ctx.warn(
+                "no-lineage",
+                f"{source}: {len(left_out)} job(s) read or wrote no dataset and are left out ({shown})",
+            )
         if self.tests_left_out:
-            self.ctx.warn("dbt-tests", f"{source}: {len(self.tests_left_out)} dbt test job(s) and the audit tables they write left out (set dbt_include_tests to keep them)")
+            self.ctx.warn(
+                "dbt-tests",
+                f"{source}: {len(self.tests_left_out)} dbt test job(s) and the audit tables they write left out (set dbt_include_tests to keep them)",
+            )
         for nid, attrs in self.nodes.items():
             if nid in self.jobs_seen and nid not in linked:
                 continue
             aliases = (self.aliases[nid],) if nid in self.aliases else ()
-            yield NodeRecord(nid, attrs, self.where[nid], aliases=aliases, source=source, format=FORMAT)
+            yield NodeRecord(
+                nid, attrs, self.where[nid], aliases=aliases, source=source, format=FORMAT
+            )
         for (u, v), attrs in self.edges.items():
             extra = {COLUMNS: attrs[COLUMNS]} if attrs.get(COLUMNS) else {}
-            yield EdgeRecord(u, v, relation=Relation.DATA_FLOW, since=attrs["since"], attrs=extra, where=attrs["where"], strict_refs=False, source_file=source)
+            yield EdgeRecord(
+                u,
+                v,
+                relation=Relation.DATA_FLOW,
+                since=attrs["since"],
+                attrs=extra,
+                where=attrs["where"],
+                strict_refs=False,
+                source_file=source,
+            )
 
 
 def _at(where: str, pointer: str = "") -> str:
@@ -145,7 +187,6 @@ def _at(where: str, pointer: str = "") -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
-
 
 
 def _owners(facets: Any) -> str | None:
@@ -159,7 +200,9 @@ def _owners(facets: Any) -> str | None:
     return ", ".join(names) or None
 
 
-def parse_openlineage(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
+def parse_openlineage(
+    fp: BinaryIO, source: str, ctx: ParseContext | None = None
+) -> Iterator[Record]:
     """Parse OpenLineage events (object, array or NDJSON).
 
     >>> import io, json
@@ -179,7 +222,10 @@ def parse_openlineage(fp: BinaryIO, source: str, ctx: ParseContext | None = None
         ctx.count()
         _event(event, where, col, ctx, missing)
     for key, n in sorted(missing.items()):
-        ctx.warn("missing-field", f"{source}: {n} event(s) without '{key}' (required by the OpenLineage spec); read anyway")
+        ctx.warn(
+            "missing-field",
+            f"{source}: {n} event(s) without '{key}' (required by the OpenLineage spec); read anyway",
+        )
     yield from col.records(source)
 
 
@@ -201,18 +247,31 @@ def _events(text: str, source: str, ctx: ParseContext) -> Iterator[tuple[str, An
             for i, event in enumerate(data):
                 yield f"{source}: /{i}", event
             return
-        if isinstance(data, Mapping) and "lineage" in data and "job" not in data and "dataset" not in data:
+        if (
+            isinstance(data, Mapping)
+            and "lineage" in data
+            and "job" not in data
+            and "dataset" not in data
+        ):
             facet = data["lineage"]
             if isinstance(facet, Mapping) and "entries" not in facet and "inputs" in facet:
                 # a fragment graphgov cannot place: one rejected record (an error unless --lenient)
                 ctx.count()
-                ctx.reject("fragment", f"{source}: /lineage: a dataset lineage facet on its own, not an OpenLineage event — it does not name the dataset it belongs to; put it in a dataset's facets", ParseError)
+                ctx.reject(
+                    "fragment",
+                    f"{source}: /lineage: a dataset lineage facet on its own, not an OpenLineage event — it does not name the dataset it belongs to; put it in a dataset's facets",
+                    ParseError,
+                )
                 return
             yield f"{source}: ", data
             return
         if isinstance(data, Mapping) and "columnLineage" in data and "job" not in data:
             ctx.count()
-            ctx.reject("fragment", f"{source}: $.columnLineage: a column-lineage facet on its own, not an OpenLineage event — it names no output dataset; put it in an event's outputs[].facets", ParseError)
+            ctx.reject(
+                "fragment",
+                f"{source}: $.columnLineage: a column-lineage facet on its own, not an OpenLineage event — it names no output dataset; put it in an event's outputs[].facets",
+                ParseError,
+            )
             return
         yield f"{source}: ", data
         return
@@ -229,12 +288,18 @@ def _events(text: str, source: str, ctx: ParseContext) -> Iterator[tuple[str, An
             event = jsonstrict.loads(line, source, max_nesting, line_offset=number - 1)
         except ParseError as err:
             if number == last and cut_off:
-                ctx.warn("truncated", f"{source}:{number}: incomplete last line ignored (the file ends in the middle of an event; is it still being written?)")
+                ctx.warn(
+                    "truncated",
+                    f"{source}:{number}: incomplete last line ignored (the file ends in the middle of an event; is it still being written?)",
+                )
                 return
             ctx.count()
             m = re.search(r":(\d+):(\d+): (.*)", str(err))
             detail = f" (col {m.group(2)}: {m.group(3)})" if m else ""
-            ctx.reject("invalid-json", f"{source}:{number}: invalid JSON{detail} — fix the line, or pass --lenient to skip it")
+            ctx.reject(
+                "invalid-json",
+                f"{source}:{number}: invalid JSON{detail} — fix the line, or pass --lenient to skip it",
+            )
             continue
         yield f"{source}:{number}: ", event
 
@@ -242,33 +307,44 @@ def _events(text: str, source: str, ctx: ParseContext) -> Iterator[tuple[str, An
 def _placeholder(value: Any, where: str, what: str, ctx: ParseContext) -> bool:
     """True (and reported) when ``value`` is a template placeholder rather than a value."""
     if isinstance(value, str) and PLACEHOLDER.search(value):
-        ctx.problem("placeholder", f"{_at(where)}: {what} is a placeholder {value!r}, not a value — substitute it (with --lenient it is ignored)")
+        ctx.problem(
+            "placeholder",
+            f"{_at(where)}: {what} is a placeholder {value!r}, not a value — substitute it (with --lenient it is ignored)",
+        )
         return True
     return False
 
 
-def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: dict[str, int]) -> None:
+def _event(
+    event: Any, where: str, col: _Collector, ctx: ParseContext, missing: dict[str, int]
+) -> None:
     if not isinstance(event, Mapping):
         ctx.reject("bad-record", f"{_at(where)}: an OpenLineage event must be an object")
         return
     if "lineage" in event and "job" not in event and "dataset" not in event:
-        _lineage_facet(event["lineage"], _at(where, '/lineage'), None, None, col, ctx)
+        _lineage_facet(event["lineage"], _at(where, "/lineage"), None, None, col, ctx)
         return
     job = event.get("job")
     dataset = event.get("dataset")
     if job is None and dataset is None:
-        ctx.reject("bad-record", f"{_at(where)}: not an OpenLineage event: no job and no dataset — expected a RunEvent, JobEvent or DatasetEvent")
+        ctx.reject(
+            "bad-record",
+            f"{_at(where)}: not an OpenLineage event: no job and no dataset — expected a RunEvent, JobEvent or DatasetEvent",
+        )
         return
     etype = event.get("eventType")
     if etype is not None and etype not in EVENT_TYPES:
-        ctx.reject("bad-field", f"{_at(where, '/eventType')}: {etype!r} is not an event type — allowed: {', '.join(EVENT_TYPES)}")
+        ctx.reject(
+            "bad-field",
+            f"{_at(where, '/eventType')}: {etype!r} is not an event type — allowed: {', '.join(EVENT_TYPES)}",
+        )
         return
     for key in ("producer", "eventTime"):
         if key not in event:
             missing[key] = missing.get(key, 0) + 1
     since = None
     when = event.get("eventTime")
-    if when is not None and not _placeholder(when, _at(where, '/eventTime'), "eventTime", ctx):
+    if when is not None and not _placeholder(when, _at(where, "/eventTime"), "eventTime", ctx):
         # the date is all graphgov keeps: read it from the front (nanoseconds, offsets and
         # other ISO 8601 variants then do not matter)
         m = _DATE.match(when) if isinstance(when, str) else None
@@ -277,7 +353,7 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
         except FieldError as err:
             ctx.problem("bad-field", f"{_at(where, '/eventTime')}: {err}")
     if dataset is not None and job is None:
-        _dataset(dataset, _at(where, '/dataset'), col, ctx)
+        _dataset(dataset, _at(where, "/dataset"), col, ctx)
         return
     if not isinstance(job, Mapping):
         ctx.reject("bad-record", f"{_at(where, '/job')}: must be an object with namespace and name")
@@ -285,18 +361,23 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
     ns, name = _text(job.get("namespace")), _text(job.get("name"))
     if ns is None or name is None:
         bad = "namespace" if ns is None else "name"
-        ctx.reject("empty-field", f"{_at(where, f'/job/{bad}')}: missing or empty — every job has a namespace and a name")
+        ctx.reject(
+            "empty-field",
+            f"{_at(where, f'/job/{bad}')}: missing or empty — every job has a namespace and a name",
+        )
         return
-    if _placeholder(ns, _at(where, '/job/namespace'), "job namespace", ctx) or _placeholder(name, _at(where, '/job/name'), "job name", ctx):
+    if _placeholder(ns, _at(where, "/job/namespace"), "job namespace", ctx) or _placeholder(
+        name, _at(where, "/job/name"), "job name", ctx
+    ):
         return
     jid = job_id(ns, name)
-    if not ctx.check_id(jid, _at(where, '/job')):
+    if not ctx.check_id(jid, _at(where, "/job")):
         return
     facets: Mapping[str, Any] = _mapping(job.get("facets"))
     if _is_dbt_test(name, facets) and not ctx.settings.dbt_include_tests:
         col.tests_left_out.add(jid)
         return
-    attrs = col.node(jid, NodeKind.JOB.value, name, _at(where, '/job'))
+    attrs = col.node(jid, NodeKind.JOB.value, name, _at(where, "/job"))
     col.jobs_seen.setdefault(jid, where)
     owner = _owners(facets)
     if owner:
@@ -310,13 +391,13 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
             ctx.reject("bad-field", f"{_at(where, f'/{side}')}: must be a list of datasets")
             continue
         for i, ds in enumerate(items):
-            did = _dataset(ds, _at(where, f'/{side}/{i}'), col, ctx)
+            did = _dataset(ds, _at(where, f"/{side}/{i}"), col, ctx)
             if did is None:
                 continue
             if side == "inputs":
-                col.edge(did, jid, since, _at(where, f'/{side}/{i}'))
+                col.edge(did, jid, since, _at(where, f"/{side}/{i}"))
             else:
-                edge = col.edge(jid, did, since, _at(where, f'/{side}/{i}'))
+                edge = col.edge(jid, did, since, _at(where, f"/{side}/{i}"))
                 lineage = _columns(ds)
                 if lineage:
                     cols = edge.setdefault(COLUMNS, {})
@@ -324,26 +405,35 @@ def _event(event: Any, where: str, col: _Collector, ctx: ParseContext, missing: 
                         cols.setdefault(out, [])
                         cols[out].extend(x for x in ins if x not in cols[out])
     if isinstance(facets.get("lineage"), Mapping):
-        _lineage_facet(facets["lineage"], _at(where, '/job/facets/lineage'), jid, since, col, ctx)
+        _lineage_facet(facets["lineage"], _at(where, "/job/facets/lineage"), jid, since, col, ctx)
 
 
 def _is_dbt_test(name: str, facets: Mapping[str, Any]) -> bool:
     """A job of the dbt integration that runs a test (its name is the test's unique_id)."""
     job_type = facets.get("jobType")
-    integration = str(job_type.get("integration") or "").upper() if isinstance(job_type, Mapping) else ""
+    integration = (
+        str(job_type.get("integration") or "").upper() if isinstance(job_type, Mapping) else ""
+    )
     return integration == "DBT" and name.startswith(("test.", "unit_test."))
 
 
 def _dataset(ds: Any, where: str, col: _Collector, ctx: ParseContext) -> str | None:
     if not isinstance(ds, Mapping):
-        ctx.reject("bad-record", f"{_at(where)}: a dataset must be an object with namespace and name")
+        ctx.reject(
+            "bad-record", f"{_at(where)}: a dataset must be an object with namespace and name"
+        )
         return None
     ns, name = _text(ds.get("namespace")), _text(ds.get("name"))
     if ns is None or name is None:
         bad = "namespace" if ns is None else "name"
-        ctx.reject("empty-field", f"{_at(where, f'/{bad}')}: missing or empty — every dataset has a namespace and a name")
+        ctx.reject(
+            "empty-field",
+            f"{_at(where, f'/{bad}')}: missing or empty — every dataset has a namespace and a name",
+        )
         return None
-    if _placeholder(ns, _at(where, '/namespace'), "dataset namespace", ctx) or _placeholder(name, _at(where, '/name'), "dataset name", ctx):
+    if _placeholder(ns, _at(where, "/namespace"), "dataset namespace", ctx) or _placeholder(
+        name, _at(where, "/name"), "dataset name", ctx
+    ):
         return None
     did = dataset_id(ns, name)
     if not ctx.check_id(did, where):
@@ -380,29 +470,35 @@ def _columns(ds: Mapping[str, Any]) -> dict[str, list[str]]:
         if not isinstance(inputs, list):
             continue
         out[str(column)] = [
-            f"{i.get('namespace')}/{i.get('name')}#{i.get('field')}" for i in inputs if isinstance(i, Mapping)
+            f"{i.get('namespace')}/{i.get('name')}#{i.get('field')}"
+            for i in inputs
+            if isinstance(i, Mapping)
         ]
     return out
 
 
-def _lineage_facet(facet: Any, where: str, job: str | None, since: str | None, col: _Collector, ctx: ParseContext) -> None:
+def _lineage_facet(
+    facet: Any, where: str, job: str | None, since: str | None, col: _Collector, ctx: ParseContext
+) -> None:
     """The lineage facet: ``entries[{namespace, name, type, inputs[{namespace, name, type}]}]``."""
     entries = facet.get("entries") if isinstance(facet, Mapping) else None
     if not isinstance(entries, list):
         ctx.reject("bad-record", f"{_at(where)}: a lineage facet has a list of entries")
         return
     for i, entry in enumerate(entries):
-        place = _at(where, f'/entries/{i}')
+        place = _at(where, f"/entries/{i}")
         target = _lineage_end(entry, place, job, col, ctx)
         if target is None:
             continue
         for k, item in enumerate(entry.get("inputs") or []):
-            src = _lineage_end(item, _at(place, f'/inputs/{k}'), None, col, ctx)
+            src = _lineage_end(item, _at(place, f"/inputs/{k}"), None, col, ctx)
             if src is not None:
-                col.edge(src, target, since, _at(place, f'/inputs/{k}'))
+                col.edge(src, target, since, _at(place, f"/inputs/{k}"))
 
 
-def _lineage_end(item: Any, where: str, job: str | None, col: _Collector, ctx: ParseContext) -> str | None:
+def _lineage_end(
+    item: Any, where: str, job: str | None, col: _Collector, ctx: ParseContext
+) -> str | None:
     if not isinstance(item, Mapping):
         ctx.reject("bad-record", f"{_at(where)}: a lineage entry must be an object")
         return None
@@ -411,7 +507,10 @@ def _lineage_end(item: Any, where: str, job: str | None, col: _Collector, ctx: P
     if ns is None or name is None:
         if kind == "JOB" and job is not None:
             return job
-        ctx.reject("empty-field", f"{_at(where)}: a {kind.lower()} without namespace and name (an implicit job needs the enclosing event's job) — skipped")
+        ctx.reject(
+            "empty-field",
+            f"{_at(where)}: a {kind.lower()} without namespace and name (an implicit job needs the enclosing event's job) — skipped",
+        )
         return None
     if kind == "JOB":
         jid = job_id(ns, name)
@@ -431,7 +530,9 @@ def _detect(name: str, head: str) -> int:
     if "openlineage.io/spec" in head and ('"job"' in head or '"dataset"' in head):
         return 96
     keys = set(_EVENT_KEYS.findall(head))
-    if ("eventTime" in keys or "eventType" in keys) and ('"job"' in head or '"dataset"' in head or '"run"' in head):
+    if ("eventTime" in keys or "eventType" in keys) and (
+        '"job"' in head or '"dataset"' in head or '"run"' in head
+    ):
         return 92
     if re.match(r'\s*\{\s*"lineage"\s*:', head):
         return 80

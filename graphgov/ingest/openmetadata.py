@@ -83,13 +83,19 @@ class _Graph:
                 aliases = (alias,) if alias else ()
             name = parts[-1].strip('"')
             self.nodes[nid] = NodeRecord(
-                nid, {KIND: _KINDS.get(etype, etype), NAME: name, TYPE: etype, EXTRA: {"fqn": fqn}},
-                where, aliases=aliases, source=self.ctx.source, format=FORMAT,
+                nid,
+                {KIND: _KINDS.get(etype, etype), NAME: name, TYPE: etype, EXTRA: {"fqn": fqn}},
+                where,
+                aliases=aliases,
+                source=self.ctx.source,
+                format=FORMAT,
             )
         return nid if nid in self.nodes else None
 
 
-def parse_openmetadata(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
+def parse_openmetadata(
+    fp: BinaryIO, source: str, ctx: ParseContext | None = None
+) -> Iterator[Record]:
     """Parse OpenMetadata lineage.
 
     >>> import io, json
@@ -106,7 +112,9 @@ def parse_openmetadata(fp: BinaryIO, source: str, ctx: ParseContext | None = Non
             ctx.count()
             where = f"{source}: {jpath(i)}"
             if not isinstance(item, Mapping):
-                ctx.reject("bad-record", f"{where}: a lineage edge must be an object with from and to")
+                ctx.reject(
+                    "bad-record", f"{where}: a lineage edge must be an object with from and to"
+                )
                 continue
             u = graph.node(item.get("from"), f"{where}.from")
             v = graph.node(item.get("to"), f"{where}.to") if u is not None else None
@@ -116,10 +124,21 @@ def parse_openmetadata(fp: BinaryIO, source: str, ctx: ParseContext | None = Non
             meta = item.get("edge_meta")
             if isinstance(meta, Mapping) and meta.get("fqn"):
                 attrs["via"] = f"{meta.get('type') or 'pipeline'}:{meta['fqn']}"
-            edges.append(EdgeRecord(u, v, relation=Relation.DATA_FLOW, attrs=attrs, where=where, source_file=ctx.source))
+            edges.append(
+                EdgeRecord(
+                    u,
+                    v,
+                    relation=Relation.DATA_FLOW,
+                    attrs=attrs,
+                    where=where,
+                    source_file=ctx.source,
+                )
+            )
     elif isinstance(data, Mapping) and ("upstreamEdges" in data or "downstreamEdges" in data):
         entities: dict[str, tuple[Any, str]] = {}
-        candidates = [("entity", data.get("entity"))] + [(f"nodes[{i}]", n) for i, n in enumerate(data.get("nodes") or [])]
+        candidates = [("entity", data.get("entity"))] + [
+            (f"nodes[{i}]", n) for i, n in enumerate(data.get("nodes") or [])
+        ]
         for path, entity in candidates:
             if isinstance(entity, Mapping) and isinstance(entity.get("id"), str):
                 ctx.count()
@@ -133,7 +152,10 @@ def parse_openmetadata(fp: BinaryIO, source: str, ctx: ParseContext | None = Non
                     ref = edge.get(side) if isinstance(edge, Mapping) else None
                     ref = ref.get("id") if isinstance(ref, Mapping) else ref
                     if ref not in entities:
-                        ctx.reject("unknown-reference", f"{where}.{side}: {ref!r} is not an entity of this response")
+                        ctx.reject(
+                            "unknown-reference",
+                            f"{where}.{side}: {ref!r} is not an entity of this response",
+                        )
                         break
                     entity, ewhere = entities[ref]
                     nid = graph.node(entity, ewhere)
@@ -141,9 +163,19 @@ def parse_openmetadata(fp: BinaryIO, source: str, ctx: ParseContext | None = Non
                         break
                     ends.append(nid)
                 if len(ends) == 2:
-                    edges.append(EdgeRecord(ends[0], ends[1], relation=Relation.DATA_FLOW, where=where, source_file=ctx.source))
+                    edges.append(
+                        EdgeRecord(
+                            ends[0],
+                            ends[1],
+                            relation=Relation.DATA_FLOW,
+                            where=where,
+                            source_file=ctx.source,
+                        )
+                    )
     else:
-        raise ParseError(f"{source}: $: not OpenMetadata lineage — expected a list of {{from, to}} edges or a lineage response with upstreamEdges/downstreamEdges")
+        raise ParseError(
+            f"{source}: $: not OpenMetadata lineage — expected a list of {{from, to}} edges or a lineage response with upstreamEdges/downstreamEdges"
+        )
     yield from graph.nodes.values()
     yield from edges
 
@@ -152,7 +184,9 @@ def _detect(name: str, head: str) -> int:
     if not name.endswith(".json"):
         return 0
     compact = "".join(head.split())
-    if compact.startswith('[{"from":{"fqn"') or ('"from":{"fqn"' in compact and '"to":{"fqn"' in compact):
+    if compact.startswith('[{"from":{"fqn"') or (
+        '"from":{"fqn"' in compact and '"to":{"fqn"' in compact
+    ):
         return 90
     if '"upstreamEdges"' in head or '"downstreamEdges"' in head:
         return 85

@@ -56,7 +56,11 @@ _NODE_TYPES = {
     "ai_AIPackage": NodeKind.MODEL.value,
     "dataset_DatasetPackage": NodeKind.DATASET.value,
 }
-_PURPOSE_KINDS = {"data": NodeKind.DATASET.value, "model": NodeKind.MODEL.value, "application": NodeKind.APPLICATION.value}
+_PURPOSE_KINDS = {
+    "data": NodeKind.DATASET.value,
+    "model": NodeKind.MODEL.value,
+    "application": NodeKind.APPLICATION.value,
+}
 # SPDX 3: relationship type -> (direction, structural, soft)
 #   "to->from": from depends on to; "from->to": to depends on from
 _V3 = {
@@ -113,9 +117,13 @@ def parse_spdx(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> It
     elif isinstance(data, Mapping) and str(data.get("spdxVersion", "")).startswith("SPDX-2"):
         yield from _unique_containment(_v2(data, source, ctx))
     elif isinstance(data, Mapping) and "spdxVersion" in data:
-        raise ParseError(f"{source}: $.spdxVersion: unsupported SPDX version {data['spdxVersion']!r} (supported SPDX-2.2, SPDX-2.3 JSON and SPDX 3.0 JSON-LD)")
+        raise ParseError(
+            f"{source}: $.spdxVersion: unsupported SPDX version {data['spdxVersion']!r} (supported SPDX-2.2, SPDX-2.3 JSON and SPDX 3.0 JSON-LD)"
+        )
     else:
-        raise ParseError(f"{source}: $: not an SPDX document — expected an SPDX 3 JSON-LD '@graph' or an SPDX 2 'spdxVersion'")
+        raise ParseError(
+            f"{source}: $: not an SPDX document — expected an SPDX 3 JSON-LD '@graph' or an SPDX 2 'spdxVersion'"
+        )
 
 
 def _unique_containment(records: Iterator[Record]) -> Iterator[Record]:
@@ -130,22 +138,56 @@ def _unique_containment(records: Iterator[Record]) -> Iterator[Record]:
         yield rec
 
 
-def _node(nid: str, kind: str, spdx_type: str, element: Mapping[str, Any], where: str, ctx: ParseContext, purl: str | None, extra: dict[str, Any]) -> NodeRecord:
+def _node(
+    nid: str,
+    kind: str,
+    spdx_type: str,
+    element: Mapping[str, Any],
+    where: str,
+    ctx: ParseContext,
+    purl: str | None,
+    extra: dict[str, Any],
+) -> NodeRecord:
     name = element.get("name")
-    attrs: dict[str, Any] = {KIND: kind, NAME: name if isinstance(name, str) and name else nid, TYPE: spdx_type}
+    attrs: dict[str, Any] = {
+        KIND: kind,
+        NAME: name if isinstance(name, str) and name else nid,
+        TYPE: spdx_type,
+    }
     description = element.get("description") or element.get("summary")
     if isinstance(description, str) and description.strip():
         attrs[DESCRIPTION] = description.strip()
     if purl:
         extra["purl"] = purl
     attrs[EXTRA] = {k: v for k, v in extra.items() if v not in (None, "", [])}
-    return NodeRecord(nid, attrs, where, aliases=(purl,) if purl and purl != nid else (), source=ctx.source, format=FORMAT)
+    return NodeRecord(
+        nid,
+        attrs,
+        where,
+        aliases=(purl,) if purl and purl != nid else (),
+        source=ctx.source,
+        format=FORMAT,
+    )
 
 
-def _edge(src: str, dst: str, relation: str, soft: bool, where: str, ctx: ParseContext, scope: str | None = None) -> EdgeRecord:
+def _edge(
+    src: str,
+    dst: str,
+    relation: str,
+    soft: bool,
+    where: str,
+    ctx: ParseContext,
+    scope: str | None = None,
+) -> EdgeRecord:
     return EdgeRecord(
-        src, dst, relation=relation, strength=Strength.SOFT.value if soft else None,
-        attrs={"scope": scope} if scope else {}, where=where, strict_refs=False, source_file=ctx.source,
+        src,
+        dst,
+        relation=relation,
+        strength=Strength.SOFT.value if soft else None,
+        attrs={"scope": scope} if scope else {},
+        where=where,
+        strict_refs=False,
+        source_file=ctx.source,
     )
 
 
@@ -165,9 +207,15 @@ def _v3(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
                 j, other = first[sid]
                 place = f"{source}: {jpath('@graph', i)}.spdxId"
                 if other == element:
-                    ctx.warn("duplicate-id", f"{place}: {sid!r} is repeated, identical to {jpath('@graph', j)}; read once")
+                    ctx.warn(
+                        "duplicate-id",
+                        f"{place}: {sid!r} is repeated, identical to {jpath('@graph', j)}; read once",
+                    )
                 else:
-                    ctx.reject("duplicate-id", f"{place}: {sid!r} is defined twice, differently (first at {jpath('@graph', j)}) — every spdxId is unique")
+                    ctx.reject(
+                        "duplicate-id",
+                        f"{place}: {sid!r} is defined twice, differently (first at {jpath('@graph', j)}) — every spdxId is unique",
+                    )
                 continue
             first[sid] = (i, element)
             defined[sid] = str(element.get("type"))
@@ -176,7 +224,9 @@ def _v3(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
             continue
         if not isinstance(element, Mapping):
             ctx.count()
-            ctx.reject("bad-record", f"{source}: {jpath('@graph', i)}: an element must be an object")
+            ctx.reject(
+                "bad-record", f"{source}: {jpath('@graph', i)}: an element must be an object"
+            )
             continue
         etype = str(element.get("type") or "")
         where = f"{source}: {jpath('@graph', i)}"
@@ -198,28 +248,55 @@ def _v3(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
                 "download_location": element.get("software_downloadLocation"),
                 "supplier": element.get("suppliedBy"),
             }
-            for key in ("ai_typeOfModel", "ai_domain", "ai_autonomyType", "ai_safetyRiskAssessment", "dataset_datasetType"):
+            for key in (
+                "ai_typeOfModel",
+                "ai_domain",
+                "ai_autonomyType",
+                "ai_safetyRiskAssessment",
+                "dataset_datasetType",
+            ):
                 if element.get(key) not in (None, "", []):
                     extra[key] = element[key]
             purl = element.get("software_packageUrl")
-            yield _node(sid, kind, etype, element, where, ctx, purl if isinstance(purl, str) else None, extra)
+            yield _node(
+                sid,
+                kind,
+                etype,
+                element,
+                where,
+                ctx,
+                purl if isinstance(purl, str) else None,
+                extra,
+            )
         elif etype in ("Relationship", "LifecycleScopedRelationship"):
             ctx.count()
             yield from _v3_relationship(element, where, defined, ctx)
 
 
-def _v3_relationship(rel: Mapping[str, Any], where: str, defined: Mapping[str, str], ctx: ParseContext) -> Iterator[Record]:
+def _v3_relationship(
+    rel: Mapping[str, Any], where: str, defined: Mapping[str, str], ctx: ParseContext
+) -> Iterator[Record]:
     rtype = rel.get("relationshipType")
     src = rel.get("from")
     targets = rel.get("to")
     if not isinstance(rtype, str) or not isinstance(src, str) or not isinstance(targets, list):
-        ctx.reject("bad-record", f"{where}: a relationship needs relationshipType, from and a list 'to'")
+        ctx.reject(
+            "bad-record", f"{where}: a relationship needs relationshipType, from and a list 'to'"
+        )
         return
     scope = rel.get("scope") if isinstance(rel.get("scope"), str) else None
     if rtype == "contains":
         for k, dst in enumerate(targets):
             if isinstance(dst, str) and _is_node(src, defined) and _is_node(dst, defined):
-                yield EdgeRecord(src, dst, relation="contains", where=f"{where}.to[{k}]", structural=True, strict_refs=False, source_file=ctx.source)
+                yield EdgeRecord(
+                    src,
+                    dst,
+                    relation="contains",
+                    where=f"{where}.to[{k}]",
+                    structural=True,
+                    strict_refs=False,
+                    source_file=ctx.source,
+                )
         return
     rule = _V3.get(rtype)
     if rule is None:
@@ -248,10 +325,14 @@ _DOCREF = re.compile(r"^(DocumentRef-[^:]+):(.+)$")
 def _v2(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Record]:
     version = str(data.get("spdxVersion"))
     if version not in ("SPDX-2.2", "SPDX-2.3"):
-        raise ParseError(f"{source}: $.spdxVersion: unsupported SPDX version {version!r} (supported SPDX-2.2, SPDX-2.3 JSON and SPDX 3.0 JSON-LD)")
+        raise ParseError(
+            f"{source}: $.spdxVersion: unsupported SPDX version {version!r} (supported SPDX-2.2, SPDX-2.3 JSON and SPDX 3.0 JSON-LD)"
+        )
     namespace = data.get("documentNamespace")
     if not isinstance(namespace, str) or not namespace:
-        raise ParseError(f"{source}: $.documentNamespace: missing — SPDX 2 elements are identified within their document namespace")
+        raise ParseError(
+            f"{source}: $.documentNamespace: missing — SPDX 2 elements are identified within their document namespace"
+        )
     external = {
         r.get("externalDocumentId"): r.get("spdxDocument")
         for r in data.get("externalDocumentRefs") or []
@@ -277,16 +358,27 @@ def _v2(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
                 continue
             ref = element["SPDXID"]
             if ref in elements:
-                ctx.reject("duplicate-id", f"{where}.SPDXID: {ref!r} is defined twice — every SPDXID is unique")
+                ctx.reject(
+                    "duplicate-id",
+                    f"{where}.SPDXID: {ref!r} is defined twice — every SPDXID is unique",
+                )
                 continue
             elements[ref] = kind
             purpose = str(element.get("primaryPackagePurpose") or "").lower()
             node_kind = _PURPOSE_KINDS.get(purpose, purpose or kind)
             purl = next(
-                (r.get("referenceLocator") for r in element.get("externalRefs") or [] if isinstance(r, Mapping) and r.get("referenceType") == "purl"),
+                (
+                    r.get("referenceLocator")
+                    for r in element.get("externalRefs") or []
+                    if isinstance(r, Mapping) and r.get("referenceType") == "purl"
+                ),
                 None,
             )
-            extra = {"version": element.get("versionInfo"), "supplier": element.get("supplier"), "download_location": element.get("downloadLocation")}
+            extra = {
+                "version": element.get("versionInfo"),
+                "supplier": element.get("supplier"),
+                "download_location": element.get("downloadLocation"),
+            }
             yield _node(gid(ref), node_kind, f"spdx2_{kind}", element, where, ctx, purl, extra)
     rels = data.get("relationships") or []
     if not isinstance(rels, list):
@@ -297,15 +389,30 @@ def _v2(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
         if not isinstance(rel, Mapping):
             ctx.reject("bad-record", f"{where}: a relationship must be an object")
             continue
-        a, b, rtype = rel.get("spdxElementId"), rel.get("relatedSpdxElement"), str(rel.get("relationshipType") or "")
+        a, b, rtype = (
+            rel.get("spdxElementId"),
+            rel.get("relatedSpdxElement"),
+            str(rel.get("relationshipType") or ""),
+        )
         if not isinstance(a, str) or not isinstance(b, str) or not rtype:
-            ctx.reject("bad-record", f"{where}: a relationship needs spdxElementId, relatedSpdxElement and relationshipType")
+            ctx.reject(
+                "bad-record",
+                f"{where}: a relationship needs spdxElementId, relatedSpdxElement and relationshipType",
+            )
             continue
         if b in ("NONE", "NOASSERTION") or a == "SPDXRef-DOCUMENT" or b == "SPDXRef-DOCUMENT":
             continue
         if rtype in ("CONTAINS", "CONTAINED_BY"):
             parent, child = (a, b) if rtype == "CONTAINS" else (b, a)
-            yield EdgeRecord(gid(parent), gid(child), relation="contains", where=where, structural=True, strict_refs=False, source_file=ctx.source)
+            yield EdgeRecord(
+                gid(parent),
+                gid(child),
+                relation="contains",
+                where=where,
+                structural=True,
+                strict_refs=False,
+                source_file=ctx.source,
+            )
             continue
         rule = _V2.get(rtype)
         if rule is None:
@@ -329,7 +436,7 @@ register_format(
     Format(
         FORMAT,
         "SPDX SBOM: SPDX 3.0 JSON-LD, or SPDX 2.2/2.3 JSON",
-        "JSON-LD with an `spdx.org/rdf/3` context and `@graph`; JSON with `\"spdxVersion\": \"SPDX-2…\"`",
+        'JSON-LD with an `spdx.org/rdf/3` context and `@graph`; JSON with `"spdxVersion": "SPDX-2…"`',
         _detect,
         parse_spdx,
         direction="per relationship type: `dependsOn`, links, `trainedOn`, `testedOn`, `usesTool` (SPDX 2 `DEPENDS_ON`) give `to → from`; `generates` (SPDX 2 `*DEPENDENCY_OF`, `*_TOOL_OF`) give `from → to`; `contains` is containment (kept apart); licence and document relationships make no edge; build/dev/test scopes and optional dependencies are soft",

@@ -56,7 +56,7 @@ def to_csv(
     writer.writerow([neutralise(c) for c in columns])
     warnings: list[str] = []
     for i, row in enumerate(rows, start=2):
-        out = []
+        out: list[str | int | float] = []
         for c in columns:
             raw = row.get(c)
             v = cell(raw, decimals.get(c))

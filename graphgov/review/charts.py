@@ -6,9 +6,18 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-TIER_COLOURS = (("reversible", "#e8f5e9"), ("costly", "#fff8e1"), ("entrenched", "#ffe0b2"), ("irreversible", "#ffcdd2"))
+TIER_COLOURS = (
+    ("reversible", "#e8f5e9"),
+    ("costly", "#fff8e1"),
+    ("entrenched", "#ffe0b2"),
+    ("irreversible", "#ffcdd2"),
+)
 MAX_LABELS = 12  # names written on a chart (and lines drawn over time); more would be unreadable
-VERDICT_COLOURS = {"terminable": "#2e7d32", "conditionally terminable": "#f9a825", "not terminable": "#c62828"}
+VERDICT_COLOURS = {
+    "terminable": "#2e7d32",
+    "conditionally terminable": "#f9a825",
+    "not terminable": "#c62828",
+}
 
 
 def _figure(width: float, height: float) -> Any:
@@ -36,10 +45,25 @@ def _label(text: Any, width: int = 28) -> str:
 
 
 def _bands(ax: Any, settings: Any) -> None:
-    bounds = (0.0, float(settings.tier_costly), float(settings.tier_entrenched), float(settings.tier_irreversible), 100.0)
+    bounds = (
+        0.0,
+        float(settings.tier_costly),
+        float(settings.tier_entrenched),
+        float(settings.tier_irreversible),
+        100.0,
+    )
     for i, (name, colour) in enumerate(TIER_COLOURS):
         ax.axhspan(bounds[i], bounds[i + 1], color=colour, zorder=0)
-        ax.text(1.0, (bounds[i] + bounds[i + 1]) / 2, name, transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8, color="#555")
+        ax.text(
+            1.0,
+            (bounds[i] + bounds[i + 1]) / 2,
+            name,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=8,
+            color="#555",
+        )
 
 
 def irreversibility_vs_depth(systems: Sequence[Mapping[str, Any]], settings: Any) -> bytes:
@@ -48,12 +72,28 @@ def irreversibility_vs_depth(systems: Sequence[Mapping[str, Any]], settings: Any
     ax = fig.subplots()
     _bands(ax, settings)
     xs = [s["metrics"]["integration_depth"] for s in systems]
-    labelled = {id(s) for s in sorted(systems, key=lambda s: -s["metrics"]["irreversibility"])[:MAX_LABELS]}
+    labelled = {
+        id(s) for s in sorted(systems, key=lambda s: -s["metrics"]["irreversibility"])[:MAX_LABELS]
+    }
     for s in systems:
         m = s["metrics"]
-        ax.scatter(m["integration_depth"], m["irreversibility"], color=VERDICT_COLOURS[s["verdict"]], edgecolor="black", zorder=3, s=40)
+        ax.scatter(
+            m["integration_depth"],
+            m["irreversibility"],
+            color=VERDICT_COLOURS[s["verdict"]],
+            edgecolor="black",
+            zorder=3,
+            s=40,
+        )
         if id(s) in labelled:
-            ax.annotate(_label(s["name"]), (m["integration_depth"], m["irreversibility"]), textcoords="offset points", xytext=(5, 4), fontsize=7, zorder=4)
+            ax.annotate(
+                _label(s["name"]),
+                (m["integration_depth"], m["irreversibility"]),
+                textcoords="offset points",
+                xytext=(5, 4),
+                fontsize=7,
+                zorder=4,
+            )
     ax.set_xlim(-0.5, max([*xs, 1]) + 1.5)
     ax.set_ylim(0, 100)
     from matplotlib.ticker import MaxNLocator
@@ -75,7 +115,9 @@ def irreversibility_over_time(systems: Sequence[Mapping[str, Any]], settings: An
     fig = _figure(7, 4.5)
     ax = fig.subplots()
     _bands(ax, settings)
-    shown = sorted(systems, key=lambda s: (-s["metrics"]["irreversibility"], str(s["node"])))[:MAX_LABELS]
+    shown = sorted(systems, key=lambda s: (-s["metrics"]["irreversibility"], str(s["node"])))[
+        :MAX_LABELS
+    ]
     for s in shown:
         pts = s["series"]
         days = [dt.date.fromisoformat(d) for d, _ in pts]
@@ -98,7 +140,9 @@ def blast_radius_top(rows: Sequence[Mapping[str, Any]], top: int = 12) -> bytes:
     fig = _figure(7, 0.35 * max(len(chosen), 3) + 1.2)
     ax = fig.subplots()
     colours = ["#c62828" if r["pilot_derived"] else "#607d8b" for r in chosen]
-    ax.barh([_label(r["name"], 36) for r in chosen], [r["blast_radius"] for r in chosen], color=colours)
+    ax.barh(
+        [_label(r["name"], 36) for r in chosen], [r["blast_radius"] for r in chosen], color=colours
+    )
     for i, r in enumerate(chosen):
         ax.text(r["blast_radius"], i, f" {r['blast_radius']}", va="center", fontsize=7)
     ax.set_xlabel("blast radius (transitive dependents)")

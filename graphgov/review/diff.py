@@ -22,12 +22,30 @@ from .verdict import RANK
 
 DIFF_COLUMNS = ("change", "node", "field", "old", "new")
 NUMERIC = (
-    "dependents", "blast_radius", "blast_radius_weighted", "integration_depth", "failure_set", "degraded",
-    "decision_sinks", "owners_affected", "unowned_dependents", "pilot_ancestry", "irreversibility",
-    "gradient", "quarters_to_irreversible",
+    "dependents",
+    "blast_radius",
+    "blast_radius_weighted",
+    "integration_depth",
+    "failure_set",
+    "degraded",
+    "decision_sinks",
+    "owners_affected",
+    "unowned_dependents",
+    "pilot_ancestry",
+    "irreversibility",
+    "gradient",
+    "quarters_to_irreversible",
 )
 LABELS = ("tier", "pilot_derived", "shadow_production")
-ORDER = {"verdict": 0, "node-added": 1, "node-removed": 2, "edge-added": 3, "edge-removed": 4, "edge-strength": 5, "metric": 6}
+ORDER = {
+    "verdict": 0,
+    "node-added": 1,
+    "node-removed": 2,
+    "edge-added": 3,
+    "edge-removed": 4,
+    "edge-strength": 5,
+    "metric": 6,
+}
 
 
 def _edge(u: Hashable, v: Hashable) -> str:
@@ -47,17 +65,57 @@ def diff_snapshots(old: Snapshot, new: Snapshot, threshold: float = 1.0) -> list
     rows: list[dict[str, Any]] = []
     A, B = old.graph, new.graph
     for n in set(B) - set(A):
-        rows.append({"change": "node-added", "node": n, "field": "", "old": None, "new": B.nodes[n].get("kind")})
+        rows.append(
+            {
+                "change": "node-added",
+                "node": n,
+                "field": "",
+                "old": None,
+                "new": B.nodes[n].get("kind"),
+            }
+        )
     for n in set(A) - set(B):
-        rows.append({"change": "node-removed", "node": n, "field": "", "old": A.nodes[n].get("kind"), "new": None})
+        rows.append(
+            {
+                "change": "node-removed",
+                "node": n,
+                "field": "",
+                "old": A.nodes[n].get("kind"),
+                "new": None,
+            }
+        )
     for u, v in set(B.edges) - set(A.edges):
-        rows.append({"change": "edge-added", "node": _edge(u, v), "field": "", "old": None, "new": B.edges[u, v].get("strength")})
+        rows.append(
+            {
+                "change": "edge-added",
+                "node": _edge(u, v),
+                "field": "",
+                "old": None,
+                "new": B.edges[u, v].get("strength"),
+            }
+        )
     for u, v in set(A.edges) - set(B.edges):
-        rows.append({"change": "edge-removed", "node": _edge(u, v), "field": "", "old": A.edges[u, v].get("strength"), "new": None})
+        rows.append(
+            {
+                "change": "edge-removed",
+                "node": _edge(u, v),
+                "field": "",
+                "old": A.edges[u, v].get("strength"),
+                "new": None,
+            }
+        )
     for u, v in set(A.edges) & set(B.edges):
         s_old, s_new = A.edges[u, v].get("strength", "hard"), B.edges[u, v].get("strength", "hard")
         if s_old != s_new:
-            rows.append({"change": "edge-strength", "node": _edge(u, v), "field": "strength", "old": s_old, "new": s_new})
+            rows.append(
+                {
+                    "change": "edge-strength",
+                    "node": _edge(u, v),
+                    "field": "strength",
+                    "old": s_old,
+                    "new": s_new,
+                }
+            )
     for n in set(old.metrics) & set(new.metrics):
         mo, mn = old.metrics[n], new.metrics[n]
         for col in NUMERIC:
@@ -68,7 +126,9 @@ def diff_snapshots(old: Snapshot, new: Snapshot, threshold: float = 1.0) -> list
                 rows.append({"change": "metric", "node": n, "field": col, "old": a, "new": b})
         for col in LABELS:
             if col in mo and col in mn and mo[col] != mn[col]:
-                rows.append({"change": "metric", "node": n, "field": col, "old": mo[col], "new": mn[col]})
+                rows.append(
+                    {"change": "metric", "node": n, "field": col, "old": mo[col], "new": mn[col]}
+                )
     vo, vn = old.verdicts or {}, new.verdicts or {}
     for n in set(vo) | set(vn):
         a, b = (vo.get(n) or {}).get("verdict"), (vn.get(n) or {}).get("verdict")
@@ -85,12 +145,22 @@ def diff_snapshots(old: Snapshot, new: Snapshot, threshold: float = 1.0) -> list
     return rows
 
 
-def render_diff(rows: list[dict[str, Any]], fmt: str, old: Snapshot, new: Snapshot, *, bom: bool = True) -> str:
+def render_diff(
+    rows: list[dict[str, Any]], fmt: str, old: Snapshot, new: Snapshot, *, bom: bool = True
+) -> str:
     from ..reports.tables import to_csv, to_json, to_table
 
     if fmt == "csv":
         return to_csv(DIFF_COLUMNS, rows, bom=bom)[0]
     if fmt == "json":
-        return to_json({"old": {"path": old.path, "as_of": old.as_of.isoformat()}, "new": {"path": new.path, "as_of": new.as_of.isoformat()}, "changes": rows})
+        return to_json(
+            {
+                "old": {"path": old.path, "as_of": old.as_of.isoformat()},
+                "new": {"path": new.path, "as_of": new.as_of.isoformat()},
+                "changes": rows,
+            }
+        )
     head = f"{old.label()} → {new.label()}: {len(rows)} change{'s' if len(rows) != 1 else ''}\n\n"
-    return head + (to_table(DIFF_COLUMNS, rows, decimals={"old": 2, "new": 2}) if rows else "no changes\n")
+    return head + (
+        to_table(DIFF_COLUMNS, rows, decimals={"old": 2, "new": 2}) if rows else "no changes\n"
+    )

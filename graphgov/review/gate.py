@@ -63,7 +63,9 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256("\x1f".join(self.key).encode("utf-8", "backslashreplace")).hexdigest()[:32]
+        return hashlib.sha256(
+            "\x1f".join(self.key).encode("utf-8", "backslashreplace")
+        ).hexdigest()[:32]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,7 +109,10 @@ def findings(
         floor = TIERS.index(policy.gate_authority_tier)
         for n in derived:
             r = rows[n]
-            if TIERS.index(r["tier"]) >= floor and policy.named((G.nodes[n].get("authority") or {}).get("termination")) is None:
+            if (
+                TIERS.index(r["tier"]) >= floor
+                and policy.named((G.nodes[n].get("authority") or {}).get("termination")) is None
+            ):
                 out.append(
                     Finding(
                         "termination-authority-above-tier",
@@ -121,7 +126,9 @@ def findings(
             for p in derived:
                 if _gated(G, p, policy, as_of):
                     continue
-                paths = nx.single_source_shortest_path(G, p)  # one traversal per ungated pilot-derived node
+                paths = nx.single_source_shortest_path(
+                    G, p
+                )  # one traversal per ungated pilot-derived node
                 for s in sorted(shadow.intersection(paths), key=str):
                     path = " → ".join(map(str, paths[s]))
                     out.append(
@@ -137,7 +144,9 @@ def findings(
         for n in derived:
             impacts[n] = impact(G, cast(str, n), settings, as_of)
             paths = {r["node"]: r["path"] for r in impacts[n]["rows"]}
-            for d in failure_critical_nodes(G, n, settings, as_of, policy.critical_criticality, impacts[n]):
+            for d in failure_critical_nodes(
+                G, n, settings, as_of, policy.critical_criticality, impacts[n]
+            ):
                 out.append(
                     Finding(
                         "critical-hard-dependent",
@@ -150,7 +159,14 @@ def findings(
         for n in derived:
             v = verdict_for(G, n, rows[n], settings, as_of, policy, impacts.get(n))
             if v.verdict == NOT_TERMINABLE:
-                out.append(Finding("not-terminable", n, f"pilot-derived {n} is not terminable: " + "; ".join(r.sentence for r in v.reasons if r.verdict == NOT_TERMINABLE)))
+                out.append(
+                    Finding(
+                        "not-terminable",
+                        n,
+                        f"pilot-derived {n} is not terminable: "
+                        + "; ".join(r.sentence for r in v.reasons if r.verdict == NOT_TERMINABLE),
+                    )
+                )
     out.sort(key=lambda f: (f.rule_id, f.key))
     return out
 
@@ -172,13 +188,18 @@ def evaluate(
     if baseline is not None:
         base_rows, _ = rescore(baseline, settings, policy)
         old = {f.key for f in findings(baseline.graph, settings, policy, baseline.as_of, base_rows)}
-        found = [Finding(f.rule, f.node, f.message, f.related, "unchanged" if f.key in old else "new") for f in found]
+        found = [
+            Finding(f.rule, f.node, f.message, f.related, "unchanged" if f.key in old else "new")
+            for f in found
+        ]
     new = sum(1 for f in found if f.state == "new")
     return {
         "as_of": as_of.isoformat(),
         "policy": policy.source,
         "rules": list(policy.gate_rules),
-        "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()} if baseline is not None else None,
+        "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()}
+        if baseline is not None
+        else None,
         "findings": found,
         "counts": {"total": len(found), "new": new, "unchanged": len(found) - new},
         "failed": new > 0,
@@ -196,7 +217,9 @@ def render_text(result: Mapping[str, Any]) -> str:
     c = result["counts"]
     verdict = "FAIL" if result["failed"] else "ok"
     if with_base:
-        lines.append(f"{verdict}: {c['new']} new violation(s), {c['unchanged']} unchanged since {result['baseline']['path']} ({result['baseline']['as_of']}); rules: {', '.join(result['rules'])}")
+        lines.append(
+            f"{verdict}: {c['new']} new violation(s), {c['unchanged']} unchanged since {result['baseline']['path']} ({result['baseline']['as_of']}); rules: {', '.join(result['rules'])}"
+        )
     else:
         lines.append(f"{verdict}: {c['total']} violation(s); rules: {', '.join(result['rules'])}")
     return "\n".join(lines) + "\n"
@@ -214,7 +237,9 @@ _PLACE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
 
 
 def _location(G: nx.DiGraph, node: Hashable) -> dict[str, Any]:
-    loc: dict[str, Any] = {"logicalLocations": [{"name": str(node), "fullyQualifiedName": str(node), "kind": "object"}]}
+    loc: dict[str, Any] = {
+        "logicalLocations": [{"name": str(node), "fullyQualifiedName": str(node), "kind": "object"}]
+    }
     places = (G.nodes[node].get(PROVENANCE) or []) if node in G else []
     for place in places:
         m = _PLACE.match(str(place))
@@ -222,7 +247,10 @@ def _location(G: nx.DiGraph, node: Hashable) -> dict[str, Any]:
             region: dict[str, int] = {"startLine": max(1, int(m["line"]))}
             if m["col"]:
                 region["startColumn"] = max(1, int(m["col"]))
-            loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(m["path"])}, "region": region}
+            loc["physicalLocation"] = {
+                "artifactLocation": {"uri": _uri(m["path"])},
+                "region": region,
+            }
             break
     return loc
 
@@ -264,12 +292,33 @@ def render_sarif(result: Mapping[str, Any]) -> str:
             item["baselineState"] = f.state
         results.append(item)
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "graphgov", "version": __version__, "semanticVersion": __version__, "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "graphgov",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }
+        },
         "results": results,
         "columnKind": "unicodeCodePoints",
-        "properties": {"asOf": result["as_of"], "policy": result["policy"], "failed": result["failed"]},
+        "properties": {
+            "asOf": result["as_of"],
+            "policy": result["policy"],
+            "failed": result["failed"],
+        },
     }
-    artifacts = [{"location": {"uri": _uri(str(i["path"]))}, "hashes": {"sha-256": i["sha256"]}} for i in result["inputs"] if i.get("path") and i.get("sha256")]
+    artifacts = [
+        {"location": {"uri": _uri(str(i["path"]))}, "hashes": {"sha-256": i["sha256"]}}
+        for i in result["inputs"]
+        if i.get("path") and i.get("sha256")
+    ]
     if artifacts:
         run["artifacts"] = artifacts
-    return to_json({"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]})
+    return to_json(
+        {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [run],
+        }
+    )

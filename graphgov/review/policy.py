@@ -39,8 +39,25 @@ GATE_RULES = {
     "critical-hard-dependent": "GG003",
     "not-terminable": "GG004",
 }
-DEFAULT_GATE_RULES = ("termination-authority-above-tier", "shadow-production-without-gate", "critical-hard-dependent")
-DEFAULT_UNNAMED = ("tbd", "tbc", "todo", "unknown", "none", "n/a", "na", "-", "?", "nobody", "unassigned", "vacant")
+DEFAULT_GATE_RULES = (
+    "termination-authority-above-tier",
+    "shadow-production-without-gate",
+    "critical-hard-dependent",
+)
+DEFAULT_UNNAMED = (
+    "tbd",
+    "tbc",
+    "todo",
+    "unknown",
+    "none",
+    "n/a",
+    "na",
+    "-",
+    "?",
+    "nobody",
+    "unassigned",
+    "vacant",
+)
 TIERS = tuple(t.value for t in Tier)
 
 
@@ -70,7 +87,11 @@ class Policy:
         return settings.replace(drill_window_days=self.drill_window_days)
 
     def drill_window(self, settings: Any) -> int:
-        return int(self.drill_window_days if self.drill_window_days is not None else settings.drill_window_days)
+        return int(
+            self.drill_window_days
+            if self.drill_window_days is not None
+            else settings.drill_window_days
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, as stored in snapshots."""
@@ -118,13 +139,19 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise ConfigError(f"{where(data, None)}: a policy is a mapping of settings such as top_tier_at: 75")
+        raise ConfigError(
+            f"{where(data, None)}: a policy is a mapping of settings such as top_tier_at: 75"
+        )
     unknown = sorted(set(map(str, data)) - _KEYS)
     if unknown:
-        raise ConfigError(f"{where(data, unknown[0])}: unknown policy key '{unknown[0]}' — known keys: {', '.join(sorted(_KEYS))}")
+        raise ConfigError(
+            f"{where(data, unknown[0])}: unknown policy key '{unknown[0]}' — known keys: {', '.join(sorted(_KEYS))}"
+        )
     version = data.get("version")
     if version is not None and str(version).strip() != "1":
-        raise ConfigError(f"{where(data, 'version')}: policy version {version!r} is not supported — this graphgov reads version 1")
+        raise ConfigError(
+            f"{where(data, 'version')}: policy version {version!r} is not supported — this graphgov reads version 1"
+        )
     changes: dict[str, Any] = {}
     for key in _INT:
         if data.get(key) is not None:
@@ -140,40 +167,61 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
             value = data[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where(data, key)}: {key} must be a list of words")
-            changes[key] = tuple(v.strip().lower() if key == "unnamed_authority_words" else v.strip() for v in value)
+            changes[key] = tuple(
+                v.strip().lower() if key == "unnamed_authority_words" else v.strip() for v in value
+            )
     roles = changes.get("required_authorities", ())
     bad = [r for r in roles if r not in AUTHORITY_ROLES]
     if bad:
-        raise ConfigError(f"{where(data, 'required_authorities')}: unknown authority '{bad[0]}' — use {', '.join(AUTHORITY_ROLES)}")
+        raise ConfigError(
+            f"{where(data, 'required_authorities')}: unknown authority '{bad[0]}' — use {', '.join(AUTHORITY_ROLES)}"
+        )
     from .verdict import REASONS
 
     bad = [r for r in changes.get("ignore_reasons", ()) if r not in REASONS]
     if bad:
-        raise ConfigError(f"{where(data, 'ignore_reasons')}: unknown reason code '{bad[0]}' — known codes: {', '.join(REASONS)}")
+        raise ConfigError(
+            f"{where(data, 'ignore_reasons')}: unknown reason code '{bad[0]}' — known codes: {', '.join(REASONS)}"
+        )
     crit = changes.get("critical_criticality")
     if crit is not None and not 1 <= crit <= 5:
-        raise ConfigError(f"{where(data, 'critical_criticality')}: critical_criticality must be from 1 to 5, got {crit}")
+        raise ConfigError(
+            f"{where(data, 'critical_criticality')}: critical_criticality must be from 1 to 5, got {crit}"
+        )
     gate = data.get("gate")
     if gate is not None:
         if not isinstance(gate, Mapping):
-            raise ConfigError(f"{where(data, 'gate')}: gate must be a mapping with rules and authority_tier")
+            raise ConfigError(
+                f"{where(data, 'gate')}: gate must be a mapping with rules and authority_tier"
+            )
         unknown = sorted(set(map(str, gate)) - {"rules", "authority_tier"})
         if unknown:
-            raise ConfigError(f"{where(gate, unknown[0])}: unknown gate key '{unknown[0]}' — known keys: authority_tier, rules")
+            raise ConfigError(
+                f"{where(gate, unknown[0])}: unknown gate key '{unknown[0]}' — known keys: authority_tier, rules"
+            )
         rules = gate.get("rules")
         if rules is not None:
             if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
-                raise ConfigError(f"{where(gate, 'rules')}: gate.rules must be a list of rule names")
+                raise ConfigError(
+                    f"{where(gate, 'rules')}: gate.rules must be a list of rule names"
+                )
             bad = [r for r in rules if r.strip() not in GATE_RULES]
             if bad:
-                raise ConfigError(f"{where(gate, 'rules')}: unknown gate rule '{bad[0]}' — known rules: {', '.join(GATE_RULES)}")
+                raise ConfigError(
+                    f"{where(gate, 'rules')}: unknown gate rule '{bad[0]}' — known rules: {', '.join(GATE_RULES)}"
+                )
             changes["gate_rules"] = tuple(r.strip() for r in rules)
         tier = gate.get("authority_tier")
         if tier is not None:
             if str(tier).strip().lower() not in TIERS:
-                raise ConfigError(f"{where(gate, 'authority_tier')}: gate.authority_tier must be one of {', '.join(TIERS)}, got {tier!r}")
+                raise ConfigError(
+                    f"{where(gate, 'authority_tier')}: gate.authority_tier must be one of {', '.join(TIERS)}, got {tier!r}"
+                )
             changes["gate_authority_tier"] = str(tier).strip().lower()
-    if changes.get("top_tier_at", 75.0) > 100 or changes.get("termination_authority_required_at", 50.0) > 100:
+    if (
+        changes.get("top_tier_at", 75.0) > 100
+        or changes.get("termination_authority_required_at", 50.0) > 100
+    ):
         raise ConfigError(f"{source}: irreversibility thresholds are between 0 and 100")
     return replace(DEFAULT_POLICY, source=source, **changes)
 
@@ -184,9 +232,13 @@ def _number(value: Any, kind: type, where: str, key: str, minimum: float) -> Any
     try:
         number = kind(str(value).strip()) if kind is float else int(str(value).strip())
     except ValueError:
-        raise ConfigError(f"{where}: {key} must be a {'whole number' if kind is int else 'number'}, got {value!r}") from None
+        raise ConfigError(
+            f"{where}: {key} must be a {'whole number' if kind is int else 'number'}, got {value!r}"
+        ) from None
     if number != number or number < minimum or number in (float("inf"), float("-inf")):
-        raise ConfigError(f"{where}: {key} must be a finite number of at least {minimum:g}, got {value!r}")
+        raise ConfigError(
+            f"{where}: {key} must be a finite number of at least {minimum:g}, got {value!r}"
+        )
     return number
 
 
@@ -214,7 +266,9 @@ def load_policy(path: str | os.PathLike[str] | None = None, max_bytes: int = 1 <
         raise InputError(f"{source}: no such policy file — check the --policy path")
     data = p.read_bytes()
     if len(data) > max_bytes:
-        raise InputError(f"{source}: a policy file of {len(data)} bytes is too large (limit {max_bytes})")
+        raise InputError(
+            f"{source}: a policy file of {len(data)} bytes is too large (limit {max_bytes})"
+        )
     text = decode(data, source, "utf-8", "YAML")
     docs = load_all(text, source, max_nesting=50, alias_budget=1000)
     if len(docs) > 1:

@@ -29,12 +29,27 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'n
 MAX_LISTED = 200
 ROLES = ("authorized_by", "monitored_by", "recalibration", "termination")
 CSV_COLUMNS = (
-    "node", "name", "kind", "owner", "verdict", "reason_codes", "reasons",
+    "node",
+    "name",
+    "kind",
+    "owner",
+    "verdict",
+    "reason_codes",
+    "reasons",
     *[c for c in COLUMNS if c not in ("node", "name", "kind", "owner")],
-    "gradient_source", "safe_state_credited", "failure_critical",
-    *ROLES, "readiness_gate_passed_at", "readiness_gate_approved_by", "last_drill",
-    "assumptions", "assumptions_last_reviewed", "assumptions_stale", "vendor_exposure",
-    "baseline_verdict", "baseline_irreversibility",
+    "gradient_source",
+    "safe_state_credited",
+    "failure_critical",
+    *ROLES,
+    "readiness_gate_passed_at",
+    "readiness_gate_approved_by",
+    "last_drill",
+    "assumptions",
+    "assumptions_last_reviewed",
+    "assumptions_stale",
+    "vendor_exposure",
+    "baseline_verdict",
+    "baseline_irreversibility",
 )
 
 
@@ -110,7 +125,9 @@ def csv_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "readiness_gate_approved_by": s["readiness_gate"].get("approved_by"),
                 "last_drill": s["reversibility"].get("last_drill"),
                 "assumptions": len(s["assumptions"]),
-                "assumptions_last_reviewed": "; ".join(str(a["last_reviewed"] or "never") for a in s["assumptions"]),
+                "assumptions_last_reviewed": "; ".join(
+                    str(a["last_reviewed"] or "never") for a in s["assumptions"]
+                ),
                 "assumptions_stale": sum(1 for a in s["assumptions"] if a["status"] != "reviewed"),
                 "vendor_exposure": "; ".join(str(v["node"]) for v in s["vendors"]),
                 "baseline_verdict": s["baseline_verdict"],
@@ -125,7 +142,9 @@ def csv_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def render_csv(review: Mapping[str, Any], bom: bool = True) -> tuple[str, list[str]]:
     """One row per pilot-derived node: verdict, reasons, every metric, authorities, review dates."""
-    return to_csv(CSV_COLUMNS, csv_rows(review), bom=bom, decimals={**DECIMALS, "baseline_irreversibility": 1})
+    return to_csv(
+        CSV_COLUMNS, csv_rows(review), bom=bom, decimals={**DECIMALS, "baseline_irreversibility": 1}
+    )
 
 
 # ----------------------------------------------------------------------------------------- HTML
@@ -147,16 +166,26 @@ def _badge(verdict: str | None) -> str:
     return f'<span class="v v-{verdict.replace(" ", "-")}">{esc(verdict)}</span>'
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "", numeric: Sequence[int] = ()) -> str:
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    cls: str = "",
+    numeric: Sequence[int] = (),
+) -> str:
     """Rows are already-escaped HTML cells."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for r in rows:
-        tds = "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r))
+        tds = "".join(
+            f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(r)
+        )
         body.append(f"<tr>{tds}</tr>")
     if not body:
         return '<p class="muted">none</p>'
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (
+        f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
 
 
 def _metric_td(node: Any, column: str, value: Any) -> str:
@@ -173,9 +202,13 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Termination-capacity review, {esc(review['as_of'])}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>Termination-capacity review <span class=\"muted\">as of {esc(review['as_of'])}</span></h1>",
-        f"<p class=\"muted\">graphgov {esc(review['graphgov_version'])}; policy: {esc(review['policy']['source'])}; "
-        + (f"baseline: <code>{esc(base['path'])}</code> ({esc(base['as_of'])})" if base else "no baseline (gradients from dated edges)")
+        f'<h1>Termination-capacity review <span class="muted">as of {esc(review["as_of"])}</span></h1>',
+        f'<p class="muted">graphgov {esc(review["graphgov_version"])}; policy: {esc(review["policy"]["source"])}; '
+        + (
+            f"baseline: <code>{esc(base['path'])}</code> ({esc(base['as_of'])})"
+            if base
+            else "no baseline (gradients from dated edges)"
+        )
         + "</p>",
         '<nav><a href="#summary">Summary</a> · <a href="#charts">Charts</a> · <a href="#systems-detail">Systems</a> · '
         '<a href="#shadow">Shadow production</a> · <a href="#changes">Changes since the baseline</a> · <a href="#inputs">Inputs</a></nav>',
@@ -190,17 +223,36 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
             r += [esc(s["baseline_counts"][v]), esc(f"{s['change'][v]:+d}")]
         srows.append(r)
     out.append(_table(head, srows, "summary", numeric=range(1, 4)))
-    cols = ("irreversibility", "tier", "gradient", "quarters_to_irreversible", "blast_radius", "failure_set", "integration_depth", "decision_sinks")
+    cols = (
+        "irreversibility",
+        "tier",
+        "gradient",
+        "quarters_to_irreversible",
+        "blast_radius",
+        "failure_set",
+        "integration_depth",
+        "decision_sinks",
+    )
     trs = []
     for sys_ in review["systems"]:
         m = sys_["metrics"]
-        tds = [f'<td><a href="#sys-{_anchor(sys_["node"])}">{esc(sys_["node"])}</a></td>', f"<td>{_badge(sys_['verdict'])}</td>"]
-        tds += [_metric_td(sys_["node"], c, m[c]) if c != "tier" else f"<td>{esc(m[c])}</td>" for c in cols]
-        tds.append("<td>" + ", ".join(f"<code>{esc(r['code'])}</code>" for r in sys_["reasons"]) + "</td>")
+        tds = [
+            f'<td><a href="#sys-{_anchor(sys_["node"])}">{esc(sys_["node"])}</a></td>',
+            f"<td>{_badge(sys_['verdict'])}</td>",
+        ]
+        tds += [
+            _metric_td(sys_["node"], c, m[c]) if c != "tier" else f"<td>{esc(m[c])}</td>"
+            for c in cols
+        ]
+        tds.append(
+            "<td>" + ", ".join(f"<code>{esc(r['code'])}</code>" for r in sys_["reasons"]) + "</td>"
+        )
         trs.append(f"<tr>{''.join(tds)}</tr>")
     if trs:
         hdr = "".join(f"<th>{esc(h)}</th>" for h in ("system", "verdict", *cols, "reasons"))
-        out.append(f'<table id="systems"><thead><tr>{hdr}</tr></thead><tbody>{"".join(trs)}</tbody></table>')
+        out.append(
+            f'<table id="systems"><thead><tr>{hdr}</tr></thead><tbody>{"".join(trs)}</tbody></table>'
+        )
     else:
         out.append('<p class="muted">No pilot-derived systems.</p>')
 
@@ -208,18 +260,33 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     for name, title in CHARTS:
         data = images.get(name)
         if data:
-            out.append(f'<figure><img alt="{esc(title)}" src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}"><figcaption>{esc(title)}</figcaption></figure>')
+            out.append(
+                f'<figure><img alt="{esc(title)}" src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}"><figcaption>{esc(title)}</figcaption></figure>'
+            )
 
     out.append('<h2 id="systems-detail">Systems</h2>')
     for sys_ in review["systems"]:
         out.append(_system_html(sys_, review))
 
     out.append('<h2 id="shadow">Shadow production</h2>')
-    out.append("<p>Production or critical systems that are not pilot-derived but depend on one, with the path.</p>")
+    out.append(
+        "<p>Production or critical systems that are not pilot-derived but depend on one, with the path.</p>"
+    )
     out.append(
         _table(
             ("node", "kind", "owner", "lifecycle", "criticality", "pilot ancestry", "path"),
-            ([esc(r["node"]), esc(r["kind"]), esc(r["owner"]), esc(r["lifecycle"]), esc(fmt(r["criticality"])), esc(r["pilot_ancestry"]), esc(r["path"])] for r in review["shadow"]),
+            (
+                [
+                    esc(r["node"]),
+                    esc(r["kind"]),
+                    esc(r["owner"]),
+                    esc(r["lifecycle"]),
+                    esc(fmt(r["criticality"])),
+                    esc(r["pilot_ancestry"]),
+                    esc(r["path"]),
+                ]
+                for r in review["shadow"]
+            ),
             "shadow",
             numeric=(4, 5),
         )
@@ -230,18 +297,84 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     if ch is None:
         out.append('<p class="muted">No baseline given (pass --baseline LAST_QUARTER.json).</p>')
     else:
-        out.append(f"<p>{ch['nodes_added']} nodes added, {ch['nodes_removed']} removed; {ch['edges_added']} edges added, {ch['edges_removed']} removed.</p>")
+        out.append(
+            f"<p>{ch['nodes_added']} nodes added, {ch['nodes_removed']} removed; {ch['edges_added']} edges added, {ch['edges_removed']} removed.</p>"
+        )
         out.append("<h3>Verdicts that got worse</h3>")
-        out.append(_table(("system", "before", "now", "new reasons"), ([esc(r["node"]), _badge(r["before"]), _badge(r["now"]), esc(", ".join(r["new_reasons"])) + (f' <span class="muted">({esc(r["note"])})</span>' if r["note"] else "")] for r in ch["worse_verdicts"])))
+        out.append(
+            _table(
+                ("system", "before", "now", "new reasons"),
+                (
+                    [
+                        esc(r["node"]),
+                        _badge(r["before"]),
+                        _badge(r["now"]),
+                        esc(", ".join(r["new_reasons"]))
+                        + (f' <span class="muted">({esc(r["note"])})</span>' if r["note"] else ""),
+                    ]
+                    for r in ch["worse_verdicts"]
+                ),
+            )
+        )
         out.append("<h3>New dependents</h3>")
-        out.append(_table(("system", "new", "blast radius before", "now", "dependents"), ([esc(r["node"]), esc(r["count"]), esc(fmt(r["blast_radius_before"])), esc(r["blast_radius_now"]), esc(_clip(r["dependents"]))] for r in ch["new_dependents"]), numeric=(1, 2, 3)))
+        out.append(
+            _table(
+                ("system", "new", "blast radius before", "now", "dependents"),
+                (
+                    [
+                        esc(r["node"]),
+                        esc(r["count"]),
+                        esc(fmt(r["blast_radius_before"])),
+                        esc(r["blast_radius_now"]),
+                        esc(_clip(r["dependents"])),
+                    ]
+                    for r in ch["new_dependents"]
+                ),
+                numeric=(1, 2, 3),
+            )
+        )
         out.append("<h3>Lost fallbacks</h3>")
-        out.append(_table(("source", "target", "what"), ([esc(r["source"]), esc(r["target"]), esc(r["what"])] for r in ch["lost_fallbacks"])))
+        out.append(
+            _table(
+                ("source", "target", "what"),
+                (
+                    [esc(r["source"]), esc(r["target"]), esc(r["what"])]
+                    for r in ch["lost_fallbacks"]
+                ),
+            )
+        )
         out.append("<h3>Authorities that disappeared</h3>")
-        out.append(_table(("node", "role", "was", "now"), ([esc(r["node"]), esc(r["role"]), esc(r["was"]), f'<span class="absent">{esc(r["now"] or "absent")}</span>'] for r in ch["authorities_disappeared"])))
+        out.append(
+            _table(
+                ("node", "role", "was", "now"),
+                (
+                    [
+                        esc(r["node"]),
+                        esc(r["role"]),
+                        esc(r["was"]),
+                        f'<span class="absent">{esc(r["now"] or "absent")}</span>',
+                    ]
+                    for r in ch["authorities_disappeared"]
+                ),
+            )
+        )
 
     out.append('<h2 id="inputs">Inputs</h2>')
-    out.append(_table(("path", "format", "bytes", "sha256"), ([esc(i.get("path")), esc(i.get("format")), esc(i.get("bytes")), f"<code>{esc(i.get('sha256'))}</code>"] for i in review["inputs"]), numeric=(2,)))
+    out.append(
+        _table(
+            ("path", "format", "bytes", "sha256"),
+            (
+                [
+                    esc(i.get("path")),
+                    esc(i.get("format")),
+                    esc(i.get("bytes")),
+                    f"<code>{esc(i.get('sha256'))}</code>",
+                ]
+                for i in review["inputs"]
+            ),
+            numeric=(2,),
+        )
+    )
     out.append("</body></html>\n")
     return "\n".join(out)
 
@@ -262,23 +395,59 @@ def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
     node = s["node"]
     out = [f'<section class="system" id="sys-{_anchor(node)}">']
     out.append(f"<h3>{esc(s['name'])} {_badge(s['verdict'])}</h3>")
-    out.append(f"<p><code>{esc(node)}</code> · {esc(s['kind'])} · owner {esc(s['owner'] or 'none')} · lifecycle {esc(m['lifecycle'] or 'unknown')}</p>")
+    out.append(
+        f"<p><code>{esc(node)}</code> · {esc(s['kind'])} · owner {esc(s['owner'] or 'none')} · lifecycle {esc(m['lifecycle'] or 'unknown')}</p>"
+    )
     if s["reasons"]:
-        out.append("<ul>" + "".join(f"<li><code>{esc(r['code'])}</code> ({esc(r['verdict'])}): {esc(r['sentence'])}</li>" for r in s["reasons"]) + "</ul>")
+        out.append(
+            "<ul>"
+            + "".join(
+                f"<li><code>{esc(r['code'])}</code> ({esc(r['verdict'])}): {esc(r['sentence'])}</li>"
+                for r in s["reasons"]
+            )
+            + "</ul>"
+        )
     else:
         out.append("<p>No reason against termination.</p>")
     if s["baseline_verdict"] is not None or s["baseline_irreversibility"] is not None:
-        out.append(f"<p>At the baseline: {_badge(s['baseline_verdict'])}, irreversibility {esc(fmt(s['baseline_irreversibility'], 'irreversibility'))}.</p>")
+        out.append(
+            f"<p>At the baseline: {_badge(s['baseline_verdict'])}, irreversibility {esc(fmt(s['baseline_irreversibility'], 'irreversibility'))}.</p>"
+        )
 
     imp = s["impact"]
     t = imp["totals"]
     out.append("<h4>Suspension simulation</h4>")
-    safe = " A credited safe state turns its own hard edges into fallbacks." if imp["safe_state_credited"] else ""
-    out.append(f"<p>Switching it off: <strong>{t['fails']}</strong> fail, <strong>{t['degrades']}</strong> degrade, {t['affected']} affected.{safe}</p>")
+    safe = (
+        " A credited safe state turns its own hard edges into fallbacks."
+        if imp["safe_state_credited"]
+        else ""
+    )
+    out.append(
+        f"<p>Switching it off: <strong>{t['fails']}</strong> fail, <strong>{t['degrades']}</strong> degrade, {t['affected']} affected.{safe}</p>"
+    )
     rows = imp["rows"][:MAX_LISTED]
-    out.append(_table(("effect", "node", "kind", "criticality", "owner", "path"), ([esc(r["effect"]), esc(r["node"]), esc(r["kind"]), esc(fmt(r["criticality"])), esc(r["owner"]), esc(r["path"])] for r in rows), "impact", numeric=(3,)))
+    out.append(
+        _table(
+            ("effect", "node", "kind", "criticality", "owner", "path"),
+            (
+                [
+                    esc(r["effect"]),
+                    esc(r["node"]),
+                    esc(r["kind"]),
+                    esc(fmt(r["criticality"])),
+                    esc(r["owner"]),
+                    esc(r["path"]),
+                ]
+                for r in rows
+            ),
+            "impact",
+            numeric=(3,),
+        )
+    )
     if len(imp["rows"]) > MAX_LISTED:
-        out.append(f'<p class="muted">… and {len(imp["rows"]) - MAX_LISTED} more (see <code>graphgov impact</code>).</p>')
+        out.append(
+            f'<p class="muted">… and {len(imp["rows"]) - MAX_LISTED} more (see <code>graphgov impact</code>).</p>'
+        )
 
     out.append("<h4>Decision authorities</h4>")
     auth_rows = []
@@ -286,30 +455,78 @@ def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
         name = s["authorities"].get(role)
         auth_rows.append([esc(role), esc(name) if name else '<span class="absent">absent</span>'])
     gate = s["readiness_gate"]
-    auth_rows.append(["scale-readiness gate", esc(f"passed {gate.get('passed_at')}, approved by {gate.get('approved_by') or 'nobody'}") if gate.get("passed_at") else '<span class="absent">no record</span>'])
+    auth_rows.append(
+        [
+            "scale-readiness gate",
+            esc(
+                f"passed {gate.get('passed_at')}, approved by {gate.get('approved_by') or 'nobody'}"
+            )
+            if gate.get("passed_at")
+            else '<span class="absent">no record</span>',
+        ]
+    )
     rev = s["reversibility"]
     drill = rev.get("last_drill")
     credited = "credited" if m["_safe_state_credited"] else "not credited"
-    auth_rows.append(["safe state", esc(f"{rev.get('safe_state') or 'none declared'}; last drill {drill or 'never'}; {credited}")])
-    auth_rows.append(["rollback plan / kill switch", esc(f"{rev.get('rollback_plan') or 'none'} / {'yes' if rev.get('kill_switch') else 'no'}")])
+    auth_rows.append(
+        [
+            "safe state",
+            esc(
+                f"{rev.get('safe_state') or 'none declared'}; last drill {drill or 'never'}; {credited}"
+            ),
+        ]
+    )
+    auth_rows.append(
+        [
+            "rollback plan / kill switch",
+            esc(
+                f"{rev.get('rollback_plan') or 'none'} / {'yes' if rev.get('kill_switch') else 'no'}"
+            ),
+        ]
+    )
     out.append(_table(("role", "named"), auth_rows, "authorities"))
 
     out.append("<h4>Assumption audit</h4>")
-    out.append(_table(("assumption", "last reviewed", "status"), ([esc(a["statement"]), esc(a["last_reviewed"] or "never"), esc(a["status"])] for a in s["assumptions"]), "assumptions"))
+    out.append(
+        _table(
+            ("assumption", "last reviewed", "status"),
+            (
+                [esc(a["statement"]), esc(a["last_reviewed"] or "never"), esc(a["status"])]
+                for a in s["assumptions"]
+            ),
+            "assumptions",
+        )
+    )
 
     out.append("<h4>Vendor exposure</h4>")
-    out.append(_table(("vendor component", "kind", "owner", "path"), ([esc(v["node"]), esc(v["kind"]), esc(v["owner"]), esc(v["path"])] for v in s["vendors"]), "vendors"))
+    out.append(
+        _table(
+            ("vendor component", "kind", "owner", "path"),
+            (
+                [esc(v["node"]), esc(v["kind"]), esc(v["owner"]), esc(v["path"])]
+                for v in s["vendors"]
+            ),
+            "vendors",
+        )
+    )
 
     out.append("<h4>Irreversibility</h4>")
     settings = review["settings"]
-    frows = [[esc(f), esc(fmt(m[f], f)), esc(fmt(float(getattr(settings, WEIGHT_OF[f])), "f_reach"))] for f in FACTORS]
+    frows = [
+        [esc(f), esc(fmt(m[f], f)), esc(fmt(float(getattr(settings, WEIGHT_OF[f])), "f_reach"))]
+        for f in FACTORS
+    ]
     out.append(_table(("factor", "value", "weight"), frows, "factors", numeric=(1, 2)))
     grad = m["gradient"]
     if grad is None:
         gtext = "unknown (no baseline and no dated edges or scaled_at below this system)"
     else:
         q = m["quarters_to_irreversible"]
-        qtext = f"reaches the top tier in {fmt(q, 'quarters_to_irreversible')} quarters" if q is not None else "does not reach the top tier at this rate"
+        qtext = (
+            f"reaches the top tier in {fmt(q, 'quarters_to_irreversible')} quarters"
+            if q is not None
+            else "does not reach the top tier at this rate"
+        )
         gtext = f"{grad:+.2f} per quarter (from {m.get('_gradient_source')}); {qtext}"
     out.append(
         f"<p>Irreversibility <strong>{esc(fmt(m['irreversibility'], 'irreversibility'))}</strong> ({esc(m['tier'])}); gradient {esc(gtext)}.</p>"
@@ -324,15 +541,29 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     s = review["summary"]
     base = review["baseline"]
     lines = [f"# Termination-capacity review, as of {review['as_of']}", ""]
-    lines.append(f"graphgov {review['graphgov_version']}; policy: {md(review['policy']['source'])}; " + (f"baseline: {code(base['path'])} ({base['as_of']})" if base else "no baseline (gradients from dated edges)"))
+    lines.append(
+        f"graphgov {review['graphgov_version']}; policy: {md(review['policy']['source'])}; "
+        + (
+            f"baseline: {code(base['path'])} ({base['as_of']})"
+            if base
+            else "no baseline (gradients from dated edges)"
+        )
+    )
     lines += ["", "## Summary", "", f"{s['systems']} pilot-derived systems.", ""]
     if s["baseline_counts"] is not None:
         lines += ["| verdict | now | baseline | change |", "|---|---:|---:|---:|"]
-        lines += [f"| {v} | {s['counts'][v]} | {s['baseline_counts'][v]} | {s['change'][v]:+d} |" for v in VERDICTS]
+        lines += [
+            f"| {v} | {s['counts'][v]} | {s['baseline_counts'][v]} | {s['change'][v]:+d} |"
+            for v in VERDICTS
+        ]
     else:
         lines += ["| verdict | now |", "|---|---:|"]
         lines += [f"| {v} | {s['counts'][v]} |" for v in VERDICTS]
-    lines += ["", "| system | verdict | irreversibility | tier | gradient | quarters to irreversible | blast radius | failure set | reasons |", "|---|---|---:|---|---:|---:|---:|---:|---|"]
+    lines += [
+        "",
+        "| system | verdict | irreversibility | tier | gradient | quarters to irreversible | blast radius | failure set | reasons |",
+        "|---|---|---:|---|---:|---:|---:|---:|---|",
+    ]
     for sys_ in review["systems"]:
         m = sys_["metrics"]
         lines.append(
@@ -344,32 +575,96 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     lines += ["", "## Systems", ""]
     for sys_ in review["systems"]:
         m = sys_["metrics"]
-        lines += [f"### {md(sys_['name'])}: {sys_['verdict']}", "", f"{code(sys_['node'])}, {md(sys_['kind'])}, owner {md(sys_['owner'] or 'none')}", ""]
-        lines += [f"- `{r['code']}`: {md(r['sentence'])}" for r in sys_["reasons"]] or ["- no reason against termination"]
+        lines += [
+            f"### {md(sys_['name'])}: {sys_['verdict']}",
+            "",
+            f"{code(sys_['node'])}, {md(sys_['kind'])}, owner {md(sys_['owner'] or 'none')}",
+            "",
+        ]
+        lines += [f"- `{r['code']}`: {md(r['sentence'])}" for r in sys_["reasons"]] or [
+            "- no reason against termination"
+        ]
         t = sys_["impact"]["totals"]
-        lines += ["", f"**Suspension simulation:** {t['fails']} fail, {t['degrades']} degrade" + (" (credited safe state)" if sys_["impact"]["safe_state_credited"] else "") + ".", ""]
+        lines += [
+            "",
+            f"**Suspension simulation:** {t['fails']} fail, {t['degrades']} degrade"
+            + (" (credited safe state)" if sys_["impact"]["safe_state_credited"] else "")
+            + ".",
+            "",
+        ]
         fails = [r for r in sys_["impact"]["rows"] if r["effect"] == "fails"][:20]
         if fails:
-            lines += ["| fails | criticality | path |", "|---|---:|---|"] + [f"| {md(r['node'])} | {fmt(r['criticality'])} | {md(r['path'])} |" for r in fails] + [""]
-        lines.append("**Decision authorities:** " + "; ".join(f"{role}: {md(sys_['authorities'].get(role)) if sys_['authorities'].get(role) else '**absent**'}" for role in ROLES))
+            lines += (
+                ["| fails | criticality | path |", "|---|---:|---|"]
+                + [
+                    f"| {md(r['node'])} | {fmt(r['criticality'])} | {md(r['path'])} |"
+                    for r in fails
+                ]
+                + [""]
+            )
+        lines.append(
+            "**Decision authorities:** "
+            + "; ".join(
+                f"{role}: {md(sys_['authorities'].get(role)) if sys_['authorities'].get(role) else '**absent**'}"
+                for role in ROLES
+            )
+        )
         gate = sys_["readiness_gate"]
         lines.append("")
-        lines.append("**Scale-readiness gate:** " + (f"passed {gate.get('passed_at')}, approved by {md(gate.get('approved_by') or 'nobody')}" if gate.get("passed_at") else "**no record**"))
+        lines.append(
+            "**Scale-readiness gate:** "
+            + (
+                f"passed {gate.get('passed_at')}, approved by {md(gate.get('approved_by') or 'nobody')}"
+                if gate.get("passed_at")
+                else "**no record**"
+            )
+        )
         lines.append("")
         audit = sys_["assumptions"]
-        lines.append("**Assumption audit:** " + ("; ".join(f"{md(a['statement'])} ({a['last_reviewed'] or 'never'}: {a['status']})" for a in audit) if audit else "none documented"))
+        lines.append(
+            "**Assumption audit:** "
+            + (
+                "; ".join(
+                    f"{md(a['statement'])} ({a['last_reviewed'] or 'never'}: {a['status']})"
+                    for a in audit
+                )
+                if audit
+                else "none documented"
+            )
+        )
         lines.append("")
-        lines.append("**Vendor exposure:** " + ("; ".join(f"{md(v['node'])} ({md(v['path'])})" for v in sys_["vendors"]) if sys_["vendors"] else "none"))
+        lines.append(
+            "**Vendor exposure:** "
+            + (
+                "; ".join(f"{md(v['node'])} ({md(v['path'])})" for v in sys_["vendors"])
+                if sys_["vendors"]
+                else "none"
+            )
+        )
         lines.append("")
-        lines.append("**Irreversibility:** " + f"{fmt(m['irreversibility'], 'irreversibility')} ({m['tier']}); " + ", ".join(f"{f} {fmt(m[f], f)}" for f in FACTORS))
+        lines.append(
+            "**Irreversibility:** "
+            + f"{fmt(m['irreversibility'], 'irreversibility')} ({m['tier']}); "
+            + ", ".join(f"{f} {fmt(m[f], f)}" for f in FACTORS)
+        )
         grad = m["gradient"]
         lines.append("")
-        lines.append("**Gradient:** " + (f"{grad:+.2f} per quarter (from {m.get('_gradient_source')}), quarters to irreversible: {fmt(m['quarters_to_irreversible'], 'quarters_to_irreversible') or 'never at this rate'}" if grad is not None else "unknown"))
+        lines.append(
+            "**Gradient:** "
+            + (
+                f"{grad:+.2f} per quarter (from {m.get('_gradient_source')}), quarters to irreversible: {fmt(m['quarters_to_irreversible'], 'quarters_to_irreversible') or 'never at this rate'}"
+                if grad is not None
+                else "unknown"
+            )
+        )
         lines.append("")
     lines += ["## Shadow production", ""]
     if review["shadow"]:
         lines += ["| node | lifecycle | criticality | path |", "|---|---|---:|---|"]
-        lines += [f"| {md(r['node'])} | {md(r['lifecycle'])} | {fmt(r['criticality'])} | {md(r['path'])} |" for r in review["shadow"]]
+        lines += [
+            f"| {md(r['node'])} | {md(r['lifecycle'])} | {fmt(r['criticality'])} | {md(r['path'])} |"
+            for r in review["shadow"]
+        ]
     else:
         lines.append("none")
     lines += ["", "## Changes since the baseline", ""]
@@ -377,16 +672,64 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     if ch is None:
         lines.append("No baseline given.")
     else:
-        lines.append(f"{ch['nodes_added']} nodes added, {ch['nodes_removed']} removed; {ch['edges_added']} edges added, {ch['edges_removed']} removed.")
-        lines += ["", "**Verdicts that got worse:** " + ("; ".join(f"{md(r['node'])}: {r['before'] or 'new'} → {r['now']}" for r in ch["worse_verdicts"]) or "none")]
-        lines += ["", "**New dependents:** " + ("; ".join(f"{md(r['node'])}: +{r['count']} ({md(_clip(r['dependents'], 6))})" for r in ch["new_dependents"]) or "none")]
-        lines += ["", "**Lost fallbacks:** " + ("; ".join(f"{md(r['source'])} → {md(r['target'])}: {r['what']}" for r in ch["lost_fallbacks"]) or "none")]
-        lines += ["", "**Authorities that disappeared:** " + ("; ".join(f"{md(r['node'])} {r['role']} (was {md(r['was'])})" for r in ch["authorities_disappeared"]) or "none")]
+        lines.append(
+            f"{ch['nodes_added']} nodes added, {ch['nodes_removed']} removed; {ch['edges_added']} edges added, {ch['edges_removed']} removed."
+        )
+        lines += [
+            "",
+            "**Verdicts that got worse:** "
+            + (
+                "; ".join(
+                    f"{md(r['node'])}: {r['before'] or 'new'} → {r['now']}"
+                    for r in ch["worse_verdicts"]
+                )
+                or "none"
+            ),
+        ]
+        lines += [
+            "",
+            "**New dependents:** "
+            + (
+                "; ".join(
+                    f"{md(r['node'])}: +{r['count']} ({md(_clip(r['dependents'], 6))})"
+                    for r in ch["new_dependents"]
+                )
+                or "none"
+            ),
+        ]
+        lines += [
+            "",
+            "**Lost fallbacks:** "
+            + (
+                "; ".join(
+                    f"{md(r['source'])} → {md(r['target'])}: {r['what']}"
+                    for r in ch["lost_fallbacks"]
+                )
+                or "none"
+            ),
+        ]
+        lines += [
+            "",
+            "**Authorities that disappeared:** "
+            + (
+                "; ".join(
+                    f"{md(r['node'])} {r['role']} (was {md(r['was'])})"
+                    for r in ch["authorities_disappeared"]
+                )
+                or "none"
+            ),
+        ]
     lines.append("")
     return "\n".join(lines)
 
 
-def write_review(review: Mapping[str, Any], out_dir: str | os.PathLike[str], *, bom: bool = True, inputs: Sequence[str] = ()) -> list[str]:
+def write_review(
+    review: Mapping[str, Any],
+    out_dir: str | os.PathLike[str],
+    *,
+    bom: bool = True,
+    inputs: Sequence[str] = (),
+) -> list[str]:
     """Write review.html, review.md, review.csv and the charts into ``out_dir`` (created if missing)."""
     from ..errors import OutputError
     from ..reports.output import check_not_input, write_atomic
@@ -398,7 +741,9 @@ def write_review(review: Mapping[str, Any], out_dir: str | os.PathLike[str], *, 
         try:
             folder.mkdir(parents=False)
         except OSError as err:
-            raise OutputError(f"cannot create {folder}: {err.strerror} — create its parent folder first") from err
+            raise OutputError(
+                f"cannot create {folder}: {err.strerror} — create its parent folder first"
+            ) from err
     images = charts(review)
     csv_text, _ = render_csv(review, bom)
     files: dict[str, str | bytes] = {

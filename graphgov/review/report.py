@@ -62,8 +62,19 @@ def assumption_audit(verdict: Verdict, as_of: dt.date, window: int) -> list[dict
         else:
             d = dt.date.fromisoformat(str(day)[:10])
             age = (as_of - d).days
-            status = "reviewed" if 0 <= age <= window else ("stale" if age > window else "reviewed after the as-of date")
-        out.append({"statement": a.get("statement"), "last_reviewed": day, "age_days": age, "status": status})
+            status = (
+                "reviewed"
+                if 0 <= age <= window
+                else ("stale" if age > window else "reviewed after the as-of date")
+            )
+        out.append(
+            {
+                "statement": a.get("statement"),
+                "last_reviewed": day,
+                "age_days": age,
+                "status": status,
+            }
+        )
     return out
 
 
@@ -101,7 +112,9 @@ def build_review(
     # irreversibility over the snapshots given (history, baseline, now), by date
     series: dict[Hashable, list[tuple[str, float]]] = {n: [] for n in derived}
     seen_dates: set[str] = set()
-    for snap in sorted([*history, *([baseline] if baseline is not None else [])], key=lambda s: s.as_of):
+    for snap in sorted(
+        [*history, *([baseline] if baseline is not None else [])], key=lambda s: s.as_of
+    ):
         if snap.as_of.isoformat() in seen_dates or snap.as_of >= as_of:
             continue
         seen_dates.add(snap.as_of.isoformat())
@@ -113,7 +126,9 @@ def build_review(
         series[n].append((as_of.isoformat(), float(rows[n]["irreversibility"])))
 
     systems = []
-    for n in sorted(derived, key=lambda x: (-RANK[found[x].verdict], -rows[x]["irreversibility"], str(x))):
+    for n in sorted(
+        derived, key=lambda x: (-RANK[found[x].verdict], -rows[x]["irreversibility"], str(x))
+    ):
         v = found[n]
         data = G.nodes[n]
         row = rows[n]
@@ -136,7 +151,9 @@ def build_review(
                 "failure_critical": v.failure_critical,
                 "series": series[n],
                 "baseline_verdict": base_v.verdict if base_v is not None else None,
-                "baseline_irreversibility": base_rows[n]["irreversibility"] if n in base_rows else None,
+                "baseline_irreversibility": base_rows[n]["irreversibility"]
+                if n in base_rows
+                else None,
             }
         )
 
@@ -157,20 +174,29 @@ def build_review(
     ]
 
     counts = {v: sum(1 for s in systems if s["verdict"] == v) for v in VERDICTS}
-    summary: dict[str, Any] = {"systems": len(systems), "counts": counts, "baseline_counts": None, "change": None}
+    summary: dict[str, Any] = {
+        "systems": len(systems),
+        "counts": counts,
+        "baseline_counts": None,
+        "change": None,
+    }
     changes: dict[str, Any] | None = None
     if baseline is not None:
         bcounts = {v: sum(1 for x in base_verdicts.values() if x.verdict == v) for v in VERDICTS}
         summary["baseline_counts"] = bcounts
         summary["change"] = {v: counts[v] - bcounts[v] for v in VERDICTS}
-        changes = _changes(G, baseline.graph, rows, base_rows, found, base_verdicts, derived, policy)
+        changes = _changes(
+            G, baseline.graph, rows, base_rows, found, base_verdicts, derived, policy
+        )
 
     return {
         "as_of": as_of.isoformat(),
         "graphgov_version": __version__,
         "inputs": list(G.graph.get("inputs") or []),
         "policy": policy.as_dict(),
-        "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()} if baseline is not None else None,
+        "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()}
+        if baseline is not None
+        else None,
         "history": [{"path": s.path, "as_of": s.as_of.isoformat()} for s in history],
         "summary": summary,
         "systems": systems,
@@ -197,7 +223,15 @@ def _changes(
         before = _descendants(B, n)
         added = sorted(now - before, key=str)
         if added:
-            new_dependents.append({"node": n, "count": len(added), "dependents": added, "blast_radius_before": base_rows[n]["blast_radius"] if n in base_rows else None, "blast_radius_now": rows[n]["blast_radius"]})
+            new_dependents.append(
+                {
+                    "node": n,
+                    "count": len(added),
+                    "dependents": added,
+                    "blast_radius_before": base_rows[n]["blast_radius"] if n in base_rows else None,
+                    "blast_radius_now": rows[n]["blast_radius"],
+                }
+            )
     lost_fallbacks = []
     for u, v, d in B.edges(data=True):
         if d.get(STRENGTH) != Strength.FALLBACK.value:
@@ -205,18 +239,42 @@ def _changes(
         if G.has_edge(u, v):
             now = G.edges[u, v].get(STRENGTH, Strength.HARD.value)
             if now != Strength.FALLBACK.value:
-                lost_fallbacks.append({"source": u, "target": v, "what": f"fallback edge is now {now}"})
+                lost_fallbacks.append(
+                    {"source": u, "target": v, "what": f"fallback edge is now {now}"}
+                )
     for n in derived:
         if base_rows.get(n, {}).get("_safe_state_credited") and not rows[n]["_safe_state_credited"]:
-            lost_fallbacks.append({"source": n, "target": "", "what": "safe state no longer credited (drill out of the window)"})
+            lost_fallbacks.append(
+                {
+                    "source": n,
+                    "target": "",
+                    "what": "safe state no longer credited (drill out of the window)",
+                }
+            )
     lost_fallbacks.sort(key=lambda r: (str(r["source"]), str(r["target"])))
     worse_verdicts = []
     for n in derived:
         old = base_verdicts.get(n)
         if old is None:
-            worse_verdicts.append({"node": n, "before": None, "now": found[n].verdict, "new_reasons": found[n].codes, "note": "new pilot-derived system"})
+            worse_verdicts.append(
+                {
+                    "node": n,
+                    "before": None,
+                    "now": found[n].verdict,
+                    "new_reasons": found[n].codes,
+                    "note": "new pilot-derived system",
+                }
+            )
         elif worse(old.verdict, found[n].verdict):
-            worse_verdicts.append({"node": n, "before": old.verdict, "now": found[n].verdict, "new_reasons": [c for c in found[n].codes if c not in old.codes], "note": ""})
+            worse_verdicts.append(
+                {
+                    "node": n,
+                    "before": old.verdict,
+                    "now": found[n].verdict,
+                    "new_reasons": [c for c in found[n].codes if c not in old.codes],
+                    "note": "",
+                }
+            )
     disappeared = []
     for n in sorted(B, key=str):
         if n not in G:
@@ -225,7 +283,14 @@ def _changes(
         auth_now: dict[str, Any] = G.nodes[n].get("authority") or {}
         for role in sorted(auth_before):
             if policy.named(auth_before.get(role)) and not policy.named(auth_now.get(role)):
-                disappeared.append({"node": n, "role": role, "was": auth_before.get(role), "now": auth_now.get(role)})
+                disappeared.append(
+                    {
+                        "node": n,
+                        "role": role,
+                        "was": auth_before.get(role),
+                        "now": auth_now.get(role),
+                    }
+                )
     return {
         "new_dependents": new_dependents,
         "lost_fallbacks": lost_fallbacks,

@@ -103,8 +103,14 @@ def make_snapshot(
     as_of = as_of or settings.today
     rows = node_metrics(G, settings, as_of)
     found = verdicts(G, rows, settings, as_of, policy)
-    nodes = [{"id": n, "attrs": _json_value(d)} for n, d in sorted(G.nodes(data=True), key=lambda x: str(x[0]))]
-    edges = [{"source": u, "target": v, "attrs": _json_value(d)} for u, v, d in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))]
+    nodes = [
+        {"id": n, "attrs": _json_value(d)}
+        for n, d in sorted(G.nodes(data=True), key=lambda x: str(x[0]))
+    ]
+    edges = [
+        {"source": u, "target": v, "attrs": _json_value(d)}
+        for u, v, d in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
+    ]
     metrics = []
     for n in sorted(rows, key=str):
         r = rows[n]
@@ -127,7 +133,11 @@ def make_snapshot(
         "inputs": _json_value(G.graph.get("inputs") or []),
         "settings": settings.as_dict(),
         "policy": policy.as_dict(),
-        "graph": {"nodes": nodes, "edges": edges, "structure": _json_value(G.graph.get("structure") or [])},
+        "graph": {
+            "nodes": nodes,
+            "edges": edges,
+            "structure": _json_value(G.graph.get("structure") or []),
+        },
         "metrics": metrics,
         "verdicts": [_json_value(found[n].as_dict()) for n in sorted(found, key=str)],
         "diagnostics": counts,
@@ -159,7 +169,9 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     source = os.fspath(path)
     p = Path(source)
     if not p.is_file():
-        raise InputError(f"{source}: no such snapshot file — check the path (snapshots are written by `graphgov snapshot`)")
+        raise InputError(
+            f"{source}: no such snapshot file — check the path (snapshots are written by `graphgov snapshot`)"
+        )
     if p.stat().st_size > MAX_SNAPSHOT_MB << 20:
         raise InputError(f"{source}: over {MAX_SNAPSHOT_MB} MiB, too large for a snapshot")
     text = decode(p.read_bytes(), source, "utf-8", "JSON")
@@ -167,7 +179,9 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     return snapshot_from_dict(data, source)
 
 
-def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], source: str, where: str = "$") -> Any:
+def _need(
+    data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], source: str, where: str = "$"
+) -> Any:
     if key not in data:
         raise ParseError(f"{source}: {where}.{key}: missing — not a complete graphgov snapshot")
     value = data[key]
@@ -180,14 +194,20 @@ def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], sour
 def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
     """Check and read a parsed snapshot document (upgrading a version-1 layout)."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-        raise ParseError(f"{source}: not a graphgov snapshot (no \"format\": \"{FORMAT}\") — write one with `graphgov snapshot`")
+        raise ParseError(
+            f'{source}: not a graphgov snapshot (no "format": "{FORMAT}") — write one with `graphgov snapshot`'
+        )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ParseError(f"{source}: $.version: expected a whole number, got {version!r}")
     if version > VERSION:
-        raise ParseError(f"{source}: snapshot version {version} was written by a newer graphgov (this one reads versions {READABLE_VERSIONS[0]}-{VERSION}) — upgrade graphgov")
+        raise ParseError(
+            f"{source}: snapshot version {version} was written by a newer graphgov (this one reads versions {READABLE_VERSIONS[0]}-{VERSION}) — upgrade graphgov"
+        )
     if version not in READABLE_VERSIONS:
-        raise ParseError(f"{source}: snapshot version {version} is not supported (readable: {', '.join(map(str, READABLE_VERSIONS))})")
+        raise ParseError(
+            f"{source}: snapshot version {version} is not supported (readable: {', '.join(map(str, READABLE_VERSIONS))})"
+        )
     if version == 1:
         data = _upgrade_v1(data, source)
     as_of_text = _need(data, "as_of", str, source)
@@ -198,17 +218,34 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
     graph = _need(data, "graph", dict, source)
     G = nx.DiGraph()
     for i, item in enumerate(_need(graph, "nodes", list, source, "$.graph")):
-        if not isinstance(item, Mapping) or "id" not in item or not isinstance(item.get("attrs", {}), Mapping):
-            raise ParseError(f"{source}: $.graph.nodes[{i}]: expected {{\"id\": ..., \"attrs\": {{...}}}}")
-        G.add_node(_node_id(item["id"], source, f"$.graph.nodes[{i}].id"), **dict(item.get("attrs") or {}))
+        if (
+            not isinstance(item, Mapping)
+            or "id" not in item
+            or not isinstance(item.get("attrs", {}), Mapping)
+        ):
+            raise ParseError(
+                f'{source}: $.graph.nodes[{i}]: expected {{"id": ..., "attrs": {{...}}}}'
+            )
+        G.add_node(
+            _node_id(item["id"], source, f"$.graph.nodes[{i}].id"), **dict(item.get("attrs") or {})
+        )
     for i, item in enumerate(_need(graph, "edges", list, source, "$.graph")):
-        if not isinstance(item, Mapping) or "source" not in item or "target" not in item or not isinstance(item.get("attrs", {}), Mapping):
-            raise ParseError(f"{source}: $.graph.edges[{i}]: expected {{\"source\": ..., \"target\": ..., \"attrs\": {{...}}}}")
+        if (
+            not isinstance(item, Mapping)
+            or "source" not in item
+            or "target" not in item
+            or not isinstance(item.get("attrs", {}), Mapping)
+        ):
+            raise ParseError(
+                f'{source}: $.graph.edges[{i}]: expected {{"source": ..., "target": ..., "attrs": {{...}}}}'
+            )
         u = _node_id(item["source"], source, f"$.graph.edges[{i}].source")
         v = _node_id(item["target"], source, f"$.graph.edges[{i}].target")
         for end, name in ((u, "source"), (v, "target")):
             if end not in G:
-                raise ParseError(f"{source}: $.graph.edges[{i}].{name}: node {end!r} is not in $.graph.nodes")
+                raise ParseError(
+                    f"{source}: $.graph.edges[{i}].{name}: node {end!r} is not in $.graph.nodes"
+                )
         G.add_edge(u, v, **dict(item.get("attrs") or {}))
     G.graph["structure"] = list(graph.get("structure") or [])
     inputs = list(data.get("inputs") or [])
@@ -223,7 +260,9 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
         verdicts = {}
         for i, row in enumerate(_need(data, "verdicts", list, source)):
             if not isinstance(row, Mapping) or "node" not in row or "verdict" not in row:
-                raise ParseError(f"{source}: $.verdicts[{i}]: expected an object with node and verdict")
+                raise ParseError(
+                    f"{source}: $.verdicts[{i}]: expected an object with node and verdict"
+                )
             verdicts[_node_id(row["node"], source, f"$.verdicts[{i}].node")] = dict(row)
     snap = Snapshot(
         as_of=as_of,
@@ -263,10 +302,15 @@ def _upgrade_v1(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "version": 2,
         "graphgov_version": data.get("tool_version"),
         "as_of": data.get("as_of"),
-        "inputs": [{"path": p, "sha256": h} for p, h in sorted((data.get("input_sha256") or {}).items())],
+        "inputs": [
+            {"path": p, "sha256": h} for p, h in sorted((data.get("input_sha256") or {}).items())
+        ],
         "settings": data.get("settings") or {},
         "policy": None,
-        "graph": {"nodes": [{"id": n, "attrs": a or {}} for n, a in sorted(nodes.items())], "edges": new_edges},
+        "graph": {
+            "nodes": [{"id": n, "attrs": a or {}} for n, a in sorted(nodes.items())],
+            "edges": new_edges,
+        },
         "metrics": [{"node": n, **(m or {})} for n, m in sorted(metrics.items())],
         "verdicts": None,
     }
@@ -279,7 +323,10 @@ def _recompute_verdicts(snap: Snapshot) -> dict[Hashable, dict[str, Any]]:
 
     settings = settings_of(snap)
     rows = node_metrics(snap.graph, settings, snap.as_of, gradient=False)
-    return {n: v.as_dict() for n, v in verdicts(snap.graph, rows, settings, snap.as_of, DEFAULT_POLICY).items()}
+    return {
+        n: v.as_dict()
+        for n, v in verdicts(snap.graph, rows, settings, snap.as_of, DEFAULT_POLICY).items()
+    }
 
 
 def settings_of(snap: Snapshot) -> Settings:
@@ -299,7 +346,9 @@ def settings_of(snap: Snapshot) -> Settings:
     return Settings(values, {n: "snapshot" for n in values})
 
 
-def rescore(snap: Snapshot, settings: Settings, policy: Any | None = None) -> tuple[dict[Hashable, dict[str, Any]], dict[Hashable, Any]]:
+def rescore(
+    snap: Snapshot, settings: Settings, policy: Any | None = None
+) -> tuple[dict[Hashable, dict[str, Any]], dict[Hashable, Any]]:
     """Metrics and verdicts of a snapshot's graph at its own date, under the given settings and policy.
 
     Comparisons between quarters use this, so that a change of weights or thresholds is not

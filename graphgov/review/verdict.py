@@ -121,7 +121,14 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def failure_critical_nodes(G: nx.DiGraph, node: Hashable, settings: Any, as_of: dt.date, criticality: int, impact_result: Mapping[str, Any] | None = None) -> list[Hashable]:
+def failure_critical_nodes(
+    G: nx.DiGraph,
+    node: Hashable,
+    settings: Any,
+    as_of: dt.date,
+    criticality: int,
+    impact_result: Mapping[str, Any] | None = None,
+) -> list[Hashable]:
     """Nodes that fail when ``node`` is switched off and whose criticality (unknown: the default) is at least ``criticality``."""
     if impact_result is None:
         from ..analysis.impact import impact
@@ -150,11 +157,19 @@ def verdict_for(
     reasons: list[Reason] = []
     irr = float(row["irreversibility"])
     authority = data.get(AUTHORITY) or {}
-    named = {role: policy.named(authority.get(role)) for role in ("authorized_by", "monitored_by", "recalibration", "termination")}
+    named = {
+        role: policy.named(authority.get(role))
+        for role in ("authorized_by", "monitored_by", "recalibration", "termination")
+    }
 
     # --- not terminable
     if irr >= policy.top_tier_at:
-        reasons.append(Reason("top-tier", f"irreversibility {_num(irr)} is in the top tier ({_num(policy.top_tier_at)} or more)"))
+        reasons.append(
+            Reason(
+                "top-tier",
+                f"irreversibility {_num(irr)} is in the top tier ({_num(policy.top_tier_at)} or more)",
+            )
+        )
     if irr >= policy.termination_authority_required_at and named["termination"] is None:
         reasons.append(
             Reason(
@@ -163,9 +178,13 @@ def verdict_for(
             )
         )
     credited = bool(row.get("_safe_state_credited"))
-    critical = failure_critical_nodes(G, node, settings, as_of, policy.critical_criticality, impact_result)
+    critical = failure_critical_nodes(
+        G, node, settings, as_of, policy.critical_criticality, impact_result
+    )
     if critical and not credited:
-        shown = ", ".join(map(str, critical[:5])) + (f" and {len(critical) - 5} more" if len(critical) > 5 else "")
+        shown = ", ".join(map(str, critical[:5])) + (
+            f" and {len(critical) - 5} more" if len(critical) > 5 else ""
+        )
         reasons.append(
             Reason(
                 "critical-failure-without-safe-state",
@@ -177,13 +196,19 @@ def verdict_for(
     for role in policy.required_authorities:
         if named[role] is None:
             raw = authority.get(role)
-            how = f"'{raw}' is a placeholder, not a name" if raw not in (None, "") else "nobody is named"
+            how = (
+                f"'{raw}' is a placeholder, not a name"
+                if raw not in (None, "")
+                else "nobody is named"
+            )
             reasons.append(Reason(authority_code(role), f"no {ROLE_WORDS[role]} authority: {how}"))
     assumptions = list(data.get(ASSUMPTIONS) or [])
     window = int(policy.assumption_window_days)
     if not assumptions:
         if policy.require_assumptions:
-            reasons.append(Reason("no-assumptions", "no assumptions are documented, so none can be audited"))
+            reasons.append(
+                Reason("no-assumptions", "no assumptions are documented, so none can be audited")
+            )
     else:
         stale = []
         for a in assumptions:
@@ -202,16 +227,33 @@ def verdict_for(
     if policy.require_readiness_gate:
         passed = _date(gate.get("passed_at"))
         if passed is None:
-            reasons.append(Reason("no-readiness-gate", "no scale-readiness gate record (no passed_at date)"))
+            reasons.append(
+                Reason("no-readiness-gate", "no scale-readiness gate record (no passed_at date)")
+            )
         elif passed > as_of:
-            reasons.append(Reason("no-readiness-gate", f"the scale-readiness gate is dated {passed.isoformat()}, after the as-of date"))
+            reasons.append(
+                Reason(
+                    "no-readiness-gate",
+                    f"the scale-readiness gate is dated {passed.isoformat()}, after the as-of date",
+                )
+            )
     rev = data.get(REVERSIBILITY) or {}
     drill = _date(rev.get("last_drill"))
     drill_window = policy.drill_window(settings)
     if drill is not None and drill <= as_of and (as_of - drill).days > drill_window:
-        reasons.append(Reason("stale-drill", f"the last switch-off drill ({drill.isoformat()}) is older than {drill_window} days, so no safe state is credited"))
+        reasons.append(
+            Reason(
+                "stale-drill",
+                f"the last switch-off drill ({drill.isoformat()}) is older than {drill_window} days, so no safe state is credited",
+            )
+        )
     elif rev.get("safe_state") and (drill is None or drill > as_of):
-        reasons.append(Reason("safe-state-never-drilled", "a safe state is declared but was never drilled, so it is not credited"))
+        reasons.append(
+            Reason(
+                "safe-state-never-drilled",
+                "a safe state is declared but was never drilled, so it is not credited",
+            )
+        )
     gradient = row.get("gradient")
     if gradient is not None and gradient == gradient:  # known (not None, not NaN)
         from ..analysis.gradient import quarters_to

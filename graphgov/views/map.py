@@ -734,6 +734,7 @@ def build_map_data(
         "total_edges": G.number_of_edges(),
     }
     view = initial_view(data)
+    pos: dict[Any, tuple[float, float]]
     if summary and len(view["items"]) <= SPRING_MAX:
         pos = summary_layout(view["items"], view["links"])
     else:

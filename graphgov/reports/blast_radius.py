@@ -32,6 +32,7 @@ TABLE_COLUMNS = (
     "pilot_derived",
     "irreversibility",
     "tier",
+    "gradient",
 )
 TABLE_HEADERS = {
     "dependents": "deps",
@@ -42,6 +43,7 @@ TABLE_HEADERS = {
     "owners_affected": "owners",
     "pilot_derived": "pilot",
     "irreversibility": "irrev",
+    "gradient": "per 90 d",
 }
 
 

@@ -163,18 +163,19 @@ def _explain(
         safe = " (credited safe state)" if row["_safe_state_credited"] else ""
         parts.append(f"{fail} of {br} dependents fail, {row['degraded']} degrade{safe}")
         if row["decision_sinks"]:
-            parts.append(f"{row['decision_sinks']} decision sinks")
+            parts.append(_count(row["decision_sinks"], "decision sink"))
         parts.append(
-            f"{row['owners_affected']} owners affected"
+            _count(row["owners_affected"], "owner")
+            + " affected"
             + (
-                f", {row['unowned_dependents']} dependents unowned"
+                f", {_count(row['unowned_dependents'], 'dependent')} unowned"
                 if row["unowned_dependents"]
                 else ""
             )
         )
         if row["unknown_criticality"]:
             parts.append(
-                f"{row['unknown_criticality']} dependents of unknown criticality counted as {settings.default_criticality}"
+                f"{_count(row['unknown_criticality'], 'dependent')} of unknown criticality counted as {settings.default_criticality}"
             )
     start = row["_production_start"]
     if row["_days_in_production"] is not None and start is not None:
@@ -186,6 +187,15 @@ def _explain(
             "shadow production: depends on pilot-derived " + " → ".join(map(str, shadow_path))
         )
     return "; ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    """A count with its noun.
+
+    >>> _count(1, "owner"), _count(3, "owner")
+    ('1 owner', '3 owners')
+    """
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def sort_rows(rows: dict[Hashable, dict[str, Any]]) -> list[dict[str, Any]]:

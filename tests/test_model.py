@@ -208,3 +208,20 @@ def test_impact_cli(cli, write):
     assert "m → api → dash" in r.stdout
     missing = cli("impact", "nope", inv, "-q")
     assert missing.exit_code == 3 and "no node 'nope'" in missing.stderr
+
+
+def test_edges_first_seen_after_the_as_of_date_are_left_out_and_said_so(write):
+    edges = write("e.csv", "source,target,since\na,b,2026-01-01\nb,c,2026-06-01\nc,d,\n")
+    s = load_settings(overrides={"as_of": "2026-03-01"}, environ={})
+    G = graphgov.load(edges, settings=s)
+    assert sorted(G.edges) == [("a", "b"), ("c", "d")]  # undated edges count as present
+    assert set(G.nodes) == {"a", "b", "c", "d"}
+    msgs = [f.message for f in G.graph["diagnostics"].warnings]
+    assert any(
+        "1 edge(s) first seen after the as-of date 2026-03-01 left out" in m and "b --> c" in m
+        for m in msgs
+    )
+    later = graphgov.load(
+        edges, settings=load_settings(overrides={"as_of": "2026-07-01"}, environ={})
+    )
+    assert later.number_of_edges() == 3

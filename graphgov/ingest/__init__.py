@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -18,7 +19,7 @@ import networkx as nx
 
 from ..diagnostics import Diagnostics
 from ..errors import InputError, ParseError
-from ..model import Record, build_graph
+from ..model import SINCE, Record, build_graph
 from ..settings import Settings, load_settings
 from . import (  # noqa: F401  (built-in formats register themselves)
     backstage,
@@ -155,6 +156,25 @@ def read_records(
     return records, manifest
 
 
+def _drop_later_edges(G: nx.DiGraph, as_of: dt.date, diag: Diagnostics) -> None:
+    """The graph as it stood on the as-of date: edges first seen after it are left out, and said so."""
+    cutoff = as_of.isoformat()
+    late = sorted(
+        ((u, v, d) for u, v, d in G.edges(data=SINCE) if d and str(d) > cutoff),
+        key=lambda e: (e[2], str(e[0]), str(e[1])),
+    )
+    if not late:
+        return
+    u, v, since = late[0]
+    diag.warn(
+        "after-as-of",
+        f"{len(late)} edge(s) first seen after the as-of date {cutoff} left out (the graph as it stood then), "
+        f"for example {u} --> {v} (since {since}); pass --as-of to analyse another date",
+    )
+    G.remove_edges_from((u, v) for u, v, _ in late)
+    G.graph["edges_after_as_of"] = len(late)
+
+
 def _parse_file(
     item: InputFile, source: str, settings: Settings, diag: Diagnostics, limit: int
 ) -> tuple[Format | None, ParseContext | None, list[Record], bytes]:
@@ -208,6 +228,7 @@ def load(
     G = build_graph(records, diag)
     for stats in diag.sources.values():
         stats.used = stats.read - stats.rejected
+    _drop_later_edges(G, settings.today, diag)
     G.graph["inputs"] = manifest
     G.graph["diagnostics"] = diag
     G.graph["settings"] = settings

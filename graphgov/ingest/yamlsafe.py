@@ -60,8 +60,9 @@ class _Loader(yaml.SafeLoader):
         self._sizes: dict[int, int] = {}
         self._alias_nodes = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         event = self.peek_event()
+        mark: Any = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             anchor = event.anchor
             if anchor in self._open:
@@ -69,7 +70,7 @@ class _Loader(yaml.SafeLoader):
                     None,
                     None,
                     f"recursive alias *{anchor} refers to a node that contains it",
-                    event.start_mark,
+                    mark,
                 )
             target = self.anchors.get(anchor)
             if target is not None:
@@ -79,14 +80,14 @@ class _Loader(yaml.SafeLoader):
                         None,
                         None,
                         f"YAML aliases expand to more than {self.alias_budget} nodes (an alias bomb?) — refused",
-                        event.start_mark,
+                        mark,
                     )
             return super().compose_node(parent, index)
         anchor = getattr(event, "anchor", None)
         self._depth += 1
         if self._depth > self.max_nesting:
             raise yaml.composer.ComposerError(
-                None, None, f"nesting deeper than {self.max_nesting}", event.start_mark
+                None, None, f"nesting deeper than {self.max_nesting}", mark
             )
         if anchor is not None and isinstance(event, yaml.CollectionStartEvent):
             self._open.add(anchor)

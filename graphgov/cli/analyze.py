@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import emit, guard, infer_format, input_options, load_graph, report_load, settings_from
+from .common import emit, guard, infer_format, input_options
 
 
 @click.command()
@@ -29,16 +29,7 @@ from .common import emit, guard, infer_format, input_options, load_graph, report
 )
 @guard
 def analyze(
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     output,
     fmt,
     pilots_only,
@@ -48,15 +39,14 @@ def analyze(
     from ..analysis.table import node_metrics, sort_rows
     from ..reports.blast_radius import render_blast_radius
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    settings = load.settings()
     fmt = infer_format(fmt, output, ("csv", "json"), "table")
     base = None
     if baseline:
         from ..review.snapshot import read_snapshot
 
         base = read_snapshot(baseline)
-    G = load_graph(inputs, registers, settings, [output, rejects])
-    report_load(G, quiet, rejects)
+    G = load.graph(settings, [output])
     rows = sort_rows(node_metrics(G, settings, baseline=base))
     if pilots_only:
         rows = [r for r in rows if r["pilot_derived"]]
@@ -65,7 +55,7 @@ def analyze(
     for w in warnings:
         click.echo(f"  warning: {w}", err=True)
     emit(text, output)
-    if output and not quiet:
+    if output and not load.quiet:
         click.echo(f"wrote {len(rows)} rows to {output}", err=True)
 
 
@@ -82,16 +72,7 @@ def analyze(
 @guard
 def impact(
     node,
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     output,
     fmt,
 ):  # type: ignore[no-untyped-def]
@@ -99,10 +80,9 @@ def impact(
     from ..analysis.impact import impact as simulate
     from ..reports.tables import to_csv, to_json, to_table
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    settings = load.settings()
     fmt = infer_format(fmt, output, ("csv", "json"), "table")
-    G = load_graph(inputs, registers, settings, [output, rejects])
-    report_load(G, quiet, rejects)
+    G = load.graph(settings, [output])
     result = simulate(G, node, settings)
     cols = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
     if fmt == "json":

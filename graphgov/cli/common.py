@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,8 @@ def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT... plus --register, --config, --lenient, --encoding, --max-input-mb, --as-of, --set."""
+    """INPUT... plus --register, --config, --lenient, --encoding, --max-input-mb, --as-of, --set,
+    --rejects and -q, handed to the command as one :class:`LoadOptions` argument named ``load``."""
     options = [
         click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
         click.option(
@@ -90,9 +92,60 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("-q", "--quiet", is_flag=True, help="Print no summary on stderr."),
     ]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        load = LoadOptions(**{name: kwargs.pop(name) for name in LOAD_OPTION_NAMES})
+        return fn(*args, load=load, **kwargs)
+
+    out: Callable[..., Any] = wrapper
     for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+        out = opt(out)
+    return out
+
+
+LOAD_OPTION_NAMES = (
+    "inputs",
+    "registers",
+    "config",
+    "lenient",
+    "encoding",
+    "max_input_mb",
+    "as_of",
+    "set_values",
+    "rejects",
+    "quiet",
+)
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """The options every command that reads inputs shares."""
+
+    inputs: tuple[str, ...]
+    registers: tuple[str, ...]
+    config: str | None
+    lenient: bool | None
+    encoding: str | None
+    max_input_mb: float | None
+    as_of: str | None
+    set_values: tuple[str, ...]
+    rejects: str | None
+    quiet: bool
+
+    def settings(self) -> Settings:
+        return settings_from(
+            self.config, self.lenient, self.encoding, self.max_input_mb, self.as_of, self.set_values
+        )
+
+    def graph(self, settings: Settings, outputs: Sequence[str | None] = ()) -> nx.DiGraph:
+        """Load the inputs (refusing outputs that are inputs) and report what was read on stderr."""
+        G = load_graph(self.inputs, self.registers, settings, [*outputs, self.rejects])
+        report_load(G, self.quiet, self.rejects)
+        return G
+
+    def input_paths(self) -> list[str]:
+        return all_input_paths(self.inputs, self.registers, self.config)
 
 
 def settings_from(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import networkx as nx
 
-from .common import emit, guard, input_options, load_graph, report_load, settings_from
+from .common import emit, guard, input_options
 
 FILE_COLUMNS = ("path", "format", "records", "used", "rejected", "nodes", "edges", "warnings")
 FORMAT_COLUMNS = ("format", "files", "records", "used", "rejected", "nodes", "edges", "warnings")
@@ -113,16 +113,7 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
 )
 @guard
 def ingest(
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     output,
     fmt,
 ):  # type: ignore[no-untyped-def]
@@ -133,9 +124,8 @@ def ingest(
     """
     from ..reports.tables import to_json, to_table
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
-    G = load_graph(inputs, registers, settings, [output, rejects])
-    report_load(G, quiet, rejects)
+    settings = load.settings()
+    G = load.graph(settings, [output])
     summary = ingest_summary(G)
     if fmt == "json":
         text = to_json(summary)

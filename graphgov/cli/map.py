@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import guard, input_options, load_graph, report_load, settings_from
+from .common import guard, input_options
 
 
 @click.command(name="map")
@@ -60,16 +60,7 @@ from .common import guard, input_options, load_graph, report_load, settings_from
 @click.option("--title", default=None, help="Heading of the map (shown as text).")
 @guard
 def map(
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     output,
     focus,
     select,
@@ -88,9 +79,8 @@ def map(
     """
     from ..views.map import write_map
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
-    G = load_graph(inputs, registers, settings, [output, rejects])
-    report_load(G, quiet, rejects)
+    settings = load.settings()
+    G = load.graph(settings, [output])
     result = write_map(
         G,
         output,
@@ -103,7 +93,7 @@ def map(
         title=title,
         settings=settings,
     )
-    if not quiet:
+    if not load.quiet:
         shown = f"{result.nodes - result.groups} nodes" + (
             f" and {result.groups} groups" if result.groups else ""
         )

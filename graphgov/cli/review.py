@@ -11,14 +11,10 @@ import click
 from ..errors import GraphGovError
 from .common import (
     CliError,
-    all_input_paths,
     emit,
     guard,
     infer_format,
     input_options,
-    load_graph,
-    report_load,
-    settings_from,
 )
 
 
@@ -50,16 +46,7 @@ def _baseline_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 )
 @guard
 def snapshot(
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     policy,
     output,
 ):  # type: ignore[no-untyped-def]
@@ -67,12 +54,11 @@ def snapshot(
     from ..review.policy import load_policy
     from ..review.snapshot import write_snapshot
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    settings = load.settings()
     pol = load_policy(policy)
-    G = load_graph(inputs, registers, settings, [output, rejects])
-    report_load(G, quiet, rejects)
+    G = load.graph(settings, [output])
     payload = write_snapshot(G, output, settings, settings.today, pol)
-    if not quiet:
+    if not load.quiet:
         click.echo(
             f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
             err=True,
@@ -98,16 +84,7 @@ def snapshot(
 )
 @guard
 def review(
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     policy,
     baseline,
     history,
@@ -119,19 +96,16 @@ def review(
     from ..review.report import build_review
     from ..review.snapshot import read_snapshot
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    settings = load.settings()
     pol = load_policy(policy)
     base = read_snapshot(baseline) if baseline else None
     hist = [read_snapshot(h) for h in _snapshot_files(history)]
-    _not_inside_inputs(output, inputs)
-    G = load_graph(inputs, registers, settings, [rejects])
-    report_load(G, quiet, rejects)
+    _not_inside_inputs(output, load.inputs)
+    G = load.graph(settings, [])
     data = build_review(G, settings, pol, base, hist, settings.today)
-    files = write_review(
-        data, output, bom=bool(settings.csv_bom), inputs=all_input_paths(inputs, registers, config)
-    )
+    files = write_review(data, output, bom=bool(settings.csv_bom), inputs=load.input_paths())
     click.echo(_systems_table(data), nl=False)
-    if not quiet:
+    if not load.quiet:
         c = data["summary"]["counts"]
         n = data["summary"]["systems"]
         click.echo(
@@ -280,16 +254,7 @@ def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 )
 @_gate_guard
 def gate(
-    inputs,
-    registers,
-    config,
-    lenient,
-    encoding,
-    max_input_mb,
-    as_of,
-    set_values,
-    rejects,
-    quiet,
+    load,
     policy,
     baseline,
     fmt,
@@ -300,11 +265,10 @@ def gate(
     from ..review.policy import load_policy
     from ..review.snapshot import read_snapshot
 
-    settings = settings_from(config, lenient, encoding, max_input_mb, as_of, set_values)
+    settings = load.settings()
     pol = load_policy(policy)
     base = read_snapshot(baseline) if baseline else None
-    G = load_graph(inputs, registers, settings, [output, rejects])
-    report_load(G, quiet, rejects)
+    G = load.graph(settings, [output])
     result = evaluate(G, settings, pol, base, settings.today)
     render = {"text": render_text, "json": render_json, "sarif": render_sarif}[fmt]
     emit(render(result), output)

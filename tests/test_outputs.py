@@ -183,3 +183,19 @@ def test_negative_numbers_are_not_neutralised():
         decimals={"gradient": 2},
     )
     assert text.splitlines()[1] == "-5.54,'-5,-3"
+
+
+def test_long_work_is_announced_on_a_terminal_only(monkeypatch, capsys):
+    import networkx as nx
+
+    from graphgov.cli import common
+
+    opts = common.LoadOptions(("x",), (), None, None, None, None, None, (), None, False)
+    G = nx.path_graph(5, create_using=nx.DiGraph)
+    monkeypatch.setattr(common, "LARGE_GRAPH", 5)
+    monkeypatch.setattr(common.sys.stderr, "isatty", lambda: True)
+    opts.announce(G, "computing every metric")
+    assert "computing every metric for 5 nodes and 4 edges" in capsys.readouterr().err
+    monkeypatch.setattr(common.sys.stderr, "isatty", lambda: False)
+    opts.announce(G, "computing every metric")
+    assert capsys.readouterr().err == ""

@@ -47,6 +47,7 @@ def analyze(
 
         base = read_snapshot(baseline)
     G = load.graph(settings, [output])
+    load.announce(G, "computing every metric")
     rows = sort_rows(node_metrics(G, settings, baseline=base))
     if pilots_only:
         rows = [r for r in rows if r["pilot_derived"]]

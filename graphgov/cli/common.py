@@ -104,6 +104,8 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return out
 
 
+LARGE_GRAPH = 20_000
+
 LOAD_OPTION_NAMES = (
     "inputs",
     "registers",
@@ -143,6 +145,14 @@ class LoadOptions:
         G = load_graph(self.inputs, self.registers, settings, [*outputs, self.rejects])
         report_load(G, self.quiet, self.rejects)
         return G
+
+    def announce(self, G: nx.DiGraph, what: str) -> None:
+        """On a terminal, say that long work has started (metrics on a large graph take seconds)."""
+        if not self.quiet and sys.stderr.isatty() and G.number_of_nodes() >= LARGE_GRAPH:
+            click.echo(
+                f"{what} for {G.number_of_nodes():,} nodes and {G.number_of_edges():,} edges…",
+                err=True,
+            )
 
     def input_paths(self) -> list[str]:
         return all_input_paths(self.inputs, self.registers, self.config)

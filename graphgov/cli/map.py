@@ -81,6 +81,7 @@ def map(
 
     settings = load.settings()
     G = load.graph(settings, [output])
+    load.announce(G, "drawing the map")
     result = write_map(
         G,
         output,

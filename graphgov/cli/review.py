@@ -57,6 +57,7 @@ def snapshot(
     settings = load.settings()
     pol = load_policy(policy)
     G = load.graph(settings, [output])
+    load.announce(G, "writing the snapshot")
     payload = write_snapshot(G, output, settings, settings.today, pol)
     if not load.quiet:
         click.echo(
@@ -102,6 +103,7 @@ def review(
     hist = [read_snapshot(h) for h in _snapshot_files(history)]
     _not_inside_inputs(output, load.inputs)
     G = load.graph(settings, [])
+    load.announce(G, "building the review")
     data = build_review(G, settings, pol, base, hist, settings.today)
     files = write_review(data, output, bom=bool(settings.csv_bom), inputs=load.input_paths())
     click.echo(_systems_table(data), nl=False)
@@ -269,6 +271,7 @@ def gate(
     pol = load_policy(policy)
     base = read_snapshot(baseline) if baseline else None
     G = load.graph(settings, [output])
+    load.announce(G, "checking the policy")
     result = evaluate(G, settings, pol, base, settings.today)
     render = {"text": render_text, "json": render_json, "sarif": render_sarif}[fmt]
     emit(render(result), output)

@@ -493,7 +493,15 @@ def test_screenshot_of_the_bundled_sample(tmp_path, open_map):
     from graphgov.ingest import load
 
     register = DATA / "register.yaml"
-    G = load(str(DATA / "org"), register=[str(register)] if register.exists() else None)
+    from graphgov.settings import load_settings
+
+    # a fixed date (the README's review date), so the committed picture does not change with the day
+    settings = load_settings(overrides={"as_of": "2026-11-30"}, environ={})
+    G = load(
+        str(DATA / "org"),
+        register=[str(register)] if register.exists() else None,
+        settings=settings,
+    )
     pilots = sorted(n for n, r in graphgov.node_metrics(G).items() if r["pilot"])
     focus = "model:claims-triage-llm" if "model:claims-triage-llm" in G else pilots[0]
     result = write_map(G, tmp_path / "sample.html", focus=[focus], depth=3, direction="down")

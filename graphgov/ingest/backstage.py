@@ -49,7 +49,7 @@ from ..model import (
     Relation,
     parse_text,
 )
-from .fields import _plain, node_attrs
+from .fields import node_attrs, plain
 from .registry import Format, ParseContext, register_format
 from .yamlsafe import line_of
 
@@ -359,10 +359,10 @@ def _records(
             str(k): v for k, v in annotations.items() if not (prefix and str(k).startswith(prefix))
         }
         if others:
-            extra["annotations"] = _plain(others)
+            extra["annotations"] = plain(others)
     for key, value in spec.items():
         if key not in _CONSUMED_SPEC and value is not None:
-            extra[str(key)] = _plain(value)
+            extra[str(key)] = plain(value)
     if extra:
         attrs[EXTRA] = extra
     yield NodeRecord(nid, attrs, where, source=ctx.source, format=FORMAT)

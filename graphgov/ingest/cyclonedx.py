@@ -46,14 +46,9 @@ from ..model import (
     Relation,
     parse_text,
 )
-from .fields import _plain, node_attrs
+from .fields import as_mapping, node_attrs, plain
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
 
 FORMAT = "cyclonedx"
 SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
@@ -109,7 +104,7 @@ def parse_cyclonedx(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
         )
     base = bom_base(data, source)
     reader = _Reader(ctx, source, base)
-    metadata: Mapping[str, Any] = _mapping(data.get("metadata"))
+    metadata: Mapping[str, Any] = as_mapping(data.get("metadata"))
     root = metadata.get("component")
     if isinstance(root, Mapping):
         lifecycles = metadata.get("lifecycles")
@@ -200,7 +195,7 @@ class _Reader:
             "x-trust-boundary",
         ):
             if item.get(key) not in (None, "", []):
-                extra[key] = _plain(item[key])
+                extra[key] = plain(item[key])
         for key in ("supplier", "publisher", "author", "provider", "manufacturer"):
             value = item.get(key)
             if isinstance(value, Mapping) and value.get("name"):
@@ -378,7 +373,7 @@ class _Reader:
 
 
 def _model_card(card: Mapping[str, Any]) -> dict[str, Any]:
-    params: Mapping[str, Any] = _mapping(card.get("modelParameters"))
+    params: Mapping[str, Any] = as_mapping(card.get("modelParameters"))
     out: dict[str, Any] = {}
     approach = params.get("approach")
     if isinstance(approach, Mapping) and approach.get("type"):

@@ -51,14 +51,9 @@ from ..model import (
     parse_text,
 )
 from . import jsonstrict
-from .fields import _plain, node_attrs
+from .fields import as_mapping, node_attrs, plain
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
 
 FORMAT = "dbt"
 SUPPORTED = range(1, 13)
@@ -238,7 +233,7 @@ def parse_dbt_manifest(
         raise ParseError(f"{source}: not a dbt manifest: no metadata and no nodes at the top level")
     schema_version(data.get("metadata"), source)
     include_tests = bool(ctx.settings.dbt_include_tests)
-    groups: Mapping[str, Any] = _mapping(data.get("groups"))
+    groups: Mapping[str, Any] = as_mapping(data.get("groups"))
     known: dict[str, str] = {}  # unique_id -> resource type, over every map (kept or not)
     kept: set[str] = set()
     for section in _MAPS:
@@ -285,7 +280,7 @@ def _node(
     label = parse_text(node.get("label"))
     if parse_text(node.get("description")):
         attrs[DESCRIPTION] = parse_text(node["description"])
-    config: Mapping[str, Any] = _mapping(node.get("config"))
+    config: Mapping[str, Any] = as_mapping(node.get("config"))
     tags = node.get("tags") or config.get("tags")
     if isinstance(tags, list):
         attrs[TAGS] = [str(t) for t in tags]
@@ -365,7 +360,7 @@ def _meta_fields(meta: dict[str, Any], where: str, ctx: ParseContext) -> dict[st
             one = node_attrs({key: value}, lambda f: f"{where}.meta.{f}")
         except FieldError as err:
             ctx.warn("bad-field", f"{err}; not used (kept in extra.meta)")
-            kept[key] = _plain(value)
+            kept[key] = plain(value)
             continue
         kept.update(one.pop(EXTRA, {}))
         fields.update(one)

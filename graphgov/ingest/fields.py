@@ -200,7 +200,7 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
     for key, value in fields.items():
         if key in _CONSUMED or value is None or value == "":
             continue
-        extra[str(key)] = _plain(value)
+        extra[str(key)] = plain(value)
     if extra:
         attrs[EXTRA] = extra
     return attrs
@@ -264,10 +264,19 @@ def _assumptions(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> li
     return out
 
 
-def _plain(value: Any) -> Any:
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping, else an empty one (for optional objects in JSON and YAML).
+
+    >>> as_mapping({"a": 1}), as_mapping(None), as_mapping([1])
+    ({'a': 1}, {}, {})
+    """
+    return value if isinstance(value, Mapping) else {}
+
+
+def plain(value: Any) -> Any:
     """JSON-ready copy of a YAML/JSON value (YMap/YList become dict/list)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 from ..errors import ParseError
 from ..model import EXTRA, KIND, NAME, TYPE, EdgeRecord, NodeKind, NodeRecord, Record, Ref, Relation
+from .fields import as_mapping
 from .registry import Format, ParseContext, register_format
 from .yamlsafe import line_of
 
@@ -63,27 +64,25 @@ def service_ref(value: str, namespace: str) -> str | None:
     return f"service:{ns}/{host}"
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _template(kind: str, spec: Mapping[str, Any]) -> Mapping[str, Any]:
     if kind == "CronJob":
-        return _mapping(_mapping(_mapping(spec.get("jobTemplate")).get("spec")).get("template"))
-    return _mapping(spec.get("template"))
+        return as_mapping(
+            as_mapping(as_mapping(spec.get("jobTemplate")).get("spec")).get("template")
+        )
+    return as_mapping(spec.get("template"))
 
 
 def _pod_spec(kind: str, spec: Mapping[str, Any]) -> Mapping[str, Any]:
-    return spec if kind == "Pod" else _mapping(_template(kind, spec).get("spec"))
+    return spec if kind == "Pod" else as_mapping(_template(kind, spec).get("spec"))
 
 
 def _pod_labels(kind: str, doc: Mapping[str, Any], spec: Mapping[str, Any]) -> Mapping[str, Any]:
     meta = (
-        _mapping(doc.get("metadata"))
+        as_mapping(doc.get("metadata"))
         if kind == "Pod"
-        else _mapping(_template(kind, spec).get("metadata"))
+        else as_mapping(_template(kind, spec).get("metadata"))
     )
-    return _mapping(meta.get("labels"))
+    return as_mapping(meta.get("labels"))
 
 
 def parse_kubernetes(
@@ -144,13 +143,13 @@ def parse_kubernetes(
             continue
         if api.startswith("kustomize.config.k8s.io/"):
             continue
-        meta = _mapping(doc.get("metadata"))
+        meta = as_mapping(doc.get("metadata"))
         name = meta.get("name")
         if not isinstance(name, str) or not name:
             ctx.reject("missing-name", f"{label}: metadata.name is missing")
             continue
         ns = str(meta.get("namespace") or "default")
-        spec = _mapping(doc.get("spec"))
+        spec = as_mapping(doc.get("spec"))
         if kind in WORKLOAD_KINDS:
             nid = f"workload:{ns}/{name}"
             labels = _pod_labels(kind, doc, spec)
@@ -176,7 +175,7 @@ def parse_kubernetes(
             yield from _env_edges(nid, ns, containers, where, ctx)
         elif kind == "Service":
             nid = f"service:{ns}/{name}"
-            selector = _mapping(spec.get("selector"))
+            selector = as_mapping(spec.get("selector"))
             services.append((nid, ns, selector, where))
             yield NodeRecord(
                 nid,

@@ -49,12 +49,8 @@ from ..model import (
 )
 from . import jsonstrict
 from .dbt_manifest import relation_alias
+from .fields import as_mapping
 from .registry import Format, ParseContext, register_format
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
 
 FORMAT = "openlineage"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT", "OTHER")
@@ -373,7 +369,7 @@ def _event(
     jid = job_id(ns, name)
     if not ctx.check_id(jid, _at(where, "/job")):
         return
-    facets: Mapping[str, Any] = _mapping(job.get("facets"))
+    facets: Mapping[str, Any] = as_mapping(job.get("facets"))
     if _is_dbt_test(name, facets) and not ctx.settings.dbt_include_tests:
         col.tests_left_out.add(jid)
         return
@@ -439,7 +435,7 @@ def _dataset(ds: Any, where: str, col: _Collector, ctx: ParseContext) -> str | N
     if not ctx.check_id(did, where):
         return None
     attrs = col.node(did, NodeKind.DATASET.value, name, where, dataset_alias(ns, name))
-    facets: Mapping[str, Any] = _mapping(ds.get("facets"))
+    facets: Mapping[str, Any] = as_mapping(ds.get("facets"))
     owner = _owners(facets)
     if owner:
         attrs.setdefault(OWNER, owner)

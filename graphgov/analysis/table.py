@@ -8,13 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from ..model import CRITICALITY, KIND, LIFECYCLE, NAME, OWNER, REVERSIBILITY
+from ..model import REVERSIBILITY
 from ..settings import Settings, default_settings
-from .depth import Chain, deepest_chains, format_chain
-from .irreversibility import FACTORS, days_in_production, factors, production_start, score, tier
-from .pilots import is_pilot, pilot_ancestry, pilot_derived, pilot_paths, shadow_production
-from .reach import Reach, reach_metrics
-from .structure import condense
+from .depth import Chain, format_chain
+from .irreversibility import FACTORS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,78 +71,15 @@ def node_metrics(
 
     ``gradient`` and ``quarters_to_irreversible`` come from ``baseline`` (an earlier snapshot) when
     given, else from dated edges and ``scaled_at`` (:mod:`graphgov.analysis.gradient`); pass
-    ``gradient=False`` to leave them unknown (None).
+    ``gradient=False`` to leave them unknown (None). The work is done by the compiled engine
+    (:mod:`graphgov.engine`) over the graph's columnar core.
     """
+    from ..engine.table import metric_table
+
     settings = settings or G.graph.get("settings") or default_settings()
     as_of = as_of or settings.today
-    cond = condense(G)
-    safe = credited_safe_state(G, as_of, int(settings.drill_window_days))
-    reach: Reach = reach_metrics(
-        G, int(settings.default_criticality), settings.sink_kinds, safe, cond
-    )
-    depth, chains = deepest_chains(G, cond, keep=max(1, int(settings.explain_max_hops)))
-    pilots = is_pilot(G, settings.pilot_lifecycles)
-    derived = pilot_derived(G, pilots)
-    ancestry = pilot_ancestry(G, derived, cond)
-    shadow = shadow_production(G, derived, ancestry, settings.production_lifecycles)
-    shadow_paths = pilot_paths(G, derived, [n for n, s in shadow.items() if s])
-    starts = production_start(G, as_of)
-    rows: dict[Hashable, dict[str, Any]] = {}
-    for n, data in G.nodes(data=True):
-        days = days_in_production(starts[n], as_of)
-        f = factors(
-            blast_radius=reach.blast_radius[n],
-            weighted=reach.blast_radius_weighted[n],
-            total_weight=reach.total_weight,
-            failure=reach.failure_set[n],
-            depth=depth[n],
-            sinks=reach.decision_sinks[n],
-            owners=reach.owners_affected[n],
-            days=days,
-            settings=settings,
-        )
-        value = score(f, settings)
-        crit = data.get(CRITICALITY)
-        row: dict[str, Any] = {
-            "node": n,
-            "name": data.get(NAME, n),
-            "kind": data.get(KIND, "unknown"),
-            "owner": data.get(OWNER),
-            "lifecycle": data.get(LIFECYCLE),
-            "criticality": crit if isinstance(crit, int) and not isinstance(crit, bool) else None,
-            "dependents": reach.dependents[n],
-            "blast_radius": reach.blast_radius[n],
-            "blast_radius_weighted": reach.blast_radius_weighted[n],
-            "unknown_criticality": reach.unknown_criticality[n],
-            "integration_depth": depth[n],
-            "failure_set": reach.failure_set[n],
-            "degraded": reach.degraded[n],
-            "decision_sinks": reach.decision_sinks[n],
-            "owners_affected": reach.owners_affected[n],
-            "unowned_dependents": reach.unowned_dependents[n],
-            "pilot": pilots[n],
-            "pilot_derived": derived[n],
-            "pilot_ancestry": ancestry[n],
-            "shadow_production": shadow[n],
-            **{k: round(v, 3) for k, v in f.items()},
-            "irreversibility": value,
-            "tier": tier(value, settings),
-            "gradient": None,
-            "quarters_to_irreversible": None,
-            "explain": "",
-            # not columns of the table, used by the review and the map
-            "_failure_critical": reach.failure_critical[n],
-            "_safe_state_credited": n in safe,
-            "_days_in_production": days,
-            "_production_start": starts[n],
-        }
-        row["explain"] = _explain(row, chains[n], shadow_paths.get(n), settings)
-        rows[n] = row
-    if gradient:
-        from .gradient import fill_gradient
-
-        fill_gradient(G, rows, settings, as_of, baseline)
-    return rows
+    table = metric_table(G, settings, as_of, baseline=baseline, gradient=gradient)
+    return table.rows()
 
 
 def _explain(

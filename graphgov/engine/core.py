@@ -1,0 +1,199 @@
+"""The columnar core: a node table and an edge table in arrays, node ids factorised once.
+
+A :class:`GraphCore` holds what the metrics read, one entry per node position (``0..n-1``) and per
+edge (``src[i] → dst[i]``: ``dst`` depends on ``src``, the direction of :mod:`graphgov.model`):
+
+- nodes: ``ids`` (the node objects, graph order), ``kind``, ``name``, ``owner``, ``lifecycle``
+  (object arrays, ``None`` for unknown), ``criticality`` (int8, 0 unknown), ``pilot_flag`` (int8:
+  -1 not stated, 0, 1), ``scaled_at`` and ``last_drill`` (int32 days since 1970-01-01,
+  :data:`NO_DATE` for none), ``safe_state`` (bool), ``derived_from`` (positions, by node, only for
+  nodes that have them);
+- edges: ``src``, ``dst`` (int32), ``hard`` (bool: strength is hard), ``since`` (int32 days).
+
+It is built from a networkx graph (:func:`from_networkx`) or directly by the bulk readers
+(:mod:`graphgov.engine.bulk`), and turned back into one on demand (:func:`to_networkx`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+NO_DATE = np.int32(np.iinfo(np.int32).min)
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(text: Any) -> int:
+    """ISO date text (or a date) to days since 1970-01-01; :data:`NO_DATE` for none."""
+    if text is None or text == "":
+        return int(NO_DATE)
+    if isinstance(text, dt.date):
+        return (text - EPOCH).days
+    return (dt.date.fromisoformat(str(text)[:10]) - EPOCH).days
+
+
+def day_date(number: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(number))
+
+
+@dataclass
+class GraphCore:
+    ids: list[Hashable]
+    kind: np.ndarray
+    name: np.ndarray
+    owner: np.ndarray
+    lifecycle: np.ndarray
+    criticality: np.ndarray
+    pilot_flag: np.ndarray
+    scaled_at: np.ndarray
+    safe_state: np.ndarray
+    last_drill: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    hard: np.ndarray
+    since: np.ndarray
+    derived_from: dict[int, list[int]] = field(default_factory=dict)
+    _index: dict[Hashable, int] | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+    def index(self) -> dict[Hashable, int]:
+        if self._index is None:
+            self._index = {n: i for i, n in enumerate(self.ids)}
+        return self._index
+
+    def with_edges(self, keep: np.ndarray) -> GraphCore:
+        """The same nodes with only the edges where ``keep`` is true."""
+        return GraphCore(
+            self.ids,
+            self.kind,
+            self.name,
+            self.owner,
+            self.lifecycle,
+            self.criticality,
+            self.pilot_flag,
+            self.scaled_at,
+            self.safe_state,
+            self.last_drill,
+            self.src[keep],
+            self.dst[keep],
+            self.hard[keep],
+            self.since[keep],
+            self.derived_from,
+            self._index,
+        )
+
+
+def empty_core(ids: Sequence[Hashable]) -> GraphCore:
+    n = len(ids)
+    none = np.full(n, None, dtype=object)
+    return GraphCore(
+        list(ids),
+        np.full(n, "unknown", dtype=object),
+        np.array(ids, dtype=object) if n else none,
+        none.copy(),
+        none.copy(),
+        np.zeros(n, dtype=np.int8),
+        np.full(n, -1, dtype=np.int8),
+        np.full(n, NO_DATE, dtype=np.int32),
+        np.zeros(n, dtype=np.bool_),
+        np.full(n, NO_DATE, dtype=np.int32),
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0, dtype=np.bool_),
+        np.zeros(0, dtype=np.int32),
+    )
+
+
+def from_networkx(G: Any) -> GraphCore:
+    """The core of a networkx graph built by :func:`graphgov.model.build_graph` (or any DiGraph)."""
+    from ..model import (
+        CRITICALITY,
+        DERIVED_FROM,
+        KIND,
+        LIFECYCLE,
+        NAME,
+        OWNER,
+        PILOT,
+        REVERSIBILITY,
+        SCALED_AT,
+        SINCE,
+        STRENGTH,
+    )
+
+    ids = list(G.nodes)
+    n = len(ids)
+    index = {node: i for i, node in enumerate(ids)}
+    kind = np.empty(n, dtype=object)
+    name = np.empty(n, dtype=object)
+    owner = np.empty(n, dtype=object)
+    lifecycle = np.empty(n, dtype=object)
+    crit = np.zeros(n, dtype=np.int8)
+    pilot = np.full(n, -1, dtype=np.int8)
+    scaled = np.full(n, NO_DATE, dtype=np.int32)
+    safe = np.zeros(n, dtype=np.bool_)
+    drill = np.full(n, NO_DATE, dtype=np.int32)
+    derived: dict[int, list[int]] = {}
+    for i, (node, data) in enumerate(G.nodes(data=True)):
+        kind[i] = data.get(KIND, "unknown")
+        name[i] = data.get(NAME, node)
+        owner[i] = data.get(OWNER) or None
+        lifecycle[i] = data.get(LIFECYCLE)
+        c = data.get(CRITICALITY)
+        if isinstance(c, int) and not isinstance(c, bool):
+            crit[i] = c
+        flag = data.get(PILOT)
+        if isinstance(flag, bool):
+            pilot[i] = 1 if flag else 0
+        s = data.get(SCALED_AT)
+        if s:
+            scaled[i] = day_number(s)
+        rev = data.get(REVERSIBILITY) or {}
+        if rev.get("safe_state"):
+            safe[i] = True
+        if rev.get("last_drill"):
+            drill[i] = day_number(rev["last_drill"])
+        origins = data.get(DERIVED_FROM)
+        if origins:
+            derived[i] = [index[o] for o in origins if o in index]
+    m = G.number_of_edges()
+    src = np.empty(m, dtype=np.int32)
+    dst = np.empty(m, dtype=np.int32)
+    hard = np.empty(m, dtype=np.bool_)
+    since = np.full(m, NO_DATE, dtype=np.int32)
+    for j, (u, v, d) in enumerate(G.edges(data=True)):
+        src[j] = index[u]
+        dst[j] = index[v]
+        hard[j] = d.get(STRENGTH, "hard") == "hard"
+        s = d.get(SINCE)
+        if s:
+            since[j] = day_number(s)
+    core = GraphCore(
+        ids,
+        kind,
+        name,
+        owner,
+        lifecycle,
+        crit,
+        pilot,
+        scaled,
+        safe,
+        drill,
+        src,
+        dst,
+        hard,
+        since,
+        derived,
+    )
+    core._index = index
+    return core

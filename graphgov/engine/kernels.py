@@ -1,0 +1,543 @@
+"""Compiled kernels over arrays: CSR adjacency, strongly connected components, the condensation,
+chunked bitset reach with masked popcounts, longest paths and explaining chains.
+
+Every kernel is a small pure function over numpy arrays (numba ``njit``); positions are integers
+``0..n-1`` and edges are ``src[i] → dst[i]`` (``dst`` depends on ``src``). The plain-Python
+references the tests compare them with live in ``tests/test_engine.py``.
+
+Component numbers come from Tarjan's algorithm, which finishes a component only after every
+component reachable from it: the dependents of a component always have *lower* numbers, so one
+pass in increasing order sees every dependent before the component that it depends on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, types
+from numba.extending import intrinsic
+
+
+@intrinsic
+def _ctpop(typingctx, x):  # type: ignore[no-untyped-def]
+    """The CPU's population count of a 64-bit word (LLVM's ``ctpop``)."""
+    sig = types.uint64(types.uint64)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
+@njit(cache=True)
+def popcount(x: np.uint64) -> int:
+    return int(_ctpop(x))  # type: ignore[call-arg]
+
+
+def csr(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pointers and column indices of the adjacency ``src → dst``, each row in input order."""
+    order = np.argsort(src, kind="stable")
+    counts = np.bincount(src, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return indptr, dst[order].astype(np.int32, copy=False)
+
+
+@njit(cache=True)
+def scc(n: int, indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, int]:
+    """Tarjan's strongly connected components, iteratively. Returns (component of each node, count).
+
+    Components are numbered in the order Tarjan finishes them: reachable components first.
+    """
+    index = np.full(n, -1, dtype=np.int32)
+    low = np.zeros(n, dtype=np.int32)
+    onstack = np.zeros(n, dtype=np.bool_)
+    stack = np.empty(n, dtype=np.int32)
+    comp = np.full(n, -1, dtype=np.int32)
+    call_node = np.empty(n, dtype=np.int32)
+    call_edge = np.empty(n, dtype=np.int64)
+    sp = 0
+    counter = 0
+    ncomp = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        call_node[0] = root
+        call_edge[0] = indptr[root]
+        csp = 1
+        index[root] = counter
+        low[root] = counter
+        counter += 1
+        stack[sp] = root
+        sp += 1
+        onstack[root] = True
+        while csp > 0:
+            v = call_node[csp - 1]
+            e = call_edge[csp - 1]
+            if e < indptr[v + 1]:
+                call_edge[csp - 1] = e + 1
+                w = indices[e]
+                if index[w] == -1:
+                    index[w] = counter
+                    low[w] = counter
+                    counter += 1
+                    stack[sp] = w
+                    sp += 1
+                    onstack[w] = True
+                    call_node[csp] = w
+                    call_edge[csp] = indptr[w]
+                    csp += 1
+                elif onstack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+            else:
+                csp -= 1
+                if csp > 0:
+                    u = call_node[csp - 1]
+                    if low[v] < low[u]:
+                        low[u] = low[v]
+                if low[v] == index[v]:
+                    while True:
+                        sp -= 1
+                        w = stack[sp]
+                        onstack[w] = False
+                        comp[w] = ncomp
+                        if w == v:
+                            break
+                    ncomp += 1
+    return comp, ncomp
+
+
+def condensation(
+    comp: np.ndarray, ncomp: int, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR of the component DAG (deduplicated): for each component, the components that depend on it."""
+    cu = comp[src].astype(np.int64)
+    cv = comp[dst].astype(np.int64)
+    keep = cu != cv
+    key = np.unique(cu[keep] * ncomp + cv[keep])
+    a = key // ncomp
+    b = (key % ncomp).astype(np.int32)
+    counts = np.bincount(a, minlength=ncomp)
+    indptr = np.zeros(ncomp + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return indptr, b
+
+
+@njit(cache=True)
+def _fill_range(row: np.ndarray, lo_bit: int, hi_bit: int) -> None:
+    """Set bits ``lo_bit .. hi_bit-1`` of ``row``."""
+    b = lo_bit
+    while b < hi_bit:
+        w = b >> 6
+        off = b & 63
+        if off == 0 and hi_bit - b >= 64:
+            row[w] = np.uint64(0xFFFFFFFFFFFFFFFF)
+            b += 64
+        else:
+            row[w] |= np.uint64(1) << np.uint64(off)
+            b += 1
+
+
+@njit(cache=True)
+def reach_chunk(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    start: np.ndarray,
+    pa: int,
+    pb: int,
+    c_lo: int,
+    masks: np.ndarray,
+    rows: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    stamp: np.ndarray,
+    chunk_id: int,
+    out: np.ndarray,
+) -> None:
+    """One chunk of target positions ``[pa, pb)`` of the closed reach of every component.
+
+    The closed reach of ``c`` is ``c``'s own members together with every transitive dependent; its
+    part inside the chunk is a row of ``rows`` (valid between words ``lo[c]`` and ``hi[c]`` when
+    ``stamp[c] == chunk_id``; other rows are empty, so nothing is ever cleared in bulk). Members of
+    component ``c`` hold positions ``start[c] .. start[c+1]-1``. For every component, ``out[c, 0]``
+    gains the number of set bits, and ``out[c, 1 + k]`` those also set in ``masks[k]`` (a bitset over
+    all positions).
+    """
+    nm = masks.shape[0]
+    wbase = pa >> 6
+    for c in range(c_lo, ncomp):
+        have = False
+        row = rows[c]
+        s0 = start[c]
+        s1 = start[c + 1]
+        if s1 > pa and s0 < pb:
+            a = max(s0, pa) - pa
+            b = min(s1, pb) - pa
+            wl = a >> 6
+            wh = ((b - 1) >> 6) + 1
+            for w in range(wl, wh):
+                row[w] = 0
+            _fill_range(row, a, b)
+            lo[c] = wl
+            hi[c] = wh
+            have = True
+        for e in range(cptr[c], cptr[c + 1]):
+            d = cidx[e]
+            if d < c_lo or stamp[d] != chunk_id:
+                continue
+            dl = lo[d]
+            dh = hi[d]
+            src_row = rows[d]
+            if not have:
+                for w in range(dl, dh):
+                    row[w] = src_row[w]
+                lo[c] = dl
+                hi[c] = dh
+                have = True
+                continue
+            cl = lo[c]
+            ch = hi[c]
+            if dl < cl:
+                for w in range(dl, cl):
+                    row[w] = 0
+                cl = dl
+            if dh > ch:
+                for w in range(ch, dh):
+                    row[w] = 0
+                ch = dh
+            for w in range(dl, dh):
+                row[w] |= src_row[w]
+            lo[c] = cl
+            hi[c] = ch
+        if not have:
+            continue
+        stamp[c] = chunk_id
+        total = 0
+        for w in range(lo[c], hi[c]):
+            total += popcount(row[w])
+        out[c, 0] += total
+        if total == 0:
+            continue
+        for k in range(nm):
+            mk = masks[k]
+            s = 0
+            for w in range(lo[c], hi[c]):
+                s += popcount(row[w] & mk[wbase + w])
+            out[c, 1 + k] += s
+
+
+def closed_reach_counts(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    start: np.ndarray,
+    masks: np.ndarray,
+    chunk_words: int,
+    progress: object = None,
+) -> np.ndarray:
+    """Counts over the closed reach (members and transitive dependents) of every component.
+
+    ``masks`` is ``(k, ceil(n / 64))`` uint64 bitsets over positions; returns ``(ncomp, k + 1)``
+    int64: column 0 the size of the closed reach, column ``1 + j`` its part in ``masks[j]``.
+    Memory: ``ncomp · chunk_words · 8`` bytes for the rows, whatever the reach.
+    """
+    n = int(start[ncomp])
+    out = np.zeros((ncomp, masks.shape[0] + 1), dtype=np.int64)
+    if n == 0:
+        return out
+    bits = chunk_words * 64
+    rows = np.empty((ncomp, chunk_words), dtype=np.uint64)
+    lo = np.zeros(ncomp, dtype=np.int64)
+    hi = np.zeros(ncomp, dtype=np.int64)
+    stamp = np.full(ncomp, -1, dtype=np.int64)
+    comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
+    nchunks = (n + bits - 1) // bits
+    padded = np.zeros((masks.shape[0], nchunks * chunk_words), dtype=np.uint64)
+    padded[:, : masks.shape[1]] = masks
+    for k in range(nchunks):
+        pa = k * bits
+        pb = min(n, pa + bits)
+        reach_chunk(
+            ncomp,
+            cptr,
+            cidx,
+            start,
+            pa,
+            pb,
+            int(comp_of_pos[pa]),
+            padded,
+            rows,
+            lo,
+            hi,
+            stamp,
+            k,
+            out,
+        )
+        if progress is not None:
+            progress(k + 1, nchunks)  # type: ignore[operator]
+    return out
+
+
+@njit(cache=True)
+def sparse_reach_chunk(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    sptr: np.ndarray,
+    scol: np.ndarray,
+    qptr: np.ndarray,
+    qcol: np.ndarray,
+    ca: int,
+    cb: int,
+    rows: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    stamp: np.ndarray,
+    chunk_id: int,
+    excl: np.ndarray,
+    full: np.ndarray,
+    qhit: np.ndarray,
+) -> None:
+    """One chunk ``[ca, cb)`` of columns of a reach over *labels* (owners, pilots).
+
+    ``sptr/scol`` give each component's own labels (sorted). The exclusive set of ``c`` is the union
+    of its dependents' closed sets; its closed set adds its own labels. ``excl[c]`` and ``full[c]``
+    gain their sizes in the chunk, and ``qhit[q]`` is set when query label ``qcol[q]`` (queries of
+    ``c`` at ``qptr[c] .. qptr[c+1]-1``) is in ``c``'s exclusive set.
+    """
+    for c in range(ncomp):
+        have = False
+        row = rows[c]
+        for e in range(cptr[c], cptr[c + 1]):
+            d = cidx[e]
+            if stamp[d] != chunk_id:
+                continue
+            dl = lo[d]
+            dh = hi[d]
+            src_row = rows[d]
+            if not have:
+                for w in range(dl, dh):
+                    row[w] = src_row[w]
+                lo[c] = dl
+                hi[c] = dh
+                have = True
+                continue
+            cl = lo[c]
+            ch = hi[c]
+            if dl < cl:
+                for w in range(dl, cl):
+                    row[w] = 0
+                cl = dl
+            if dh > ch:
+                for w in range(ch, dh):
+                    row[w] = 0
+                ch = dh
+            for w in range(dl, dh):
+                row[w] |= src_row[w]
+            lo[c] = cl
+            hi[c] = ch
+        if have:
+            s = 0
+            for w in range(lo[c], hi[c]):
+                s += popcount(row[w])
+            excl[c] += s
+            for q in range(qptr[c], qptr[c + 1]):
+                col = qcol[q]
+                if ca <= col < cb:
+                    b = col - ca
+                    w = b >> 6
+                    if lo[c] <= w < hi[c] and (row[w] >> np.uint64(b & 63)) & np.uint64(1):
+                        qhit[q] = True
+        for j in range(sptr[c], sptr[c + 1]):
+            col = scol[j]
+            if col < ca or col >= cb:
+                continue
+            b = col - ca
+            w = b >> 6
+            if not have:
+                lo[c] = w
+                hi[c] = w + 1
+                row[w] = 0
+                have = True
+            elif w < lo[c]:
+                for x in range(w, lo[c]):
+                    row[x] = 0
+                lo[c] = w
+            elif w >= hi[c]:
+                for x in range(hi[c], w + 1):
+                    row[x] = 0
+                hi[c] = w + 1
+            row[w] |= np.uint64(1) << np.uint64(b & 63)
+        if not have:
+            continue
+        stamp[c] = chunk_id
+        s = 0
+        for w in range(lo[c], hi[c]):
+            s += popcount(row[w])
+        full[c] += s
+
+
+def label_reach_counts(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    sptr: np.ndarray,
+    scol: np.ndarray,
+    nlabels: int,
+    chunk_words: int,
+    qptr: np.ndarray | None = None,
+    qcol: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct labels over the exclusive and the closed reach of every component, chunked over labels."""
+    excl = np.zeros(ncomp, dtype=np.int64)
+    full = np.zeros(ncomp, dtype=np.int64)
+    if qptr is None or qcol is None:
+        qptr = np.zeros(ncomp + 1, dtype=np.int64)
+        qcol = np.zeros(0, dtype=np.int64)
+    qhit = np.zeros(len(qcol), dtype=np.bool_)
+    if nlabels == 0 or ncomp == 0:
+        return excl, full, qhit
+    words = max(1, min(chunk_words, (nlabels + 63) // 64))
+    bits = words * 64
+    rows = np.empty((ncomp, words), dtype=np.uint64)
+    lo = np.zeros(ncomp, dtype=np.int64)
+    hi = np.zeros(ncomp, dtype=np.int64)
+    stamp = np.full(ncomp, -1, dtype=np.int64)
+    for k in range((nlabels + bits - 1) // bits):
+        ca = k * bits
+        sparse_reach_chunk(
+            ncomp,
+            cptr,
+            cidx,
+            sptr,
+            scol,
+            qptr,
+            qcol,
+            ca,
+            ca + bits,
+            rows,
+            lo,
+            hi,
+            stamp,
+            k,
+            excl,
+            full,
+            qhit,
+        )
+    return excl, full, qhit
+
+
+@njit(cache=True)
+def longest_paths(
+    ncomp: int,
+    start: np.ndarray,
+    order: np.ndarray,
+    comp: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    rank: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longest path (in components) leaving each component, and the real edge ``u → v`` that starts it.
+
+    ``order`` lists nodes by position (members of component ``c`` at ``start[c] .. start[c+1]-1``).
+    Among equally long paths the edge with the smallest ``(rank[u], rank[v])`` wins (ranks are the
+    ids' sorted order), so the explanation does not depend on the numbering.
+    """
+    longest = np.zeros(ncomp, dtype=np.int64)
+    step_u = np.full(ncomp, -1, dtype=np.int64)
+    step_v = np.full(ncomp, -1, dtype=np.int64)
+    for c in range(ncomp):
+        best = -1
+        bu = -1
+        bv = -1
+        for p in range(start[c], start[c + 1]):
+            u = order[p]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                d = comp[v]
+                if d == c:
+                    continue
+                cand = longest[d] + 1
+                if cand > best or (
+                    cand == best
+                    and (rank[u] < rank[bu] or (rank[u] == rank[bu] and rank[v] < rank[bv]))
+                ):
+                    best = cand
+                    bu = u
+                    bv = v
+        if bu >= 0:
+            longest[c] = best
+            step_u[c] = bu
+            step_v[c] = bv
+    return longest, step_u, step_v
+
+
+@njit(cache=True)
+def chains(
+    ncomp: int,
+    start: np.ndarray,
+    order: np.ndarray,
+    step_u: np.ndarray,
+    step_v: np.ndarray,
+    keep: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The deepest chain of every node, as pointers: ``nxt[v]`` (the node the chain enters after
+    ``v``, or -1), ``hops[v]`` (its links) and ``tailref[v]`` (a node whose whole chain, shorter than
+    ``keep + 2`` links, ends ``v``'s chain: its last links are ``v``'s last links)."""
+    n = len(order)
+    nxt = np.full(n, -1, dtype=np.int64)
+    hops = np.zeros(n, dtype=np.int64)
+    tailref = np.arange(n, dtype=np.int64)
+    for c in range(ncomp):
+        u = step_u[c]
+        w = step_v[c]
+        for p in range(start[c], start[c + 1]):
+            v = order[p]
+            if u < 0:
+                continue
+            own = 1 if u == v else 2
+            nxt[v] = w
+            hops[v] = own + hops[w]
+            tailref[v] = tailref[w] if hops[w] >= keep else v
+    return nxt, hops, tailref
+
+
+@njit(cache=True)
+def multi_source_bfs(
+    n: int, indptr: np.ndarray, indices: np.ndarray, sources: np.ndarray
+) -> np.ndarray:
+    """Parent of every node in a BFS from ``sources`` (in the given order; -1 for the sources,
+    -2 for nodes not reached). Neighbours are visited in CSR order."""
+    parent = np.full(n, -2, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    head = 0
+    tail = 0
+    for s in sources:
+        if parent[s] == -2:
+            parent[s] = -1
+            queue[tail] = s
+            tail += 1
+    while head < tail:
+        u = queue[head]
+        head += 1
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if parent[v] == -2:
+                parent[v] = u
+                queue[tail] = v
+                tail += 1
+    return parent
+
+
+@njit(cache=True)
+def dated_below(ncomp: int, cptr: np.ndarray, cidx: np.ndarray, dated: np.ndarray) -> np.ndarray:
+    """Per component: it, or a component below it, has a dated outgoing edge."""
+    out = dated.copy()
+    for c in range(ncomp):
+        if out[c]:
+            continue
+        for e in range(cptr[c], cptr[c + 1]):
+            if out[cidx[e]]:
+                out[c] = True
+                break
+    return out

@@ -1,0 +1,480 @@
+"""Every metric of the blast-radius table over a :class:`~graphgov.engine.core.GraphCore`, as columns.
+
+The definitions are PRODUCT.md's (and :mod:`graphgov.analysis.reach`, ``depth``, ``pilots``,
+``irreversibility``): this module computes the same values with compiled kernels, one value per node
+position. Passes:
+
+1. strongly connected components and the condensation (Tarjan, numba);
+2. the closed reach of every component, chunked over target positions, with masked popcounts for
+   criticality (three bit planes), unknown criticality, decision sinks, unowned nodes and
+   criticality 4+ (:func:`~graphgov.engine.kernels.closed_reach_counts`);
+3. the same over the hard-edge subgraph for the failure set (skipped when every edge is hard);
+4. owners affected and pilot ancestry as reaches over labels (owners downstream, pilot-derived nodes
+   upstream);
+5. longest paths and the explaining chain by one linear pass.
+
+Memory is bounded by the chunk size: ``components × chunk_words × 8`` bytes for the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import kernels as K
+from .core import NO_DATE, GraphCore, day_number
+
+Progress = Callable[[str, int, int], None]
+
+DEFAULT_CHUNK_BYTES = 384 << 20  # rows of one chunk, all components together
+
+
+@dataclass
+class Structure:
+    """The condensation of a core (all edges, or a subset)."""
+
+    comp: np.ndarray  # node -> component
+    ncomp: int
+    size: np.ndarray  # component -> members
+    order: np.ndarray  # position -> node (members of one component consecutive)
+    start: np.ndarray  # component -> first position (length ncomp + 1)
+    cptr: np.ndarray  # component DAG: dependents of each component
+    cidx: np.ndarray
+    indptr: np.ndarray  # node CSR (src -> dst)
+    indices: np.ndarray
+
+
+def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
+    indptr, indices = K.csr(n, src, dst)
+    comp, ncomp = K.scc(n, indptr, indices)
+    size = np.bincount(comp, minlength=ncomp).astype(np.int64)
+    order = np.argsort(comp, kind="stable").astype(np.int64)
+    start = np.zeros(ncomp + 1, dtype=np.int64)
+    np.cumsum(size, out=start[1:])
+    cptr, cidx = K.condensation(comp, ncomp, src, dst)
+    return Structure(comp, ncomp, size, order, start, cptr, cidx, indptr, indices)
+
+
+def bitset(flags_by_position: np.ndarray) -> np.ndarray:
+    """A bool array as a bitset of uint64 words (bit ``p`` is position ``p``)."""
+    packed = np.packbits(flags_by_position.astype(np.bool_), bitorder="little")
+    pad = (-len(packed)) % 8
+    if pad:
+        packed = np.concatenate([packed, np.zeros(pad, dtype=np.uint8)])
+    return packed.view("<u8").astype(np.uint64)
+
+
+def chunk_words(ncomp: int, n: int, budget: int = DEFAULT_CHUNK_BYTES) -> int:
+    words = budget // max(1, ncomp * 8)
+    return int(max(1, min(words, (n + 63) // 64)))
+
+
+@dataclass
+class Columns:
+    """Metric columns by node index (graph order), plus what explanations and the review need."""
+
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    nxt: np.ndarray | None = None
+    hops: np.ndarray | None = None
+    tailref: np.ndarray | None = None
+    step_u: np.ndarray | None = None
+    comp: np.ndarray | None = None
+    cyclic_other: np.ndarray | None = None
+    shadow_parent: np.ndarray | None = None
+    production_start: np.ndarray | None = None  # days, NO_DATE when unknown
+    start_from_scaled: np.ndarray | None = None
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.values[key]
+
+
+def _ranks(core: GraphCore) -> np.ndarray:
+    keys = np.array([str(x) for x in core.ids], dtype=object)
+    order = np.argsort(keys, kind="stable")
+    rank = np.empty(core.n, dtype=np.int64)
+    rank[order] = np.arange(core.n, dtype=np.int64)
+    return rank
+
+
+def _label_csr(
+    st: Structure, labels_by_node: np.ndarray, nlabels: int, reverse: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each component's distinct labels (``labels_by_node`` -1 for none), as CSR over components
+    (numbered ``ncomp - 1 - c`` when ``reverse``)."""
+    has = labels_by_node >= 0
+    comps = st.comp[has].astype(np.int64)
+    if reverse:
+        comps = st.ncomp - 1 - comps
+    key = np.unique(comps * max(1, nlabels) + labels_by_node[has].astype(np.int64))
+    c = key // max(1, nlabels)
+    lab = key % max(1, nlabels)
+    counts = np.bincount(c, minlength=st.ncomp)
+    ptr = np.zeros(st.ncomp + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr, lab.astype(np.int64)
+
+
+def _reverse_dag(st: Structure) -> tuple[np.ndarray, np.ndarray]:
+    """The component DAG reversed and renumbered ``c' = ncomp - 1 - c`` (dependencies first)."""
+    a = np.repeat(np.arange(st.ncomp, dtype=np.int64), np.diff(st.cptr))
+    b = st.cidx.astype(np.int64)
+    ra = st.ncomp - 1 - b
+    rb = st.ncomp - 1 - a
+    order = np.argsort(ra, kind="stable")
+    counts = np.bincount(ra, minlength=st.ncomp)
+    ptr = np.zeros(st.ncomp + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr, rb[order].astype(np.int32)
+
+
+def py_round(values: np.ndarray, digits: int) -> np.ndarray:
+    """Python's ``round(x, digits)`` over an array: numpy where it is certain to agree, Python on
+    the values that sit next to a rounding boundary."""
+    x = np.asarray(values, dtype=np.float64)
+    scaled = x * 10.0**digits
+    out = np.rint(scaled) / 10.0**digits
+    frac = np.abs(scaled - np.floor(scaled) - 0.5)
+    doubtful = np.nonzero(frac < 1e-6)[0]
+    for i in doubtful:
+        out[i] = round(float(x[i]), digits)
+    return out
+
+
+def compute(
+    core: GraphCore,
+    settings: Any,
+    as_of: dt.date,
+    *,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    progress: Progress | None = None,
+    explain: bool = True,
+) -> Columns:
+    """Every metric column of the blast-radius table (gradient left unknown; see :mod:`.gradient`)."""
+    n = core.n
+    out = Columns()
+    vals = out.values
+    src, dst = core.src, core.dst
+    loop = src == dst
+
+    # 1. structure
+    st = structure(n, src, dst)
+    comp, size = st.comp, st.size
+    out.comp = comp
+    pos_nodes = st.order  # position -> node
+
+    # node flags
+    default_crit = int(settings.default_criticality)
+    crit = core.criticality.astype(np.int64)
+    unknown = crit == 0
+    crit_eff = np.where(unknown, default_crit, crit)
+    sink_words = {s.lower() for s in settings.sink_kinds}
+    kind_lower = np.array([str(k).lower() for k in core.kind], dtype=object) if n else core.kind
+    sink = np.isin(kind_lower, list(sink_words)) if n else np.zeros(0, dtype=bool)
+    unowned = np.array([o is None for o in core.owner], dtype=np.bool_) if n else np.zeros(0, bool)
+    high = crit_eff >= 4
+
+    # 2. closed reach over all edges
+    flags = [crit_eff & 1, (crit_eff >> 1) & 1, (crit_eff >> 2) & 1, unknown, sink, unowned, high]
+    masks = (
+        np.stack([bitset(np.asarray(f)[pos_nodes]) for f in flags])
+        if n
+        else np.zeros((7, 0), np.uint64)
+    )
+    words = chunk_words(st.ncomp, n, chunk_bytes)
+    counts = K.closed_reach_counts(
+        st.ncomp,
+        st.cptr,
+        st.cidx,
+        st.start,
+        masks,
+        words,
+        (lambda d, t: progress("reach", d, t)) if progress else None,
+    )
+    cc = counts[comp]
+    blast = cc[:, 0] - 1
+    weighted = cc[:, 1] + 2 * cc[:, 2] + 4 * cc[:, 3] - crit_eff
+    unknown_n = cc[:, 4] - unknown
+    sinks_n = cc[:, 5] - sink
+    unowned_n = cc[:, 6] - unowned
+
+    # 3. failure set: hard edges only
+    safe = _credited_safe_state(core, as_of, int(settings.drill_window_days))
+    hard_edges = core.hard & ~loop
+    if bool(np.all(hard_edges | loop)):
+        fail = blast.copy()
+        fail_crit = cc[:, 7] - high
+    else:
+        hs = structure(n, src[hard_edges], dst[hard_edges])
+        hmask = np.stack([bitset(high[hs.order])]) if n else np.zeros((1, 0), np.uint64)
+        hcounts = K.closed_reach_counts(
+            hs.ncomp,
+            hs.cptr,
+            hs.cidx,
+            hs.start,
+            hmask,
+            chunk_words(hs.ncomp, n, chunk_bytes),
+            (lambda d, t: progress("failure set", d, t)) if progress else None,
+        )
+        hc = hcounts[hs.comp]
+        fail = hc[:, 0] - 1
+        fail_crit = hc[:, 1] - high
+    fail = np.where(safe, 0, fail)
+    fail_crit = np.where(safe, 0, fail_crit)
+
+    # 4a. owners affected (labels downstream)
+    owner_codes, owner_names = _factorize(core.owner)
+    nown = len(owner_names)
+    sptr, scol = _label_csr(st, owner_codes, nown)
+    cyclic = size[comp] > 1
+    # a member of a cycle whose owner no other member has: its owner counts only if a dependent
+    # outside the cycle has it too (queried during the pass)
+    q_nodes = np.zeros(0, dtype=np.int64)
+    if bool(np.any(cyclic & (owner_codes >= 0))):
+        cand = np.nonzero(cyclic & (owner_codes >= 0))[0]
+        pair = comp[cand].astype(np.int64) * max(1, nown) + owner_codes[cand]
+        uniq, inv, cnt = np.unique(pair, return_inverse=True, return_counts=True)
+        q_nodes = cand[cnt[inv] == 1]
+    q_nodes = q_nodes[np.argsort(comp[q_nodes], kind="stable")]
+    qcounts = np.bincount(comp[q_nodes], minlength=st.ncomp)
+    qptr = np.zeros(st.ncomp + 1, dtype=np.int64)
+    np.cumsum(qcounts, out=qptr[1:])
+    qcol = owner_codes[q_nodes].astype(np.int64)
+    o_excl, o_full, qhit = K.label_reach_counts(
+        st.ncomp, st.cptr, st.cidx, sptr, scol, nown, words, qptr, qcol
+    )
+    owners = np.where(cyclic, o_full[comp], o_excl[comp])
+    alone = np.zeros(n, dtype=np.bool_)
+    alone[q_nodes[~qhit]] = True
+    owners = owners - alone
+
+    # 4b. pilots, pilot-derived, ancestry (labels upstream), shadow production
+    pilot = _pilots(core, settings.pilot_lifecycles)
+    derived = _derived(core, pilot)
+    dcodes = np.full(n, -1, dtype=np.int64)
+    didx = np.nonzero(derived)[0]
+    dcodes[didx] = np.arange(len(didx))
+    if len(didx):
+        rptr, ridx = _reverse_dag(st)
+        psptr, pscol = _label_csr(st, dcodes, len(didx), reverse=True)
+        a_excl, a_full, _ = K.label_reach_counts(
+            st.ncomp, rptr, ridx, psptr, pscol, len(didx), words
+        )
+        rc = st.ncomp - 1 - comp
+        ancestry = np.where(cyclic, a_full[rc] - derived, a_excl[rc])
+    else:
+        ancestry = np.zeros(n, dtype=np.int64)
+    production_words = {w.lower() for w in settings.production_lifecycles}
+    production = np.array(
+        [str(x or "").strip().lower() in production_words for x in core.lifecycle], dtype=np.bool_
+    )
+    critical = crit >= 4
+    shadow = ~derived & (ancestry > 0) & (production | critical)
+
+    # 5. depth and the explaining chain
+    rank = _ranks(core)
+    longest, step_u, step_v = K.longest_paths(
+        st.ncomp, st.start, st.order, comp, st.indptr, st.indices, rank
+    )
+    depth = longest[comp] + cyclic
+    if explain:
+        keep = max(1, int(settings.explain_max_hops))
+        out.nxt, out.hops, out.tailref = K.chains(
+            st.ncomp, st.start, st.order, step_u, step_v, keep
+        )
+        out.step_u = step_u
+        out.cyclic_other = _cyclic_other(st, rank)
+        if bool(np.any(shadow)):
+            out.shadow_parent = _bfs_parents(core, derived, rank)
+
+    # 6. time in production, factors, score
+    start, from_scaled = _production_start(core, loop)
+    out.production_start, out.start_from_scaled = start, from_scaled
+    today = day_number(as_of)
+    known_start = start != NO_DATE
+    days = np.where(known_start, np.maximum(0, today - start.astype(np.int64)), -1)
+
+    dependents = np.bincount(src[~loop], minlength=n).astype(np.int64)
+    vals.update(
+        dependents=dependents,
+        blast_radius=blast,
+        blast_radius_weighted=weighted,
+        unknown_criticality=unknown_n,
+        integration_depth=depth,
+        failure_set=fail,
+        degraded=blast - fail,
+        decision_sinks=sinks_n,
+        owners_affected=owners,
+        unowned_dependents=unowned_n,
+        pilot=pilot,
+        pilot_derived=derived,
+        pilot_ancestry=ancestry,
+        shadow_production=shadow,
+        _failure_critical=fail_crit,
+        _safe_state_credited=safe,
+        _days_in_production=days,
+    )
+    total_weight = int(crit_eff.sum())
+    f = factors(vals, days, total_weight, settings)
+    vals.update({k: py_round(v, 3) for k, v in f.items()})
+    value = score(f, settings)
+    vals["irreversibility"] = value
+    vals["tier"] = tiers(value, settings)
+    return out
+
+
+def factors(
+    vals: dict[str, np.ndarray], days: np.ndarray, total_weight: int, settings: Any
+) -> dict[str, np.ndarray]:
+    """The six factors (see :mod:`graphgov.analysis.irreversibility`), exactly as Python computes them."""
+    weighted = vals["blast_radius_weighted"]
+    k = float(settings.reach_log_scale)
+    sat = math.log1p(k * float(settings.reach_saturation))
+    uniq, inv = np.unique(weighted, return_inverse=True)
+    reach_u = np.array(
+        [
+            min(1.0, math.log1p(k * (int(w) / total_weight if total_weight > 0 else 0.0)) / sat)
+            for w in uniq
+        ],
+        dtype=np.float64,
+    )
+    blast = vals["blast_radius"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_hard = np.where(blast > 0, vals["failure_set"] / np.maximum(blast, 1), 0.0)
+    return {
+        "f_reach": reach_u[inv].reshape(weighted.shape) if len(weighted) else np.zeros(0),
+        "f_hard": f_hard.astype(np.float64),
+        "f_depth": _saturate(vals["integration_depth"], settings.depth_saturation),
+        "f_sinks": _saturate(vals["decision_sinks"], settings.sinks_saturation),
+        "f_spread": _saturate(vals["owners_affected"], settings.spread_saturation),
+        "f_age": np.where(
+            days >= 0, _saturate(np.maximum(days, 0), settings.age_saturation_days), 0.0
+        ),
+    }
+
+
+def _saturate(value: np.ndarray, at: Any) -> np.ndarray:
+    return np.minimum(1.0, np.maximum(0.0, value / at))
+
+
+def score(f: dict[str, np.ndarray], settings: Any) -> np.ndarray:
+    from ..analysis.irreversibility import FACTORS, WEIGHT_OF
+
+    weights = {name: float(getattr(settings, WEIGHT_OF[name])) for name in FACTORS}
+    total = sum(weights.values())
+    acc: Any = 0
+    for name in FACTORS:  # the order of Python's sum, so that every bit agrees
+        acc = acc + weights[name] * f[name]
+    return py_round(100.0 * np.asarray(acc, dtype=np.float64) / total, 1)
+
+
+def tiers(value: np.ndarray, settings: Any) -> np.ndarray:
+    out = np.full(len(value), "reversible", dtype=object)
+    out[value >= settings.tier_costly] = "costly"
+    out[value >= settings.tier_entrenched] = "entrenched"
+    out[value >= settings.tier_irreversible] = "irreversible"
+    return out
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    codes = np.full(len(values), -1, dtype=np.int64)
+    seen: dict[Any, int] = {}
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        c = seen.get(v)
+        if c is None:
+            c = seen[v] = len(seen)
+        codes[i] = c
+    return codes, list(seen)
+
+
+def _credited_safe_state(core: GraphCore, as_of: dt.date, window: int) -> np.ndarray:
+    today = day_number(as_of)
+    drill = core.last_drill.astype(np.int64)
+    dated = core.last_drill != NO_DATE
+    return core.safe_state & dated & (drill <= today) & (today - drill <= window)
+
+
+def _pilots(core: GraphCore, lifecycles: Any) -> np.ndarray:
+    words = {w.lower() for w in lifecycles}
+    by_life = np.array(
+        [str(x or "").strip().lower() in words for x in core.lifecycle], dtype=np.bool_
+    )
+    flag = core.pilot_flag
+    return np.where(flag >= 0, flag == 1, by_life) if len(flag) else by_life
+
+
+def _derived(core: GraphCore, pilot: np.ndarray) -> np.ndarray:
+    out = pilot.copy()
+    if not core.derived_from:
+        return out
+    children: dict[int, list[int]] = {}
+    for node, origins in core.derived_from.items():
+        for o in origins:
+            children.setdefault(o, []).append(node)
+    queue = [int(i) for i in np.nonzero(pilot)[0]]
+    while queue:
+        nxt = []
+        for u in queue:
+            for c in children.get(u, ()):
+                if not out[c]:
+                    out[c] = True
+                    nxt.append(c)
+        queue = nxt
+    return out
+
+
+def _production_start(core: GraphCore, loop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days of ``scaled_at``, else of the earliest dated edge to a dependent (self-loops do not count)."""
+    n = core.n
+    first = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+    dated = (core.since != NO_DATE) & ~loop
+    if bool(np.any(dated)):
+        np.minimum.at(first, core.src[dated], core.since[dated].astype(np.int64))
+    from_edges = np.where(first == np.iinfo(np.int32).max, NO_DATE, first).astype(np.int32)
+    has_scaled = core.scaled_at != NO_DATE
+    return np.where(has_scaled, core.scaled_at, from_edges).astype(np.int32), has_scaled
+
+
+def _cyclic_other(st: Structure, rank: np.ndarray) -> np.ndarray:
+    """For each node on a cycle, the other member with the smallest id (-1 elsewhere)."""
+    n = len(st.comp)
+    out = np.full(n, -1, dtype=np.int64)
+    cyc = np.nonzero(st.size[st.comp] > 1)[0]
+    if len(cyc) == 0:
+        return out
+    order = cyc[np.lexsort((rank[cyc], st.comp[cyc]))]
+    comps = st.comp[order]
+    first = np.r_[True, comps[1:] != comps[:-1]]
+    idx_first = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    smallest = order[idx_first]
+    second = order[np.minimum(idx_first + 1, len(order) - 1)]
+    out[order] = np.where(order == smallest, second, smallest)
+    return out
+
+
+def _bfs_parents(core: GraphCore, derived: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """BFS parents from every pilot-derived node (sources and neighbours in id order)."""
+    n = core.n
+    order = np.lexsort((rank[core.dst], core.src))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(core.src, minlength=n), out=indptr[1:])
+    indices = core.dst[order].astype(np.int64)
+    sources = np.nonzero(derived)[0]
+    sources = sources[np.argsort(rank[sources], kind="stable")]
+    return K.multi_source_bfs(n, indptr, indices, sources.astype(np.int64))
+
+
+def time_source(core: GraphCore) -> np.ndarray:
+    """Per node: can a date move its score (its ``scaled_at``, or a ``since`` on an edge below it)?"""
+    st = structure(core.n, core.src, core.dst)
+    dated = np.zeros(st.ncomp, dtype=np.bool_)
+    has = core.since != NO_DATE
+    dated[st.comp[core.src[has]]] = True
+    below = K.dated_below(st.ncomp, st.cptr, st.cidx, dated)
+    return (core.scaled_at != NO_DATE) | below[st.comp]

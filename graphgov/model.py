@@ -420,6 +420,21 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
         _merge_node(node, rec, diag)
 
     index = _Index(nodes)
+    standalone = not nodes
+    if standalone:
+        # a load that declares no nodes takes them from its edge lists, in the order they are met;
+        # they exist before the register is applied, so that the register can describe them
+        for rec in edge_records:
+            if not rec.declares:
+                continue
+            for end in (rec.source, rec.target):
+                hit, candidates = index.lookup(end)
+                if hit is None and not candidates:
+                    key = end.key if isinstance(end, Ref) else end
+                    node = _Node(key, len(index.nodes))
+                    node.provenance.append(rec.where)
+                    node.attrs[KIND] = NodeKind.UNKNOWN.value
+                    index.add(node)
 
     # 2. the register overlay: keys are references
     for rec in overlay:
@@ -436,7 +451,6 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
     index = _Index(nodes)  # names and aliases may have grown
 
     # 3. edges
-    standalone = not nodes
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     structure: list[dict[str, Any]] = []
     for rec in edge_records:
@@ -684,36 +698,103 @@ MAX_CYCLES_LISTED = 20
 
 def _report_shape(G: nx.DiGraph, diag: Diagnostics) -> None:
     """Warn about self-loops, cycles and ids that differ only by case (all are normal, none fatal)."""
-    for u in sorted(nx.nodes_with_selfloops(G)):
+    ids = list(G.nodes)
+    index = {n: i for i, n in enumerate(ids)}
+    edges = list(G.edges())
+    import numpy as np
+
+    src = np.fromiter((index[u] for u, _ in edges), dtype=np.int32, count=len(edges))
+    dst = np.fromiter((index[v] for _, v in edges), dtype=np.int32, count=len(edges))
+    G.graph.update(report_shape(ids, src, dst, diag))
+
+
+def report_shape(ids: list[Any], src: Any, dst: Any, diag: Diagnostics) -> dict[str, Any]:
+    """Self-loops, cycles and case collisions of the graph ``ids``/``src → dst`` (arrays; successors
+    in edge order), reported as warnings. Returns ``cycles`` (the largest, each with its size and a
+    shortest example) and ``cycle_count``, for the graph's attributes."""
+    import numpy as np
+
+    from .engine import kernels as K
+
+    n = len(ids)
+    loops = src == dst
+    for u in sorted(ids[i] for i in np.unique(src[loops]).tolist()):
         diag.warn("self-loop", f"self-dependency {u} --> {u} (kept and flagged)")
-    cycles = []
-    for comp in nx.strongly_connected_components(G):
-        if len(comp) > 1:
-            cycles.append(sorted(comp))
-    cycles.sort(key=lambda c: (-len(c), c[0]))
-    G.graph["cycles"] = [
-        {"size": len(c), "example": example_cycle(G, c)} for c in cycles[:MAX_CYCLES_LISTED]
-    ]
-    G.graph["cycle_count"] = len(cycles)
-    for info, members in zip(G.graph["cycles"], cycles, strict=False):
-        shown = ", ".join(members[:8]) + (
+    indptr, indices = K.csr(n, src, dst)
+    comp, ncomp = K.scc(n, indptr, indices) if n else (np.zeros(0, np.int32), 0)
+    size = np.bincount(comp, minlength=ncomp)
+    big = np.nonzero(size > 1)[0]
+    cycles: list[list[Any]] = []
+    info: list[dict[str, Any]] = []
+    if len(big):
+        keys = [str(x) for x in ids]
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.argsort(np.array(keys, dtype=object), kind="stable")] = np.arange(n)
+        on_cycle = np.nonzero(size[comp] > 1)[0]
+        smallest = np.full(ncomp, n, dtype=np.int64)
+        np.minimum.at(smallest, comp[on_cycle], rank[on_cycle])
+        order = sorted(big.tolist(), key=lambda c: (-int(size[c]), int(smallest[c])))
+        by_comp: dict[int, list[int]] = {c: [] for c in order[:MAX_CYCLES_LISTED]}
+        for i in on_cycle.tolist():
+            members = by_comp.get(int(comp[i]))
+            if members is not None:
+                members.append(i)
+        for c in order[:MAX_CYCLES_LISTED]:
+            members_i = sorted(by_comp[c], key=lambda i: rank[i])
+            cycles.append([ids[i] for i in members_i])
+            info.append(
+                {
+                    "size": len(members_i),
+                    "example": [ids[i] for i in _example_cycle(members_i, comp, indptr, indices)],
+                }
+            )
+    for item, members in zip(info, cycles, strict=True):
+        shown = ", ".join(map(str, members[:8])) + (
             f", … ({len(members) - 8} more)" if len(members) > 8 else ""
         )
         diag.warn(
             "cycle",
-            f"cycle of {len(members)} nodes {{{shown}}}; for example {format_cycle(info['example'])}",
+            f"cycle of {len(members)} nodes {{{shown}}}; for example {format_cycle(item['example'])}",
         )
-    if len(cycles) > MAX_CYCLES_LISTED:
-        diag.warn("cycle", f"… and {len(cycles) - MAX_CYCLES_LISTED} more cycles not listed")
-    by_lower: dict[str, list[str]] = defaultdict(list)
-    for n in G.nodes:
-        by_lower[n.lower()].append(n)
-    for group in sorted(by_lower.values()):
-        if len(group) > 1:
-            diag.warn(
-                "case-collision",
-                f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)",
-            )
+    if len(big) > MAX_CYCLES_LISTED:
+        diag.warn("cycle", f"… and {len(big) - MAX_CYCLES_LISTED} more cycles not listed")
+    by_lower: dict[str, list[Any]] = defaultdict(list)
+    for x in ids:
+        by_lower[str(x).lower()].append(x)
+    for group in sorted(g for g in by_lower.values() if len(g) > 1):
+        diag.warn(
+            "case-collision",
+            f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)",
+        )
+    return {"cycles": info, "cycle_count": int(len(big))}
+
+
+def _example_cycle(members: list[int], comp: Any, indptr: Any, indices: Any) -> list[int]:
+    """A shortest cycle through the first member (BFS inside the component, successors in edge order)."""
+    start = members[0]
+    c = comp[start]
+    parent: dict[int, int] = {}
+    frontier = [start]
+    seen = {start}
+    while frontier:
+        nxt = []
+        for u in frontier:
+            for e in range(int(indptr[u]), int(indptr[u + 1])):
+                v = int(indices[e])
+                if comp[v] != c:
+                    continue
+                if v == start:
+                    path = [u]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    path.reverse()
+                    return [*path, start]
+                if v not in seen:
+                    seen.add(v)
+                    parent[v] = u
+                    nxt.append(v)
+        frontier = nxt
+    return [start, start]
 
 
 def example_cycle(G: nx.DiGraph, members: list[str]) -> list[str]:

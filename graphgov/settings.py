@@ -221,6 +221,9 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("values", "sources"):
+            # copy, pickle and deepcopy look for dunder methods before ``values`` exists
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:

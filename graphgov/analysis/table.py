@@ -10,40 +10,11 @@ import networkx as nx
 
 from ..model import REVERSIBILITY
 from ..settings import Settings, default_settings
+from .columns import COLUMNS
 from .depth import Chain, format_chain
-from .irreversibility import FACTORS
 
 if TYPE_CHECKING:
     import pandas as pd
-
-COLUMNS = (
-    "node",
-    "name",
-    "kind",
-    "owner",
-    "lifecycle",
-    "criticality",
-    "dependents",
-    "blast_radius",
-    "blast_radius_weighted",
-    "unknown_criticality",
-    "integration_depth",
-    "failure_set",
-    "degraded",
-    "decision_sinks",
-    "owners_affected",
-    "unowned_dependents",
-    "pilot",
-    "pilot_derived",
-    "pilot_ancestry",
-    "shadow_production",
-    *FACTORS,
-    "irreversibility",
-    "tier",
-    "gradient",
-    "quarters_to_irreversible",
-    "explain",
-)
 
 
 def credited_safe_state(G: nx.DiGraph, as_of: dt.date, window_days: int) -> set[Hashable]:

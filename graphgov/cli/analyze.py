@@ -36,8 +36,7 @@ def analyze(
     baseline,
 ):  # type: ignore[no-untyped-def]
     """The blast-radius table: every metric for every node, highest irreversibility first."""
-    from ..analysis.table import node_metrics, sort_rows
-    from ..reports.blast_radius import render_blast_radius
+    from ..engine.table import metric_table, render_table
 
     settings = load.settings()
     fmt = infer_format(fmt, output, ("csv", "json"), "table")
@@ -46,18 +45,18 @@ def analyze(
         from ..review.snapshot import read_snapshot
 
         base = read_snapshot(baseline)
-    G = load.graph(settings, [output])
-    load.announce(G, "computing every metric")
-    rows = sort_rows(node_metrics(G, settings, baseline=base))
-    if pilots_only:
-        rows = [r for r in rows if r["pilot_derived"]]
+    core = load.core(settings, [output])
+    load.announce(core, "computing every metric")
+    table = metric_table(core, settings, settings.today, baseline=base)
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
-    text, warnings = render_blast_radius(rows, fmt, bom=bool(settings.csv_bom), meta=meta)
+    data, count, warnings = render_table(
+        table, fmt, pilots_only=pilots_only, bom=bool(settings.csv_bom), meta=meta
+    )
     for w in warnings:
         click.echo(f"  warning: {w}", err=True)
-    emit(text, output)
+    emit(data, output)
     if output and not load.quiet:
-        click.echo(f"wrote {len(rows)} rows to {output}", err=True)
+        click.echo(f"wrote {count} rows to {output}", err=True)
 
 
 @click.command()

@@ -146,13 +146,28 @@ class LoadOptions:
         report_load(G, self.quiet, self.rejects)
         return G
 
-    def announce(self, G: nx.DiGraph, what: str) -> None:
+    def core(self, settings: Settings, outputs: Sequence[str | None] = ()) -> Any:
+        """Load the inputs into the columnar core (no networkx graph for bulk edge lists)."""
+        from ..ingest import load_core
+
+        for out in [*outputs, self.rejects]:
+            if out:
+                check_not_input(out, all_input_paths(self.inputs, self.registers, None))
+        core = load_core(
+            *self.inputs,
+            register=list(self.registers) or None,
+            settings=settings,
+            progress=progress_printer(),
+        )
+        report_findings(core.graph["diagnostics"], core.n, core.m, self.quiet, self.rejects)
+        return core
+
+    def announce(self, G: Any, what: str) -> None:
         """On a terminal, say that long work has started (metrics on a large graph take seconds)."""
-        if not self.quiet and sys.stderr.isatty() and G.number_of_nodes() >= LARGE_GRAPH:
-            click.echo(
-                f"{what} for {G.number_of_nodes():,} nodes and {G.number_of_edges():,} edges…",
-                err=True,
-            )
+        n = G.n if hasattr(G, "n") else G.number_of_nodes()
+        m = G.m if hasattr(G, "m") else G.number_of_edges()
+        if not self.quiet and sys.stderr.isatty() and n >= LARGE_GRAPH:
+            click.echo(f"{what} for {n:,} nodes and {m:,} edges…", err=True)
 
     def input_paths(self) -> list[str]:
         return all_input_paths(self.inputs, self.registers, self.config)
@@ -222,7 +237,14 @@ def load_graph(
 
 
 def report_load(G: nx.DiGraph, quiet: bool, rejects: str | None, limit: int = 20) -> None:
-    diag = G.graph["diagnostics"]
+    report_findings(
+        G.graph["diagnostics"], G.number_of_nodes(), G.number_of_edges(), quiet, rejects, limit
+    )
+
+
+def report_findings(
+    diag: Any, nodes: int, edges: int, quiet: bool, rejects: str | None, limit: int = 20
+) -> None:
     if rejects:
         from ..reports.tables import to_csv
 
@@ -232,10 +254,7 @@ def report_load(G: nx.DiGraph, quiet: bool, rejects: str | None, limit: int = 20
         write_atomic(rejects, text)
     if quiet:
         return
-    click.echo(
-        f"{diag.summary()}; graph: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
-        err=True,
-    )
+    click.echo(f"{diag.summary()}; graph: {nodes} nodes, {edges} edges", err=True)
     findings = diag.findings
     for f in findings[:limit]:
         click.echo(f"  {f.level}: {_clip(f.message)}", err=True)
@@ -248,7 +267,7 @@ def _clip(text: str, width: int = 400) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def emit(text: str, output: str | None) -> None:
+def emit(text: str | bytes, output: str | None) -> None:
     """Write ``text`` to ``output`` atomically, or to stdout."""
     if output:
         write_atomic(output, text)
@@ -258,10 +277,11 @@ def emit(text: str, output: str | None) -> None:
         buffer = getattr(out, "buffer", None)
         if buffer is not None:
             out.flush()
-            buffer.write(text.encode("utf-8", errors="backslashreplace"))
+            data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
+            buffer.write(data)
             buffer.flush()
         else:
-            out.write(text)
+            out.write(text if isinstance(text, str) else text.decode("utf-8"))
             out.flush()
 
 

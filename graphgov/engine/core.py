@@ -58,6 +58,11 @@ class GraphCore:
     since: np.ndarray
     derived_from: dict[int, list[int]] = field(default_factory=dict)
     _index: dict[Hashable, int] | None = None
+    graph: dict[str, Any] = field(default_factory=dict)  # what G.graph holds (cycles, inputs, ...)
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # the bulk reader's edge and register details
+    nx_graph: Any = None  # the networkx graph this core was built from, when there is one
 
     @property
     def n(self) -> int:
@@ -91,6 +96,7 @@ class GraphCore:
             self.since[keep],
             self.derived_from,
             self._index,
+            self.graph,
         )
 
 
@@ -196,4 +202,89 @@ def from_networkx(G: Any) -> GraphCore:
         derived,
     )
     core._index = index
+    core.graph = G.graph
+    core.nx_graph = G
     return core
+
+
+def to_networkx(core: GraphCore) -> Any:
+    """The networkx graph of a core, as :func:`graphgov.model.build_graph` would have built it."""
+    import networkx as nx
+
+    if core.nx_graph is not None:
+        return core.nx_graph
+    from ..model import ALIASES, FORMATS, KIND, NAME, PROVENANCE, RELATION, SINCE, STRENGTH
+    from .bulk import STRENGTH_NAME
+
+    ex = core.extra
+    prov = ex["provenance"]
+    touched = ex.get("touched", {})
+    G = nx.DiGraph()
+    for i, node in enumerate(core.ids):
+        t = touched.get(i)
+        if t is None:
+            G.add_node(
+                node,
+                **{
+                    KIND: "unknown",
+                    NAME: node,
+                    ALIASES: [],
+                    PROVENANCE: [prov.node_where(i)],
+                    FORMATS: [],
+                },
+            )
+            continue
+        attrs = dict(t.attrs)
+        attrs.setdefault(KIND, "unknown")
+        attrs.setdefault(NAME, t.id)
+        if len(t.kinds) > 1:
+            attrs["kinds"] = sorted(t.kinds)
+        attrs[ALIASES] = sorted(t.aliases)
+        attrs[PROVENANCE] = t.provenance
+        attrs[FORMATS] = sorted(t.formats)
+        G.add_node(node, **attrs)
+    register_edges = ex.get("register_edges", {})
+    names = ex["relation_names"]
+    strength = ex["strength"]
+    codes = ex["relation_codes"]
+    multi = ex["multi_relation"]
+    ids = core.ids
+    m_rows = len(ex["edge_of_row"])
+    base_edges = int(ex.get("base_edges", len(core.src)))
+    for j in range(len(core.src)):
+        u, v = ids[int(core.src[j])], ids[int(core.dst[j])]
+        reg = register_edges.get((u, v))
+        if reg is not None:
+            attrs = dict(reg)
+            attrs[RELATION] = ",".join(sorted(attrs.pop("_relations")))
+            explicit = attrs.pop("_strength_rank")
+            if attrs.get(STRENGTH) is None:
+                attrs[STRENGTH] = "hard"
+            attrs["strength_stated"] = explicit is not None
+            G.add_edge(u, v, **attrs)
+            continue
+        if j >= base_edges:
+            continue
+        s = int(strength[j])
+        since = int(core.since[j])
+        rows = prov.edge_rows(j) if bool(multi[j]) or m_rows != base_edges else None
+        if rows is not None:
+            rel = ",".join(sorted({names[int(ex["rel_codes_rows"][r])] for r in rows}))
+            where = [prov.where(r) for r in rows]
+        else:
+            rel = names[int(codes[j])]
+            where = [prov.where(int(prov.first_row_of_edge(j)))]
+        G.add_edge(
+            u,
+            v,
+            **{
+                STRENGTH: STRENGTH_NAME[s] if s >= 0 else "hard",
+                SINCE: None if since == int(NO_DATE) else day_date(since).isoformat(),
+                PROVENANCE: where,
+                RELATION: rel,
+                "strength_stated": s >= 0,
+            },
+        )
+    G.graph.update(core.graph)
+    core.nx_graph = G
+    return G

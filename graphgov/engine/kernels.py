@@ -541,3 +541,117 @@ def dated_below(ncomp: int, cptr: np.ndarray, cidx: np.ndarray, dated: np.ndarra
                 out[c] = True
                 break
     return out
+
+
+@njit(cache=True)
+def _walk(v: int, limit: int, nxt, step_u, comp, out_codes, pos: int, n: int) -> int:  # type: ignore[no-untyped-def]
+    """Write up to ``limit`` links of ``v``'s chain (link code, node) into ``out_codes``."""
+    cur = v
+    written = 0
+    while written < limit and nxt[cur] >= 0:
+        u = step_u[comp[cur]]
+        if u != cur:
+            out_codes[pos] = n + 1  # ⇝
+            out_codes[pos + 1] = u
+            pos += 2
+            written += 1
+            if written >= limit:
+                break
+        w = nxt[cur]
+        out_codes[pos] = n  # →
+        out_codes[pos + 1] = w
+        pos += 2
+        written += 1
+        cur = w
+    return pos
+
+
+@njit(cache=True)
+def _skip_links(v: int, skip: int, nxt, step_u, comp) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Walk ``skip`` links of ``v``'s chain: returns (node reached, 1 when the next link is the
+    ``→`` of a node whose ``⇝`` was the last skipped, else 0)."""
+    cur = v
+    done = 0
+    while done < skip:
+        u = step_u[comp[cur]]
+        if u != cur:
+            done += 1
+            if done == skip:
+                return cur, 1
+        done += 1
+        cur = nxt[cur]
+    return cur, 0
+
+
+@njit(cache=True)
+def chain_tokens(
+    nxt: np.ndarray,
+    hops: np.ndarray,
+    tailref: np.ndarray,
+    step_u: np.ndarray,
+    comp: np.ndarray,
+    other: np.ndarray,
+    wanted: np.ndarray,
+    keep: int,
+    max_hops: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rendered chain of every wanted node as token codes (see ``format_chain``): a node's
+    index, ``n`` for ``→``, ``n+1`` for ``⇝``, ``n+2`` for ``…``, ``n+3+k`` for ``(k more)``.
+    Returns (offsets, codes)."""
+    n = len(nxt)
+    half = max(1, max_hops // 2)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        size = 0
+        if wanted[v]:
+            h = hops[v]
+            if other[v] >= 0 and nxt[v] < 0:
+                size = 3
+            else:
+                head_len = min(h, keep)
+                if h <= head_len and h <= max_hops:
+                    size = 1 + 2 * h
+                else:
+                    hl = min(half, head_len)
+                    tl = min(half, min(h, keep))
+                    hidden = h - hl - tl
+                    size = 1 + 2 * head_len if hidden <= 0 else 1 + 2 * hl + 3 + 2 * tl
+        offsets[v + 1] = offsets[v] + size
+    codes = np.empty(offsets[n], dtype=np.int64)
+    for v in range(n):
+        pos = offsets[v]
+        if pos == offsets[v + 1]:
+            continue
+        codes[pos] = v
+        pos += 1
+        h = hops[v]
+        if other[v] >= 0 and nxt[v] < 0:
+            codes[pos] = n + 1
+            codes[pos + 1] = other[v]
+            continue
+        head_len = min(h, keep)
+        if h <= head_len and h <= max_hops:
+            _walk(v, h, nxt, step_u, comp, codes, pos, n)
+            continue
+        hl = min(half, head_len)
+        tl = min(half, min(h, keep))
+        hidden = h - hl - tl
+        if hidden <= 0:
+            _walk(v, head_len, nxt, step_u, comp, codes, pos, n)
+            continue
+        pos = _walk(v, hl, nxt, step_u, comp, codes, pos, n)
+        codes[pos] = n + 2
+        codes[pos + 1] = n + 3 + hidden
+        codes[pos + 2] = n + 2
+        pos += 3
+        t = tailref[v]
+        start, half_link = _skip_links(t, hops[t] - tl, nxt, step_u, comp)
+        if half_link:
+            w = nxt[start]
+            codes[pos] = n
+            codes[pos + 1] = w
+            pos += 2
+            _walk(w, tl - 1, nxt, step_u, comp, codes, pos, n)
+        else:
+            _walk(start, tl, nxt, step_u, comp, codes, pos, n)
+    return offsets, codes

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.depth import Chain, format_chain
 from .core import NO_DATE, GraphCore, day_date, day_number, from_networkx
 from .metrics import Columns, Progress, compute, time_source
 
@@ -26,7 +25,7 @@ QUARTER_DAYS = 90
 class MetricTable:
     core: GraphCore
     cols: Columns
-    explain: list[str]
+    explain: Any  # pyarrow string array
     gradient: np.ndarray  # float, nan unknown
     quarters: np.ndarray  # float, nan unknown
     gradient_source: list[str | None]
@@ -60,6 +59,7 @@ class MetricTable:
         bools = ("pilot", "pilot_derived", "shadow_production", "_safe_state_credited")
         lists = {c: v[c].tolist() for c in ints + bools + FACTORS + ("irreversibility", "tier")}
         days = v["_days_in_production"].tolist()
+        explain = self.explain.to_pylist()
         start = self.cols.production_start
         scaled = self.cols.start_from_scaled
         assert start is not None and scaled is not None
@@ -78,7 +78,7 @@ class MetricTable:
                 row[c] = values[i]
             row["gradient"] = _opt(self.gradient[i])
             row["quarters_to_irreversible"] = _opt(self.quarters[i])
-            row["explain"] = self.explain[i]
+            row["explain"] = explain[i]
             row["_days_in_production"] = None if days[i] < 0 else days[i]
             row["_production_start"] = (
                 None
@@ -173,97 +173,196 @@ def _fill_gradient(
         source[j] = "dated edges"
 
 
-def explanations(core: GraphCore, cols: Columns, settings: Any) -> list[str]:
-    """The ``explain`` column: the deepest chain, counts, time in production, the pilot path."""
+def explanations(core: GraphCore, cols: Columns, settings: Any) -> Any:
+    """The ``explain`` column (a pyarrow string array): the deepest chain, counts, time in
+    production, the pilot path. Chains are rendered as tokens by a kernel and joined in C."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from . import kernels as K
+
+    n = core.n
+    if n == 0:
+        return pa.array([], type=pa.string())
     keep = max(1, int(settings.explain_max_hops))
     v = cols.values
-    ids = core.ids
     nxt, hops, tailref, step_u, comp = cols.nxt, cols.hops, cols.tailref, cols.step_u, cols.comp
     other = cols.cyclic_other
     assert nxt is not None and hops is not None and tailref is not None
     assert step_u is not None and comp is not None and other is not None
-    nxt_l, hops_l, tail_l = nxt.tolist(), hops.tolist(), tailref.tolist()
-    step_l, comp_l, other_l = step_u.tolist(), comp.tolist(), other.tolist()
+    blast = v["blast_radius"]
+    has = blast > 0
+    offsets, codes = K.chain_tokens(
+        nxt, hops, tailref, step_u, comp, other, has, keep, int(settings.explain_max_hops)
+    )
+    most = int(hops.max()) if len(hops) else 0
+    vocabulary = pa.concat_arrays(
+        [
+            pa.array([str(x) for x in core.ids], type=pa.string()),
+            pa.array(["→", "⇝", "…"] + [f"({k} more)" for k in range(most + 1)], type=pa.string()),
+        ]
+    )
+    tokens = pa.ListArray.from_arrays(
+        pa.array(offsets, pa.int64()).cast(pa.int32())
+        if offsets[-1] < 2**31
+        else pa.array(offsets),
+        vocabulary.take(pa.array(codes)),
+    )
+    chain = pc.binary_join(tokens, " ")
 
-    def links(v0: int, limit: int) -> list[tuple[str, Hashable]]:
-        out: list[tuple[str, Hashable]] = []
-        cur = v0
-        while len(out) < limit and nxt_l[cur] >= 0:
-            u = step_l[comp_l[cur]]
-            if u != cur:
-                out.append(("⇝", ids[u]))
-            w = nxt_l[cur]
-            out.append(("→", ids[w]))
-            cur = w
-        return out[:limit]
+    def num(x: np.ndarray) -> Any:
+        return pa.array(np.asarray(x, dtype=np.int64)).cast(pa.string())
 
-    blast = v["blast_radius"].tolist()
-    depth = v["integration_depth"].tolist()
-    fail = v["failure_set"].tolist()
-    degraded = v["degraded"].tolist()
-    sinks = v["decision_sinks"].tolist()
-    owners = v["owners_affected"].tolist()
-    unowned = v["unowned_dependents"].tolist()
-    unknown = v["unknown_criticality"].tolist()
-    safe = v["_safe_state_credited"].tolist()
-    days = v["_days_in_production"].tolist()
+    def plural(x: np.ndarray, noun: str) -> Any:
+        return pc.binary_join_element_wise(
+            num(x), pa.array(np.where(np.asarray(x) == 1, noun, noun + "s")), " "
+        )
+
+    def when(mask: np.ndarray, text: Any) -> Any:
+        return pc.if_else(
+            pa.array(np.asarray(mask, dtype=np.bool_)), text, pa.nulls(n, pa.string())
+        )
+
+    join = pc.binary_join_element_wise
+    p_chain = pc.if_else(
+        pa.array(has),
+        join("depth ", num(v["integration_depth"]), ": ", chain, ""),
+        "no dependents",
+    )
+    safe = np.where(v["_safe_state_credited"], " (credited safe state)", "")
+    p_fail = when(
+        has,
+        join(
+            num(v["failure_set"]),
+            " of ",
+            num(blast),
+            " dependents fail, ",
+            num(v["degraded"]),
+            " degrade",
+            pa.array(safe),
+            "",
+        ),
+    )
+    sinks = v["decision_sinks"]
+    p_sinks = when(has & (sinks > 0), plural(sinks, "decision sink"))
+    unowned = v["unowned_dependents"]
+    p_owners = when(
+        has,
+        join(
+            plural(v["owners_affected"], "owner"),
+            " affected",
+            pc.if_else(
+                pa.array(unowned > 0),
+                join(", ", plural(unowned, "dependent"), " unowned", ""),
+                "",
+            ),
+            "",
+        ),
+    )
+    unknown = v["unknown_criticality"]
+    p_unknown = when(
+        has & (unknown > 0),
+        join(
+            plural(unknown, "dependent"),
+            f" of unknown criticality counted as {settings.default_criticality}",
+            "",
+        ),
+    )
+    days = v["_days_in_production"]
     start = cols.production_start
     scaled = cols.start_from_scaled
     assert start is not None and scaled is not None
-    start_l, scaled_l = start.tolist(), scaled.tolist()
+    dated = (days >= 0) & (start != NO_DATE)
+    start_text = (
+        pa.array(np.where(dated, start, 0).astype(np.int32), pa.int32())
+        .cast(pa.date32())
+        .cast(pa.string())
+    )
+    p_days = when(
+        dated,
+        join(
+            num(days),
+            " days in production (since ",
+            start_text,
+            ", ",
+            pa.array(np.where(scaled, "scaled_at", "first dependent seen")),
+            ")",
+            "",
+        ),
+    )
+    parts = [p_chain, p_fail, p_sinks, p_owners, p_unknown, p_days]
     parent = cols.shadow_parent
-    shadow = v["shadow_production"].tolist()
-    parent_l = parent.tolist() if parent is not None else None
-    default_crit = settings.default_criticality
-    out: list[str] = []
-    for i in range(core.n):
-        parts = []
-        br = blast[i]
-        if br == 0:
-            parts.append("no dependents")
-        else:
-            h = hops_l[i]
-            if other_l[i] >= 0 and nxt_l[i] < 0:
-                link = (("⇝", ids[other_l[i]]),)
-                chain = Chain(ids[i], 1, link, link)
-            else:
-                head = tuple(links(i, keep))
-                if h <= keep:
-                    tail = head
-                else:
-                    t = tail_l[i]
-                    tail = tuple(links(t, hops_l[t] + 1)[-keep:])
-                chain = Chain(ids[i], h, head, tail)
-            parts.append(f"depth {depth[i]}: {format_chain(chain, int(settings.explain_max_hops))}")
-            sfx = " (credited safe state)" if safe[i] else ""
-            parts.append(f"{fail[i]} of {br} dependents fail, {degraded[i]} degrade{sfx}")
-            if sinks[i]:
-                parts.append(_count(sinks[i], "decision sink"))
-            parts.append(
-                _count(owners[i], "owner")
-                + " affected"
-                + (f", {_count(unowned[i], 'dependent')} unowned" if unowned[i] else "")
-            )
-            if unknown[i]:
-                parts.append(
-                    f"{_count(unknown[i], 'dependent')} of unknown criticality counted as {default_crit}"
-                )
-        if days[i] >= 0 and start_l[i] != NO_DATE:
-            how = "scaled_at" if scaled_l[i] else "first dependent seen"
-            parts.append(
-                f"{days[i]} days in production (since {day_date(start_l[i]).isoformat()}, {how})"
-            )
-        if shadow[i] and parent_l is not None and parent_l[i] != -2:
+    if parent is not None:
+        shadow: list[str | None] = [None] * n
+        plist = parent.tolist()
+        ids = core.ids
+        for i in np.nonzero(v["shadow_production"])[0].tolist():
+            if plist[i] == -2:
+                continue
             path = [i]
-            while parent_l[path[-1]] >= 0:
-                path.append(parent_l[path[-1]])
-            parts.append(
-                "shadow production: depends on pilot-derived "
-                + " → ".join(str(ids[p]) for p in reversed(path))
+            while plist[path[-1]] >= 0:
+                path.append(plist[path[-1]])
+            shadow[i] = "shadow production: depends on pilot-derived " + " → ".join(
+                str(ids[p]) for p in reversed(path)
             )
-        out.append("; ".join(parts))
-    return out
+        parts.append(pa.array(shadow, type=pa.string()))
+    return pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def render_table(
+    table: MetricTable,
+    fmt: str,
+    *,
+    pilots_only: bool = False,
+    bom: bool = True,
+    meta: dict[str, Any] | None = None,
+) -> tuple[bytes | str, int, list[str]]:
+    """The blast-radius table as CSV (written column-wise), JSON or a terminal table.
+
+    Returns (data, number of rows, warnings).
+    """
+    from ..analysis.columns import COLUMN, COLUMNS, DECIMALS
+
+    order = table.order()
+    if pilots_only:
+        order = order[table.cols["pilot_derived"][order]]
+    if fmt != "csv":
+        from ..reports.blast_radius import render_blast_radius
+
+        rows_by_node = table.rows()
+        ids = table.core.ids
+        rows = [rows_by_node[ids[i]] for i in order.tolist()]
+        text, warnings = render_blast_radius(rows, fmt, bom=bom, meta=meta)
+        return text, len(rows), warnings
+    from ..reports.columnar import csv_from_columns
+
+    core, v = table.core, table.cols.values
+    idx = order
+    data: dict[str, Any] = {
+        "node": [core.ids[i] for i in idx.tolist()],
+        "name": core.name[idx],
+        "kind": core.kind[idx],
+        "owner": core.owner[idx],
+        "lifecycle": core.lifecycle[idx],
+        "criticality": core.criticality[idx],
+        "gradient": table.gradient[idx],
+        "quarters_to_irreversible": table.quarters[idx],
+        "explain": table.explain.take(idx),
+    }
+    for name in COLUMNS:
+        if name not in data:
+            data[name] = v[name][idx]
+    types = {c: COLUMN[c].type for c in COLUMNS}
+    out, warnings = csv_from_columns(
+        COLUMNS,
+        data,
+        types,
+        DECIMALS,
+        bom=bom,
+        missing={"criticality": core.criticality[idx] == 0},
+    )
+    return out, len(idx), warnings

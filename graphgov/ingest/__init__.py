@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from ..diagnostics import Diagnostics
+from ..engine.core import GraphCore
 from ..errors import InputError, ParseError
 from ..model import SINCE, Record, build_graph
 from ..settings import Settings, load_settings
@@ -49,6 +51,8 @@ __all__ = [
     "expand_inputs",
     "get_format",
     "load",
+    "load_core",
+    "load_records",
     "read_records",
     "register_format",
 ]
@@ -156,6 +160,17 @@ def read_records(
     return records, manifest
 
 
+def _late_edges_warning(
+    count: int, example: tuple[object, object, str], cutoff: str, diag: Diagnostics
+) -> None:
+    u, v, since = example
+    diag.warn(
+        "after-as-of",
+        f"{count} edge(s) first seen after the as-of date {cutoff} left out (the graph as it stood then), "
+        f"for example {u} --> {v} (since {since}); pass --as-of to analyse another date",
+    )
+
+
 def _drop_later_edges(G: nx.DiGraph, as_of: dt.date, diag: Diagnostics) -> None:
     """The graph as it stood on the as-of date: edges first seen after it are left out, and said so."""
     cutoff = as_of.isoformat()
@@ -165,12 +180,7 @@ def _drop_later_edges(G: nx.DiGraph, as_of: dt.date, diag: Diagnostics) -> None:
     )
     if not late:
         return
-    u, v, since = late[0]
-    diag.warn(
-        "after-as-of",
-        f"{len(late)} edge(s) first seen after the as-of date {cutoff} left out (the graph as it stood then), "
-        f"for example {u} --> {v} (since {since}); pass --as-of to analyse another date",
-    )
+    _late_edges_warning(len(late), late[0], cutoff, diag)
     G.remove_edges_from((u, v) for u, v, _ in late)
     G.graph["edges_after_as_of"] = len(late)
 
@@ -211,8 +221,32 @@ def load(
     """Read inputs (files, folders, ``PATH:FORMAT``) and the register into one dependency graph.
 
     The graph's ``G.graph`` holds ``inputs`` (path, format, bytes, sha256 of each file),
-    ``diagnostics`` (warnings and rejected records), ``settings`` and ``cycles``.
+    ``diagnostics`` (warnings and rejected records), ``settings`` and ``cycles``. Large edge lists
+    are read into the columnar core first (:func:`load_core`) and the graph is built from it.
     """
+    from ..engine.core import to_networkx
+
+    return to_networkx(
+        load_core(
+            *inputs,
+            register=register,
+            settings=settings,
+            config=config,
+            lenient=lenient,
+            progress=progress,
+        )
+    )
+
+
+def load_records(
+    *inputs: str | os.PathLike[str],
+    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,  # noqa: F811
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
+    lenient: bool | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> nx.DiGraph:
+    """:func:`load` record by record: every file parsed into records, one graph built from them."""
     if settings is None:
         settings = load_settings(config, {"lenient": lenient} if lenient is not None else None)
     elif lenient is not None:
@@ -233,3 +267,111 @@ def load(
     G.graph["diagnostics"] = diag
     G.graph["settings"] = settings
     return G
+
+
+def _settings_for(
+    settings: Settings | None, config: str | os.PathLike[str] | None, lenient: bool | None
+) -> Settings:
+    if settings is None:
+        return load_settings(config, {"lenient": lenient} if lenient is not None else None)
+    if lenient is not None:
+        return settings.replace(lenient=lenient)
+    return settings
+
+
+def load_core(
+    *inputs: str | os.PathLike[str],
+    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,  # noqa: F811
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
+    lenient: bool | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> GraphCore:
+    """Read inputs like :func:`load`, into the columnar core (:class:`graphgov.engine.core.GraphCore`).
+
+    Edge lists (with registers on top) take the bulk path (:mod:`graphgov.engine.bulk`): a C CSV
+    reader and array operations, no record object per row. Everything else, and any edge list the
+    bulk path cannot take exactly, is read record by record and built by
+    :func:`graphgov.model.build_graph`; both give the same graph.
+    """
+    from ..engine.bulk import NotBulk, build_core, bulk_inputs, drop_edges, read_edge_file
+    from ..engine.core import NO_DATE, day_number, from_networkx
+
+    settings = _settings_for(settings, config, lenient)
+    files = expand_inputs(inputs)
+    if register is not None:
+        regs = [register] if isinstance(register, str | os.PathLike) else list(register)
+        files += expand_inputs(regs, forced="register")
+    if not files:
+        raise InputError("no input files — name at least one file or folder")
+    bulk = bulk_inputs(files, settings)
+    if bulk:
+        diag = Diagnostics(lenient=bool(settings.lenient))
+        try:
+            edges, manifest = [], []
+            for k, (item, data) in enumerate(bulk):
+                source = str(item.path)
+                if progress is not None:
+                    progress(k, len(files), source)
+                stats = diag.start_source(source, "edges")
+                fe = read_edge_file(data, source)
+                stats.read = stats.edges = fe.rows
+                edges.append(fe)
+                manifest.append(_manifest_entry(item.path, "edges", data))
+            reg_files = [f for f in files if f.format == "register"]
+            overlay, reg_manifest = (
+                read_records(reg_files, settings, diag, None) if reg_files else ([], [])
+            )
+            if progress is not None:
+                progress(len(files), len(files), "")
+            core = build_core(edges, overlay, diag, settings)
+        except NotBulk:
+            pass
+        else:
+            for stats in diag.sources.values():
+                stats.used = stats.read - stats.rejected
+            cutoff = day_number(settings.today)
+            late = (core.since != NO_DATE) & (core.since > cutoff)
+            if bool(late.any()):
+                idx = np.nonzero(late)[0]
+                ids = core.ids
+                example = min(
+                    (
+                        int(core.since[j]),
+                        str(ids[int(core.src[j])]),
+                        str(ids[int(core.dst[j])]),
+                        int(j),
+                    )
+                    for j in idx.tolist()
+                )
+                j = example[3]
+                from ..engine.core import day_date
+
+                _late_edges_warning(
+                    len(idx),
+                    (
+                        ids[int(core.src[j])],
+                        ids[int(core.dst[j])],
+                        day_date(example[0]).isoformat(),
+                    ),
+                    settings.today.isoformat(),
+                    diag,
+                )
+                drop_edges(core, ~late)
+                core.graph["edges_after_as_of"] = int(len(idx))
+            core.graph["inputs"] = manifest + reg_manifest
+            core.graph["diagnostics"] = diag
+            core.graph["settings"] = settings
+            return core
+    return from_networkx(
+        load_records(*inputs, register=register, settings=settings, progress=progress)
+    )
+
+
+def _manifest_entry(path: Path, fmt: str, data: bytes) -> dict[str, object]:
+    return {
+        "path": path.as_posix(),
+        "format": fmt,
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }

@@ -17,26 +17,13 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from ..analysis.columns import DIFF_LABELS, DIFF_NUMERIC
 from .snapshot import Snapshot
 from .verdict import RANK
 
 DIFF_COLUMNS = ("change", "node", "field", "old", "new")
-NUMERIC = (
-    "dependents",
-    "blast_radius",
-    "blast_radius_weighted",
-    "integration_depth",
-    "failure_set",
-    "degraded",
-    "decision_sinks",
-    "owners_affected",
-    "unowned_dependents",
-    "pilot_ancestry",
-    "irreversibility",
-    "gradient",
-    "quarters_to_irreversible",
-)
-LABELS = ("tier", "pilot_derived", "shadow_production")
+NUMERIC = DIFF_NUMERIC  # declared in graphgov.analysis.columns
+LABELS = DIFF_LABELS
 ORDER = {
     "verdict": 0,
     "node-added": 1,

@@ -884,17 +884,34 @@ def initial_view(data: dict[str, Any]) -> dict[str, Any]:
     between two shown items is drawn (edges between two nodes as themselves, any other as one
     aggregated link per pair of items).
     """
-    shown = set(data["shown"])
+    return view_items(data, set(data["shown"]), {0})
+
+
+def view_items(
+    data: dict[str, Any], shown: set[int], opened: set[int], hidden: Iterable[int] = ()
+) -> dict[str, Any]:
+    """What the page draws for a state: the nodes ``shown`` on their own, the groups ``opened``
+    (group 0, the root, is always open), the nodes ``hidden`` by the user. The page computes the same.
+
+    A node not shown is drawn through the outermost closed group holding it, or as itself when
+    every group holding it is open.
+    """
     groups = data["groups"]
-    rep: dict[int, str] = {n: f"n{n}" for n in shown}
+    off = set(hidden)
+    rep: dict[int, str] = {n: f"n{n}" for n in shown if n not in off}
     if groups:
-        for gi in groups[0]["children"]:
-            stack = [gi]
-            while stack:
-                g = stack.pop()
-                for m in groups[g]["members"]:
-                    rep.setdefault(m, f"g{gi}")
-                stack.extend(groups[g]["children"])
+        parent_of = [g["parent"] for g in groups]
+        for gi, g in enumerate(groups):
+            for m in g["members"]:
+                if m in rep or m in off:
+                    continue
+                chain = []
+                h = gi
+                while h > 0:
+                    chain.append(h)
+                    h = parent_of[h]
+                closed = [c for c in reversed(chain) if c not in opened]
+                rep[m] = f"g{closed[0]}" if closed else f"n{m}"
     items = sorted({*rep.values()}, key=lambda s: (s[0], int(s[1:])))
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for u, v, *_ in data["edges"]:
@@ -910,7 +927,7 @@ def initial_view(data: dict[str, Any]) -> dict[str, Any]:
         aggregated.sort(key=lambda k: (-counts[k], _js_key(f"a{k[0]}>{k[1]}")))
         hidden = len(aggregated) - limit
         aggregated = aggregated[:limit]
-    return {"items": items, "links": sorted(real + aggregated), "hidden_links": hidden}
+    return {"items": items, "links": sorted(real + aggregated), "hidden_links": hidden, "rep": rep}
 
 
 def _js_key(key: str) -> list[int]:

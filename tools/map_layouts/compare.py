@@ -187,6 +187,7 @@ def main() -> None:
     ap.add_argument("--elkjs", help="path to elkjs's lib/elk.bundled.js (npm install elkjs)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--engines", default="graphgov,elk,dot,vis")
+    ap.add_argument("--graphs", default="sample,jaeger,backstage,dbt+openlineage,cyclonedx")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -201,6 +202,8 @@ def main() -> None:
             else None
         )
         for name, G in graphs().items():
+            if name not in args.graphs.split(","):
+                continue
             g = as_boxes(G)
             path = Path(tmp) / f"{name}.json"
             path.write_text(json.dumps(g))

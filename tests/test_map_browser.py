@@ -448,6 +448,8 @@ def test_large_graph_opens_as_a_summary_and_responds(tmp_path, open_map, capsys)
     result = write_map(G, tmp_path / "big.html")
     write_seconds = time.perf_counter() - start
     assert result.mode == "summary" and result.embedded_nodes == n
+    # packed: at most 150 bytes a node (15 MB for 100,000 nodes)
+    assert result.bytes <= 150 * n, result.bytes
     m = open_map(tmp_path / "big.html")
     first_draw_ms = m.js("graphgovMap.firstDrawMs")
     assert m.counts() == (result.nodes, result.edges)

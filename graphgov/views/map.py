@@ -921,13 +921,13 @@ def view_items(
     real = [k for k in counts if k[0][0] == "n" and k[1][0] == "n"]
     aggregated = [k for k in counts if not (k[0][0] == "n" and k[1][0] == "n")]
     limit = int(data.get("max_group_links", MAX_GROUP_LINKS))
-    hidden = 0
+    dropped = 0
     if len(aggregated) > limit:
         # the page keeps the heaviest links (ties: by its link key, "a<from>><to>")
         aggregated.sort(key=lambda k: (-counts[k], _js_key(f"a{k[0]}>{k[1]}")))
-        hidden = len(aggregated) - limit
+        dropped = len(aggregated) - limit
         aggregated = aggregated[:limit]
-    return {"items": items, "links": sorted(real + aggregated), "hidden_links": hidden, "rep": rep}
+    return {"items": items, "links": sorted(real + aggregated), "hidden_links": dropped, "rep": rep}
 
 
 def _js_key(key: str) -> list[int]:

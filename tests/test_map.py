@@ -19,6 +19,7 @@ from graphgov.views.map import (
     initial_view,
     layered_layout,
     neighbourhood,
+    read_data_block,
     render_html,
     script_json,
     text,
@@ -44,9 +45,8 @@ def small() -> nx.DiGraph:
 
 
 def page_data(html_text: str) -> dict:
-    m = re.search(r'<script type="application/json" id="gg-data">(.*?)</script>', html_text, re.S)
-    assert m, "data block missing"
-    return json.loads(m.group(1))
+    assert 'id="gg-data"' in html_text, "data block missing"
+    return read_data_block(html_text)
 
 
 # --------------------------------------------------------------------------- what is shown
@@ -69,8 +69,8 @@ def test_focus_view_counts_match_the_graph(tmp_path):
     G = small()
     result = write_map(G, tmp_path / "m.html", focus=["pilot"], depth=1, direction="both")
     assert (result.mode, result.nodes, result.edges) == ("focus", 3, 2)
-    # the page knows the weakly connected component of the focus, not the island
-    assert result.embedded_nodes == 5
+    # the page knows every node of the input, the island too (Find reaches it)
+    assert result.embedded_nodes == 6
     assert result.embedded_edges == 4
     data = page_data((tmp_path / "m.html").read_text(encoding="utf-8"))
     assert sorted(data["nodes"][i][0] for i in data["shown"]) == ["api", "db", "pilot"]

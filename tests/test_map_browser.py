@@ -223,7 +223,8 @@ def test_click_adds_exactly_the_next_hop(tmp_path, open_map):
     assert target in m.js("document.getElementById('gg-details').textContent")
     # upstream expansion through the direction control
     m.page.select_option("#gg-direction", "up")
-    m.page.mouse.click(x, y)
+    # the view was laid out again and refit after the click: the node is somewhere else now
+    m.page.mouse.click(*m.point_of(m.js(f"graphgovMap.itemOf({target!r})")))
     assert set(m.shown_ids()) == after | set(G.predecessors(target))
     m.assert_clean()
 
@@ -447,6 +448,8 @@ def test_large_graph_opens_as_a_summary_and_responds(tmp_path, open_map, capsys)
     result = write_map(G, tmp_path / "big.html")
     write_seconds = time.perf_counter() - start
     assert result.mode == "summary" and result.embedded_nodes == n
+    # packed: at most 150 bytes a node (15 MB for 100,000 nodes)
+    assert result.bytes <= 150 * n, result.bytes
     m = open_map(tmp_path / "big.html")
     first_draw_ms = m.js("graphgovMap.firstDrawMs")
     assert m.counts() == (result.nodes, result.edges)

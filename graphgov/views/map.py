@@ -31,6 +31,7 @@ import html
 import json
 import math
 import os
+import zlib
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +62,38 @@ from ..settings import Settings, default_settings
 
 DIRECTIONS = ("down", "up", "both")
 FORMATS = ("html", "png", "svg")
-GROUP_KEYS = ("system", "owner", "kind")
+GROUP_KEYS = ("system", "owner", "namespace", "kind", "community")
+GROUP_NOTES = {
+    "system": "system",
+    "owner": "owner",
+    "namespace": "namespace of the id",
+    "kind": "kind",
+    "community": "graph communities (networkx Louvain, seed 1)",
+}
+COMMUNITY_SEED = 1
+# the tag drawn before every node's name, so that same-name nodes of different kinds differ
+KIND_TAGS = {
+    "service": "svc",
+    "api": "api",
+    "component": "comp",
+    "resource": "res",
+    "dataset": "data",
+    "job": "job",
+    "model": "model",
+    "dashboard": "dash",
+    "report": "report",
+    "exposure": "expo",
+    "application": "app",
+    "process": "proc",
+    "vendor": "vendor",
+    "library": "lib",
+    "framework": "lib",
+    "system": "sys",
+    "group": "grp",
+    "unknown": "?",
+}
+# above this many bytes of data the page holds it deflated (base64), unpacked by the browser
+PACK_MIN = 200_000
 TIERS = tuple(t.value for t in Tier)
 TIER_COLORS = {
     "reversible": "#2e7d32",
@@ -354,14 +386,64 @@ class _Group:
     pilots: int = 0
 
 
-def _group_value(data: dict[str, Any], row: dict[str, Any], key: str) -> str:
+def _group_value(node: Hashable, data: dict[str, Any], row: dict[str, Any], key: str) -> str:
     if key == "kind":
         return text(row.get("kind") or data.get(KIND) or "unknown", 200)
+    if key == "namespace":
+        return namespace(node)
     return text(data.get(key), 200)
 
 
+def namespace(node: Hashable) -> str:
+    """The namespace an id carries: what comes before its last part.
+
+    ``scheme://authority`` for URL-like ids, what comes before the first ``/`` for path-like ids
+    (a Backstage ``kind:namespace``, a Kubernetes namespace), the first two parts of a dotted dbt
+    id, else the prefix before ``:``; "" when the id has none.
+
+    >>> [namespace(i) for i in ["dataset:postgres://db:5432/public.orders", "component:default/pay",
+    ...     "model.shop.customers", "service:frontend", "plain"]]
+    ['dataset:postgres://db:5432', 'component:default', 'model.shop', 'service', '']
+    """
+    nid = text(node if isinstance(node, str) else str(node), 300)
+    if "://" in nid:
+        head, _, rest = nid.partition("://")
+        return head + "://" + rest.split("/", 1)[0]
+    if "/" in nid:
+        return nid.split("/", 1)[0]
+    parts = nid.split(".")
+    if len(parts) >= 3 and ":" not in nid:
+        return ".".join(parts[:2])
+    if ":" in nid:
+        return nid.split(":", 1)[0]
+    return ""
+
+
+def communities(G: nx.DiGraph, members: Sequence[Hashable]) -> dict[Hashable, str]:
+    """Louvain communities (networkx, fixed seed) of ``members``, each named after its best-linked node."""
+    H = nx.Graph()
+    ordered = sorted(members, key=str)
+    H.add_nodes_from(ordered)
+    inside = set(members)
+    H.add_edges_from((u, v) for u in ordered for v in G.successors(u) if v in inside and v != u)
+    parts = nx.community.louvain_communities(H, seed=COMMUNITY_SEED)
+    out: dict[Hashable, str] = {}
+    for part in parts:
+        hub = min(part, key=lambda n: (-H.degree(n), str(n)))
+        name = text(G.nodes[hub].get(NAME) or hub, 60)
+        label = f"around {name}"
+        for n in part:
+            out[n] = label
+    return out
+
+
 def choose_group_key(G: nx.DiGraph, nodes: Sequence[Hashable], group_by: str = "auto") -> str:
-    """``system`` when at least half the nodes have one, else ``owner`` when half have one, else ``kind``."""
+    """How a summary groups: what means something for these nodes.
+
+    ``system`` when at least half the nodes have one, else ``owner`` when half have one, else the
+    id's ``namespace`` when it splits the nodes (no namespace holds 90% of them), else ``kind``
+    when the nodes have two kinds or more, else Louvain ``community``.
+    """
     if group_by != "auto":
         if group_by not in GROUP_KEYS:
             msg = f"group_by must be auto or one of {', '.join(GROUP_KEYS)}, got {group_by!r}"
@@ -371,7 +453,14 @@ def choose_group_key(G: nx.DiGraph, nodes: Sequence[Hashable], group_by: str = "
         have = sum(1 for n in nodes if text(G.nodes[n].get(key)))
         if nodes and have * 2 >= len(nodes):
             return key
-    return "kind"
+    if nodes:
+        for key in ("namespace", "kind"):
+            counts: dict[str, int] = defaultdict(int)
+            for n in nodes:
+                counts[_group_value(n, G.nodes[n], {}, key)] += 1
+            if len(counts) >= 2 and max(counts.values()) < 0.9 * len(nodes):
+                return key
+    return "community"
 
 
 def build_groups(
@@ -399,16 +488,21 @@ def build_groups(
         while keys_left:
             key, keys_left = keys_left[0], keys_left[1:]
             buckets: dict[str, list[Hashable]] = defaultdict(list)
-            for n in members:
-                buckets[_group_value(G.nodes[n], rows[n], key)].append(n)
-            if len(buckets) < 2 and keys_left:
+            if key == "community":
+                found = communities(G, members)
+                for n in members:
+                    buckets[found[n]].append(n)
+            else:
+                for n in members:
+                    buckets[_group_value(n, G.nodes[n], rows[n], key)].append(n)
+            if len(buckets) < 2:
                 continue
             names = sorted(buckets, key=lambda v: (v == "", v.lower(), v))
             if len(names) > group_max:
                 _chunked(gi, [(v, buckets[v]) for v in names], key, keys_left)
                 return
             for v in names:
-                label = f"{key}: {v}" if v else f"(no {key})"
+                label = (v if key == "community" else f"{key}: {v}") if v else f"(no {key})"
                 child = add(label, key, v, gi)
                 split(child, buckets[v], keys_left)
             return
@@ -624,17 +718,9 @@ def build_map_data(
     if select:
         focus_nodes = list(dict.fromkeys(focus_nodes + select_nodes(G, rows, select)))
 
-    # which nodes the page knows, in a stable order
-    if focus_nodes:
-        scope: set[Hashable] = set()
-        for comp in nx.weakly_connected_components(G):
-            if any(f in comp for f in focus_nodes):
-                scope |= comp
-        visible = neighbourhood(G, focus_nodes, depth, direction)
-    else:
-        scope = set(G)
-        visible = set(G)
-    nodes = sorted(scope, key=lambda n: (str(n), type(n).__name__, repr(n)))
+    # the page knows every node of the input (Find reaches all of them), in a stable order
+    visible = neighbourhood(G, focus_nodes, depth, direction) if focus_nodes else set(G)
+    nodes = sorted(G, key=lambda n: (str(n), type(n).__name__, repr(n)))
     index = {n: i for i, n in enumerate(nodes)}
 
     summary = len(visible) > int(settings.map_summary_threshold) or (
@@ -652,6 +738,8 @@ def build_map_data(
     else:
         shown = sorted(index[n] for n in visible)
 
+    kinds: list[str] = []
+    kind_index: dict[str, int] = {}
     node_data = []
     for n in nodes:
         attrs = G.nodes[n]
@@ -666,6 +754,9 @@ def build_map_data(
                 (1 if row["pilot_derived"] else 0) | (2 if attrs.get(UNRESOLVED) else 0),
                 _node_size(int(row["blast_radius"])),
                 _tooltip_values(n, attrs, row, G.has_edge(n, n)),
+                _kind_slot(
+                    text(row.get("kind") or attrs.get(KIND) or "unknown", 60), kinds, kind_index
+                ),
             ]
         )
     strings = _Strings()
@@ -695,6 +786,9 @@ def build_map_data(
         "direction": direction,
         "depth": depth,
         "group_key": key,
+        "group_note": GROUP_NOTES.get(key, key),
+        "kinds": kinds,
+        "kind_tags": [kind_tag(k) for k in kinds],
         "focus": [index[f] for f in focus_nodes],
         "tiers": list(TIERS),
         "tier_colors": [TIER_COLORS[t] for t in TIERS],
@@ -710,6 +804,7 @@ def build_map_data(
             "flags (1 pilot-derived, 2 unresolved)",
             "size",
             "tip",
+            "kind (index into kinds)",
         ],
         "edge_fields": [
             "from",
@@ -734,18 +829,41 @@ def build_map_data(
         "total_edges": G.number_of_edges(),
     }
     view = initial_view(data)
-    pos: dict[Any, tuple[float, float]]
-    if summary and len(view["items"]) <= SPRING_MAX:
-        pos = summary_layout(view["items"], view["links"])
-    else:
-        pos = layered_layout(view["items"], view["links"])
-    data["positions"] = [[item, x, y] for item, (x, y) in sorted(pos.items())]
     data["view"] = {
         "nodes": len(view["items"]),
         "edges": len(view["links"]),
         "groups": sum(1 for i in view["items"] if i.startswith("g")),
     }
     return data
+
+
+def static_positions(data: dict[str, Any]) -> list[list[Any]]:
+    """Positions of the opening view for the static pictures (the page lays itself out)."""
+    view = initial_view(data)
+    pos: dict[Any, tuple[float, float]]
+    if data["groups"] and len(view["items"]) <= SPRING_MAX:
+        pos = summary_layout(view["items"], view["links"])
+    else:
+        pos = layered_layout(view["items"], view["links"])
+    return [[item, x, y] for item, (x, y) in sorted(pos.items())]
+
+
+def kind_tag(kind: str) -> str:
+    """The short tag drawn before a node's name: ``svc``, ``api``, ``data``... (other kinds: their first 6 letters).
+
+    >>> kind_tag("service"), kind_tag("api"), kind_tag("Terraform-Resource")
+    ('svc', 'api', 'terraf')
+    """
+    low = kind.lower()
+    return KIND_TAGS.get(low) or text(low, 7).rstrip("…")[:6] or "?"
+
+
+def _kind_slot(kind: str, kinds: list[str], index: dict[str, int]) -> int:
+    i = index.get(kind)
+    if i is None:
+        i = index[kind] = len(kinds)
+        kinds.append(kind)
+    return i
 
 
 def _default_title(G: nx.DiGraph, focus: list[Hashable], mode: str) -> str:
@@ -766,17 +884,34 @@ def initial_view(data: dict[str, Any]) -> dict[str, Any]:
     between two shown items is drawn (edges between two nodes as themselves, any other as one
     aggregated link per pair of items).
     """
-    shown = set(data["shown"])
+    return view_items(data, set(data["shown"]), {0})
+
+
+def view_items(
+    data: dict[str, Any], shown: set[int], opened: set[int], hidden: Iterable[int] = ()
+) -> dict[str, Any]:
+    """What the page draws for a state: the nodes ``shown`` on their own, the groups ``opened``
+    (group 0, the root, is always open), the nodes ``hidden`` by the user. The page computes the same.
+
+    A node not shown is drawn through the outermost closed group holding it, or as itself when
+    every group holding it is open.
+    """
     groups = data["groups"]
-    rep: dict[int, str] = {n: f"n{n}" for n in shown}
+    off = set(hidden)
+    rep: dict[int, str] = {n: f"n{n}" for n in shown if n not in off}
     if groups:
-        for gi in groups[0]["children"]:
-            stack = [gi]
-            while stack:
-                g = stack.pop()
-                for m in groups[g]["members"]:
-                    rep.setdefault(m, f"g{gi}")
-                stack.extend(groups[g]["children"])
+        parent_of = [g["parent"] for g in groups]
+        for gi, g in enumerate(groups):
+            for m in g["members"]:
+                if m in rep or m in off:
+                    continue
+                chain = []
+                h = gi
+                while h > 0:
+                    chain.append(h)
+                    h = parent_of[h]
+                closed = [c for c in reversed(chain) if c not in opened]
+                rep[m] = f"g{closed[0]}" if closed else f"n{m}"
     items = sorted({*rep.values()}, key=lambda s: (s[0], int(s[1:])))
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for u, v, *_ in data["edges"]:
@@ -786,13 +921,13 @@ def initial_view(data: dict[str, Any]) -> dict[str, Any]:
     real = [k for k in counts if k[0][0] == "n" and k[1][0] == "n"]
     aggregated = [k for k in counts if not (k[0][0] == "n" and k[1][0] == "n")]
     limit = int(data.get("max_group_links", MAX_GROUP_LINKS))
-    hidden = 0
+    dropped = 0
     if len(aggregated) > limit:
         # the page keeps the heaviest links (ties: by its link key, "a<from>><to>")
         aggregated.sort(key=lambda k: (-counts[k], _js_key(f"a{k[0]}>{k[1]}")))
-        hidden = len(aggregated) - limit
+        dropped = len(aggregated) - limit
         aggregated = aggregated[:limit]
-    return {"items": items, "links": sorted(real + aggregated), "hidden_links": hidden}
+    return {"items": items, "links": sorted(real + aggregated), "hidden_links": dropped, "rep": rep}
 
 
 def _js_key(key: str) -> list[int]:
@@ -804,17 +939,6 @@ def _js_key(key: str) -> list[int]:
 # --------------------------------------------------------------------------- HTML
 def _asset(name: str) -> str:
     return resources.files(_ASSETS).joinpath(name).read_text(encoding="utf-8")
-
-
-def _vis_files() -> tuple[str, str]:
-    import pyvis
-
-    base = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    if not base.is_dir():
-        base = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-    js = (base / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (base / "vis-network.css").read_text(encoding="utf-8")
-    return _neutralise_urls(js), _neutralise_urls(css)
 
 
 def _neutralise_urls(source: str) -> str:
@@ -861,21 +985,52 @@ def script_json(data: Any) -> str:
     return raw
 
 
+def data_block(data: dict[str, Any]) -> str:
+    """The page's data as one inert ``<script>`` element: JSON, or above :data:`PACK_MIN` bytes raw
+    deflate in base64 (the page unpacks it with the browser's ``DecompressionStream``).
+
+    Deterministic: the same data gives the same bytes (deflate has no time stamp).
+
+    >>> data_block({"a": 1})
+    '<script type="application/json" id="gg-data">{"a":1}</script>'
+    """
+    body = script_json(data)
+    if len(body) <= PACK_MIN:
+        return f'<script type="application/json" id="gg-data">{body}</script>'
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 9)
+    packed = packer.compress(body.encode("utf-8")) + packer.flush()
+    b64 = base64.b64encode(packed).decode("ascii")
+    return (
+        '<script type="application/octet-stream" id="gg-data" data-encoding="deflate-raw+base64">'
+        f"{b64}</script>"
+    )
+
+
+def read_data_block(page: str) -> dict[str, Any]:
+    """The data a page written by :func:`render_html` holds (for tests and tools)."""
+    start = page.index('id="gg-data"')
+    open_end = page.index(">", start) + 1
+    body = page[open_end : page.index("</script>", open_end)]
+    if 'data-encoding="deflate-raw+base64"' in page[start:open_end]:
+        body = zlib.decompress(base64.b64decode(body), -15).decode("utf-8")
+    result: dict[str, Any] = json.loads(body)
+    return result
+
+
 def render_html(data: dict[str, Any]) -> str:
     """The page: one self-contained UTF-8 HTML document."""
-    vis_js, vis_css = _vis_files()
-    app_js = _asset("map.js")
-    app_css = _asset("map.css")
-    css = vis_css + "\n" + app_css
+    layout_js = _neutralise_urls(_asset("layered.js"))
+    app_js = _neutralise_urls(_asset("map.js"))
+    css = _asset("map.css")
     template = _asset("map.html")
-    for body in (vis_js, app_js, css):
+    for body in (layout_js, app_js, css):
         if "</script" in body.lower() or "</style" in body.lower() or "<!--" in body:
             msg = "an inlined asset contains a closing tag; refusing to write an unsafe page"
             raise ConfigError(msg)
     csp = "; ".join(
         [
             "default-src 'none'",
-            f"script-src '{_sha256(vis_js)}' '{_sha256(app_js)}'",
+            f"script-src '{_sha256(layout_js)}' '{_sha256(app_js)}'",
             f"style-src '{_sha256(css)}'",
             "img-src data:",
             "base-uri 'none'",
@@ -888,9 +1043,9 @@ def render_html(data: dict[str, Any]) -> str:
         ("{{CSP}}", html.escape(csp, quote=False).replace('"', "&quot;")),
         ("{{TITLE}}", html.escape(data["title"], quote=True)),
         ("{{CSS}}", css),
-        ("{{VIS_JS}}", vis_js),
+        ("{{LAYOUT_JS}}", layout_js),
         ("{{APP_JS}}", app_js),
-        ("{{DATA}}", script_json(data)),
+        ("{{DATA}}", data_block(data)),
     ]
     parts = page.split("{{")
     lookup = dict(replacements)
@@ -966,6 +1121,7 @@ def write_map(
     else:
         from .static import render_static
 
+        data["positions"] = static_positions(data)
         payload = render_static(data, fmt)
     write_atomic(path, payload)
     view = data["view"]

@@ -22,6 +22,7 @@ from ..errors import InputError, ParseError
 from ..model import SINCE, Record, build_graph
 from ..settings import Settings, load_settings
 from . import (  # noqa: F401  (built-in formats register themselves)
+    atlas,
     backstage,
     compose,
     cyclonedx,
@@ -33,7 +34,9 @@ from . import (  # noqa: F401  (built-in formats register themselves)
     openlineage,
     openmetadata,
     register,
+    servicenow,
     spdx,
+    terraform,
 )
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .text import decode

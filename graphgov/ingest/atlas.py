@@ -90,7 +90,9 @@ class _Atlas:
         qname = attrs.get("qualifiedName") or unique.get("qualifiedName")
         guid = entity.get("guid")
         if not isinstance(type_name, str) or not type_name:
-            self.ctx.reject("empty-field", f"{where}.typeName: missing — every Atlas entity has a type")
+            self.ctx.reject(
+                "empty-field", f"{where}.typeName: missing — every Atlas entity has a type"
+            )
             return None
         if not isinstance(qname, str) or not qname:
             if isinstance(guid, str) and guid in self.by_guid:
@@ -233,7 +235,11 @@ class _Atlas:
                     "@" + qname.split("@", 1)[1] if "@" in qname else ""
                 )
                 col_type = str(as_mapping(ref).get("typeName") or "hive_column")
-                table_type = col_type[: -len("_column")] + "_table" if col_type.endswith("_column") else col_type
+                table_type = (
+                    col_type[: -len("_column")] + "_table"
+                    if col_type.endswith("_column")
+                    else col_type
+                )
                 table = self.add(
                     {"typeName": table_type, "uniqueAttributes": {"qualifiedName": table_q}},
                     f"{where}.attributes.{side}[{i}]",
@@ -247,7 +253,9 @@ class _Atlas:
                         v,
                         relation=Relation.DATA_FLOW,
                         since=since,
-                        attrs={"columns": column_names} if side == "outputs" and column_names else {},
+                        attrs={"columns": column_names}
+                        if side == "outputs" and column_names
+                        else {},
                         where=f"{where}.attributes.{side}[{i}]",
                         strict_refs=False,
                         source_file=self.source,
@@ -257,10 +265,14 @@ class _Atlas:
 
 def _entities(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> None:
     listed: list[tuple[str, Any]] = []
-    if isinstance(data.get("entity"), Mapping):
+    if "entity" in data:
         listed.append((jpath("entity"), data["entity"]))
-    if isinstance(data.get("entities"), list):
-        listed += [(jpath("entities", i), e) for i, e in enumerate(data["entities"])]
+    entities = data.get("entities")
+    if isinstance(entities, Mapping):  # a hook notification's {"entities": {"entities": [...]}}
+        entities = entities.get("entities")
+    if "entities" in data and not isinstance(entities, list):
+        raise ParseError(f"{ctx.source}: $.entities: must be a list of entities")
+    listed += [(jpath("entities", i), e) for i, e in enumerate(entities or [])]
     referred = as_mapping(data.get("referredEntities"))
     everything = listed + [(jpath("referredEntities", g), e) for g, e in referred.items()]
     # every full entity by guid first, so references resolve whatever the order
@@ -301,7 +313,9 @@ def _lineage(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> None:
             atlas.by_guid[guid] = nid
     relations = data.get("relations") or []
     if not isinstance(relations, list):
-        raise ParseError(f"{ctx.source}: $.relations: must be a list of {{fromEntityId, toEntityId}}")
+        raise ParseError(
+            f"{ctx.source}: $.relations: must be a list of {{fromEntityId, toEntityId}}"
+        )
     for i, rel in enumerate(relations):
         ctx.count()
         where = f"{ctx.source}: {jpath('relations', i)}"
@@ -378,7 +392,9 @@ def _migration(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> Non
             continue
         ctx.count()
         if out_v not in by_id or in_v not in by_id:
-            ctx.reject("unknown-reference", f"{where}: {label} joins a vertex that is not an entity")
+            ctx.reject(
+                "unknown-reference", f"{where}: {label} joins a vertex that is not an entity"
+            )
             continue
         process, dataset = by_id[out_v], by_id[in_v]
         u, v = (dataset, process) if label.endswith(".inputs") else (process, dataset)

@@ -175,10 +175,17 @@ class _Cmdb:
         return nid
 
     def row(self, fields: Mapping[str, str], where: str) -> None:
-        parent, child, rtype = fields.get("parent", ""), fields.get("child", ""), fields.get("type", "")
+        parent, child, rtype = (
+            fields.get("parent", ""),
+            fields.get("child", ""),
+            fields.get("type", ""),
+        )
         for key, value in (("parent", parent), ("child", child), ("type", rtype)):
             if not value:
-                self.ctx.reject("empty-field", f"{where}: {key} is empty — every relationship names a parent, a child and a type")
+                self.ctx.reject(
+                    "empty-field",
+                    f"{where}: {key} is empty — every relationship names a parent, a child and a type",
+                )
                 return
         if "::" not in rtype:
             hint = (
@@ -186,7 +193,9 @@ class _Cmdb:
                 if _SYS_ID.match(rtype)
                 else " — expected the type's display value such as 'Depends on::Used by'"
             )
-            self.ctx.reject("bad-field", f"{where}: type {rtype!r} is not a relationship type{hint}")
+            self.ctx.reject(
+                "bad-field", f"{where}: type {rtype!r} is not a relationship type{hint}"
+            )
             return
         rel = RELATIONSHIP_TYPES.get(rtype)
         if rel is None:
@@ -238,7 +247,9 @@ def parse_servicenow(
         data = ctx.json(fp)
         rows = data.get("result") if isinstance(data, Mapping) else None
         if not isinstance(rows, list):
-            raise ParseError(f"{source}: $.result: not a ServiceNow Table API response — expected {{\"result\": [...]}}")
+            raise ParseError(
+                f'{source}: $.result: not a ServiceNow Table API response — expected {{"result": [...]}}'
+            )
         for i, item in enumerate(rows):
             ctx.count()
             where = f"{source}: {jpath('result', i)}"
@@ -253,10 +264,10 @@ def parse_servicenow(
             cmdb.row({_norm(k): _value(v) for k, v in item.items()}, where)
     else:
         text = ctx.text(fp, "CSV")
-        table = CsvTable(text, source, ctx.settings.max_field_chars)
-        table.header = [_norm(h) for h in table.header]
-        table.require(["parent", "type", "child"], "a ServiceNow cmdb_rel_ci export")
-        for row in counted_rows(table, ctx):
+        rel_table = CsvTable(text, source, ctx.settings.max_field_chars)
+        rel_table.header = [_norm(h) for h in rel_table.header]
+        rel_table.require(["parent", "type", "child"], "a ServiceNow cmdb_rel_ci export")
+        for row in counted_rows(rel_table, ctx):
             cmdb.row({k: v.strip() for k, v in row.values.items()}, f"{source}:{row.line}")
     for rtype, where in sorted(cmdb.unknown_types.items()):
         ctx.warn(
@@ -272,9 +283,13 @@ def _detect(name: str, head: str) -> int:
         first = head.lstrip("\ufeff").split("\n", 1)[0].lower()
         cols = {c.strip().strip('"').strip() for c in re.split(r"[,;\t]", first)}
         return 88 if {"parent", "child", "type"} <= cols else 0
-    if name.endswith(".json") and '"result"' in head:
-        if re.search(r'"child"\s*:', head) and re.search(r'"parent"\s*:', head):
-            return 80
+    if (
+        name.endswith(".json")
+        and '"result"' in head
+        and re.search(r'"child"\s*:', head)
+        and re.search(r'"parent"\s*:', head)
+    ):
+        return 95  # above jaeger's dependency links, which have parent and child too
     return 0
 
 
@@ -282,7 +297,7 @@ register_format(
     Format(
         FORMAT,
         "ServiceNow CMDB relationships (cmdb_rel_ci exported to CSV, or the Table API JSON)",
-        "CSV with `parent`, `type` and `child` columns; JSON `{\"result\": [...]}` whose records have `parent` and `child`",
+        'CSV with `parent`, `type` and `child` columns; JSON `{"result": [...]}` whose records have `parent` and `child`',
         _detect,
         parse_servicenow,
         direction="per relationship type (table below); by default the parent depends on the child: `child → parent`",

@@ -16,6 +16,7 @@ are kept by joining their ends (``a -> local.x -> b`` gives ``b → a``). Node i
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -84,13 +85,17 @@ def parse_terraform(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
     >>> [(e.source, e.target) for e in parse_terraform(io.BytesIO(dot), "g.dot") if isinstance(e, EdgeRecord)]
     [('terraform:aws_subnet.a', 'terraform:aws_instance.web')]
     """
-    from pydot.dot_parser import GraphParser
-    from pyparsing import ParseBaseException
-
     ctx = ctx or ParseContext(source, format=FORMAT)
     text = ctx.text(fp, "DOT")
+    with warnings.catch_warnings():
+        # pydot 4 still calls pyparsing's camelCase names, which pyparsing 3.3 deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pydot.dot_parser import GraphParser
+        from pyparsing import ParseBaseException
     try:
-        graphs = list(GraphParser.parser.parse_string(text, parse_all=True))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            graphs = list(GraphParser.parser.parse_string(text, parse_all=True))
     except ParseBaseException as err:
         msg = f"{source}:{err.lineno}:{err.column}: not valid DOT ({err.msg}) — pass the output of `terraform graph` unchanged"
         raise ParseError(msg) from err
@@ -104,7 +109,9 @@ def parse_terraform(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
     def line_of(raw: str) -> str:
         needle = raw if raw.startswith('"') else f'"{raw}"'
         for i, line in enumerate(lines, 1):
-            if needle in line or (not raw.startswith('"') and re.search(rf"\b{re.escape(raw)}\b", line)):
+            if needle in line or (
+                not raw.startswith('"') and re.search(rf"\b{re.escape(raw)}\b", line)
+            ):
                 return f"{source}:{i}"
         return source
 
@@ -185,7 +192,7 @@ register_format(
     Format(
         FORMAT,
         "`terraform graph` output (DOT, before and since Terraform 1.7)",
-        "DOT `digraph` (`.dot`/`.gv`, or `[root] ` node names, or `rankdir = \"RL\"`)",
+        'DOT `digraph` (`.dot`/`.gv`, or `[root] ` node names, or `rankdir = "RL"`)',
         _detect,
         parse_terraform,
         direction="`A -> B` (A depends on B) gives `B → A`; dependencies through dropped pseudo-nodes join their ends",

@@ -27,7 +27,7 @@ def loader(request, monkeypatch):
 def test_libyaml_is_used_when_present():
     import yaml
 
-    assert yamlsafe.HAVE_LIBYAML == yaml.__with_libyaml__
+    assert yaml.__with_libyaml__ == yamlsafe.HAVE_LIBYAML
 
 
 def test_plain_scalars_stay_text_and_lines_are_kept(loader):

@@ -24,6 +24,10 @@ from ..errors import ParseError
 
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 class YMap(dict):  # type: ignore[type-arg]
@@ -216,13 +220,49 @@ if HAVE_LIBYAML:
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            """The tag of an untagged node: null and merge are the only implicit types (the same
+            rule as ``_Loader.yaml_implicit_resolvers``, without the regular expressions)."""
+            if kind is ScalarNode:
+                if implicit[0]:
+                    if value in _NULL_WORDS:
+                        return _NULL
+                    if value == "<<":
+                        return _MERGE
+                return _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _CLoader.yaml_constructors = _Loader.yaml_constructors
 
 
 def _check_graph(root: Node, max_nesting: int, alias_budget: int) -> None:
     """Refuse a composed document that nests too deeply, contains itself through an alias, or whose
-    aliases expand to more than ``alias_budget`` nodes. One iterative pass: no recursion."""
+    aliases expand to more than ``alias_budget`` nodes. Iterative: no recursion.
+
+    A document without aliases is a tree, where only the depth needs checking; the full walk
+    (cycles, expansion size) runs only when some node is reached twice."""
+    seen_ids: set[int] = set()
+    todo: list[tuple[Node, int]] = [(root, 1)]
+    shared = False
+    while todo:
+        node, depth = todo.pop()
+        if id(node) in seen_ids:
+            shared = True
+            break
+        seen_ids.add(id(node))
+        if depth > max_nesting:
+            raise yaml.composer.ComposerError(
+                None, None, f"nesting deeper than {max_nesting}", node.start_mark
+            )
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                todo.append((k, depth + 1))
+                todo.append((v, depth + 1))
+        elif isinstance(node, SequenceNode):
+            todo.extend((c, depth + 1) for c in node.value)
+    if not shared:
+        return
     WHITE, GREY = 0, 1
     state: dict[int, int] = {}
     size: dict[int, int] = {}

@@ -18,7 +18,7 @@ from .common import emit, guard, infer_format, input_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "table"]),
+    type=click.Choice(["csv", "json", "xlsx", "table"]),
     help="Output format (default: from -o's extension, else table).",
 )
 @click.option("--pilots-only", is_flag=True, help="Only pilot-derived nodes.")
@@ -40,7 +40,7 @@ def analyze(
     from ..reports.blast_radius import render_blast_radius
 
     settings = load.settings()
-    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    fmt = infer_format(fmt, output, ("csv", "json", "xlsx"), "table")
     base = None
     if baseline:
         from ..review.snapshot import read_snapshot
@@ -52,7 +52,12 @@ def analyze(
     if pilots_only:
         rows = [r for r in rows if r["pilot_derived"]]
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
-    text, warnings = render_blast_radius(rows, fmt, bom=bool(settings.csv_bom), meta=meta)
+    if fmt == "xlsx":  # issue 11: a real workbook (graphgov/reports/xlsx.py)
+        from ..reports.xlsx import blast_radius_xlsx
+
+        text, warnings = blast_radius_xlsx(rows)
+    else:
+        text, warnings = render_blast_radius(rows, fmt, bom=bool(settings.csv_bom), meta=meta)
     for w in warnings:
         click.echo(f"  warning: {w}", err=True)
     emit(text, output)
@@ -67,7 +72,7 @@ def analyze(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
     help="Output format (default: from -o's extension, else table).",
 )
 @guard
@@ -82,12 +87,16 @@ def impact(
     from ..reports.tables import to_csv, to_json, to_table
 
     settings = load.settings()
-    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    fmt = infer_format(fmt, output, ("csv", "json", "xlsx"), "table")
     G = load.graph(settings, [output])
     result = simulate(G, node, settings)
     cols = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
     if fmt == "json":
         text = to_json(result)
+    elif fmt == "xlsx":
+        from ..reports.xlsx import to_xlsx
+
+        text, _ = to_xlsx(cols, result["rows"], sheet="impact")
     elif fmt == "csv":
         text, _ = to_csv(cols, result["rows"], bom=bool(settings.csv_bom))
     else:

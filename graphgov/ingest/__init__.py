@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from . import (  # noqa: F401  (built-in formats register themselves)
     terraform,
 )
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
+from .spreadsheet import sheet_to_csv, sniff_stdin
 from .text import decode
 
 HEAD_BYTES = 65536
@@ -64,6 +66,26 @@ class InputFile:
     path: Path
     format: str | None  # forced format, or None to detect
     explicit: bool  # named on the command line (not found inside a folder)
+    sheet: str | None = None  # the sheet of an .xlsx workbook (None: the first)
+    data: bytes | None = None  # the bytes of standard input (path "-")
+
+
+STDIN = "-"
+_XLSX_ARG = re.compile(r"^(?P<path>.+?\.xlsx)(?::(?P<fmt>[^:/\\]*)(?::(?P<sheet>.+))?)?$", re.I)
+
+
+def split_sheet(arg: str | os.PathLike[str]) -> tuple[Path, str | None, str | None]:
+    """``book.xlsx:FORMAT:SHEET`` → (path, format, sheet); other arguments as :func:`split_format`.
+
+    >>> split_sheet("inv.xlsx:inventory:Servers"), split_sheet("inv.xlsx::Servers")
+    ((PosixPath('inv.xlsx'), 'inventory', 'Servers'), (PosixPath('inv.xlsx'), None, 'Servers'))
+    """
+    text = os.fspath(arg)
+    m = _XLSX_ARG.match(text)
+    if m and not os.path.exists(text):
+        return Path(m["path"]), m["fmt"] or None, m["sheet"] or None
+    path, fmt = split_format(text)
+    return path, fmt, None
 
 
 def split_format(arg: str | os.PathLike[str]) -> tuple[Path, str | None]:
@@ -89,11 +111,15 @@ def expand_inputs(
     """Files named directly, and every file below named folders (sorted, hidden files skipped)."""
     out: list[InputFile] = []
     for arg in inputs:
-        path, fmt = split_format(arg)
+        path, fmt, sheet = split_sheet(arg)
         fmt = fmt or forced
         if fmt is not None:
             get_format(fmt)
-        if path.is_dir():
+        if str(path) == STDIN and not path.exists():
+            if any(item.data is not None for item in out):
+                raise InputError("standard input (-) can be read only once per run")
+            out.append(InputFile(path, fmt, True, data=_read_stdin()))
+        elif path.is_dir():
             files = sorted(
                 (
                     p
@@ -105,12 +131,21 @@ def expand_inputs(
             )
             out.extend(InputFile(p, fmt, False) for p in files)
         elif path.is_file():
-            out.append(InputFile(path, fmt, True))
+            out.append(InputFile(path, fmt, True, sheet=sheet))
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
             raise InputError(f"{path}: no such file or folder — check the path")
     return out
+
+
+def _read_stdin() -> bytes:
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream (tests, notebooks)
+        return sys.stdin.read().encode("utf-8") if sys.stdin is not None else b""
+    return bytes(stream.read())
 
 
 def read_records(
@@ -183,11 +218,21 @@ def _drop_later_edges(G: nx.DiGraph, as_of: dt.date, diag: Diagnostics) -> None:
 def _parse_file(
     item: InputFile, source: str, settings: Settings, diag: Diagnostics, limit: int
 ) -> tuple[Format | None, ParseContext | None, list[Record], bytes]:
-    size = item.path.stat().st_size
+    size = len(item.data) if item.data is not None else item.path.stat().st_size
     if size > limit:
         msg = f"{source}: file is {size / (1 << 20):.1f} MiB, over the {settings.max_input_mb:g} MiB limit — raise it with --max-input-mb"
         raise ParseError(msg)
-    data = item.path.read_bytes()
+    data = item.data if item.data is not None else item.path.read_bytes()
+    raw = data
+    detect_name = source
+    if item.data is not None:  # standard input: read as a file named by its first character
+        source = f"<stdin>.{sniff_stdin(data)}"
+        detect_name = source
+    elif item.path.suffix.lower() == ".xlsx":
+        sheet, text = sheet_to_csv(data, source, item.sheet)
+        source = f"{source}[{sheet}]"
+        data = text.encode("utf-8")
+        detect_name = f"{source}.csv"
     if item.format is not None:
         fmt = get_format(item.format)
     else:
@@ -195,14 +240,14 @@ def _parse_file(
         if not data:
             decode(data, source)  # raises "file is empty"
         try:
-            fmt = detect_format(source, head)
+            fmt = detect_format(detect_name, head)
         except ParseError:
             if item.explicit:
                 raise
             diag.warn("skipped-file", f"{source}: skipped, not a format graphgov reads")
             return None, None, [], data
     ctx = ParseContext(source, settings, diag, format=fmt.name, path=item.path)
-    return fmt, ctx, list(fmt.parse(io.BytesIO(data), source, ctx)), data
+    return fmt, ctx, list(fmt.parse(io.BytesIO(data), source, ctx)), raw
 
 
 def load(

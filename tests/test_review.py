@@ -80,6 +80,7 @@ def test_review_writes_every_output(cli, tmp_path, quarter):
         "review.csv",
         "review.html",
         "review.md",
+        "review.xlsx",
     ]
     for png in out.glob("*.png"):
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from .. import __version__
 from .analyze import analyze, impact
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Main(click.Group):
+    """The group; ``-:FORMAT`` (standard input in a named format) is an input, not an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = [f"./{a}" if re.fullmatch(r"-:[\w.-]*(:.*)?", a) else a for a in args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    cls=_Main,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="graphgov")
 def main() -> None:
     """graphgov: blast radius, integration depth and irreversibility of AI pilots.

@@ -18,7 +18,7 @@ from .common import emit, guard, infer_format, input_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "table"]),
+    type=click.Choice(["csv", "json", "xlsx", "table"]),
     help="Output format (default: from -o's extension, else table).",
 )
 @click.option("--pilots-only", is_flag=True, help="Only pilot-derived nodes.")
@@ -39,7 +39,7 @@ def analyze(
     from ..engine.table import metric_table, render_table
 
     settings = load.settings()
-    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    fmt = infer_format(fmt, output, ("csv", "json", "xlsx"), "table")
     base = None
     if baseline:
         from ..review.snapshot import read_snapshot
@@ -66,7 +66,7 @@ def analyze(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
     help="Output format (default: from -o's extension, else table).",
 )
 @guard
@@ -81,12 +81,16 @@ def impact(
     from ..reports.tables import to_csv, to_json, to_table
 
     settings = load.settings()
-    fmt = infer_format(fmt, output, ("csv", "json"), "table")
+    fmt = infer_format(fmt, output, ("csv", "json", "xlsx"), "table")
     G = load.graph(settings, [output])
     result = simulate(G, node, settings)
     cols = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
     if fmt == "json":
         text = to_json(result)
+    elif fmt == "xlsx":
+        from ..reports.xlsx import to_xlsx
+
+        text, _ = to_xlsx(cols, result["rows"], sheet="impact")
     elif fmt == "csv":
         text, _ = to_csv(cols, result["rows"], bom=bool(settings.csv_bom))
     else:

@@ -13,7 +13,7 @@ from typing import Any
 import click
 import networkx as nx
 
-from ..errors import GraphGovError
+from ..errors import GraphGovError, OutputError
 from ..reports.output import check_not_input, write_atomic
 from ..settings import Settings, load_settings
 
@@ -229,7 +229,7 @@ def load_graph(
     from ..ingest import load
 
     for out in outputs:
-        if out:
+        if out and out != STDOUT:
             check_not_input(out, all_input_paths(inputs, registers, None))
     return load(
         *inputs, register=list(registers) or None, settings=settings, progress=progress_printer()
@@ -267,32 +267,57 @@ def _clip(text: str, width: int = 400) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+STDOUT = "-"
+
+
 def emit(text: str | bytes, output: str | None) -> None:
-    """Write ``text`` to ``output`` atomically, or to stdout."""
-    if output:
+    """Write ``text`` to ``output`` atomically, or to stdout (no output, or ``-o -``).
+
+    Standard output never gets a byte-order mark: it is read by programs, not by Excel."""
+    if output and output != STDOUT:
         write_atomic(output, text)
+        return
+    # UTF-8 whatever the locale: bytes go to the binary buffer when there is one
+    if isinstance(text, str):
+        data = text.removeprefix("\ufeff").encode("utf-8", errors="backslashreplace")
     else:
-        # UTF-8 whatever the locale: bytes go to the binary buffer when there is one
-        out = sys.stdout
-        buffer = getattr(out, "buffer", None)
-        if buffer is not None:
-            out.flush()
-            data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
-            buffer.write(data)
-            buffer.flush()
-        else:
-            out.write(text if isinstance(text, str) else text.decode("utf-8"))
-            out.flush()
+        data = text.removeprefix(b"\xef\xbb\xbf")
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    elif isinstance(text, str):
+        out.write(text.removeprefix("\ufeff"))
+        out.flush()
+    else:
+        raise OutputError("cannot write binary output to this standard output — use -o FILE")
+
+
+#: output extensions graphgov knows, by the format written into them
+TEXT_EXTENSIONS = ("", "txt", "text")
 
 
 def infer_format(fmt: str | None, output: str | None, allowed: Sequence[str], default: str) -> str:
+    """The output format: ``--format``, else from ``-o``'s extension, else ``default``.
+
+    An extension graphgov cannot write (``-o report.pdf``), or one that names another format than
+    ``--format`` (``--format csv -o x.xlsx``), is an error, never a plain-text file under that name.
+    """
+    ext = Path(output).suffix.lower().lstrip(".") if output and output != STDOUT else ""
     if fmt:
+        if ext and ext != fmt and ext in (*allowed, "csv", "json", "xlsx"):
+            msg = f"-o {output}: a .{ext} name for --format {fmt} output — name the file .{fmt} or drop --format"
+            raise CliError(msg, 2)
         return fmt
-    if output:
-        ext = Path(output).suffix.lower().lstrip(".")
-        if ext in allowed:
-            return ext
-    return default
+    if ext in allowed:
+        return ext
+    if ext in TEXT_EXTENSIONS:
+        return default
+    written = ", ".join(f".{e}" for e in allowed)
+    msg = f"-o {output}: graphgov cannot write .{ext} files here — use {written} or .txt (a {default})"
+    raise CliError(msg, 2)
 
 
 def env_width() -> int | None:

@@ -499,6 +499,10 @@ def bulk_inputs(files: Sequence[Any], settings: Any) -> list[tuple[Any, bytes]] 
         if item.format == "register":
             continue
         path: Path = item.path
+        if getattr(item, "data", None) is not None:  # standard input: the record path names it
+            return None
+        if path.suffix.lower() not in (".csv", ".txt", ""):  # spreadsheets and others
+            return None
         if path.stat().st_size > limit or path.stat().st_size == 0:
             return None
         if item.format not in (None, "edges"):

@@ -336,6 +336,11 @@ def render_table(
         rows_by_node = table.rows()
         ids = table.core.ids
         rows = [rows_by_node[ids[i]] for i in order.tolist()]
+        if fmt == "xlsx":  # a real workbook (graphgov/reports/xlsx.py)
+            from ..reports.xlsx import blast_radius_xlsx
+
+            book, warnings = blast_radius_xlsx(rows)
+            return book, len(rows), warnings
         text, warnings = render_blast_radius(rows, fmt, bom=bom, meta=meta)
         return text, len(rows), warnings
     from ..reports.columnar import csv_from_columns

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,20 +25,26 @@ from ..errors import InputError, ParseError
 from ..model import SINCE, Record, build_graph
 from ..settings import Settings, load_settings
 from . import (  # noqa: F401  (built-in formats register themselves)
+    atlas,
     backstage,
     compose,
     cyclonedx,
     dbt_manifest,
     inventory,
     jaeger,
+    jaeger_traces,
     kiali,
     kubernetes,
+    marquez,
     openlineage,
     openmetadata,
     register,
+    servicenow,
     spdx,
+    terraform,
 )
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
+from .spreadsheet import sheet_to_csv, sniff_stdin
 from .text import decode
 
 HEAD_BYTES = 65536
@@ -63,6 +70,26 @@ class InputFile:
     path: Path
     format: str | None  # forced format, or None to detect
     explicit: bool  # named on the command line (not found inside a folder)
+    sheet: str | None = None  # the sheet of an .xlsx workbook (None: the first)
+    data: bytes | None = None  # the bytes of standard input (path "-")
+
+
+STDIN = "-"
+_XLSX_ARG = re.compile(r"^(?P<path>.+?\.xlsx)(?::(?P<fmt>[^:/\\]*)(?::(?P<sheet>.+))?)?$", re.I)
+
+
+def split_sheet(arg: str | os.PathLike[str]) -> tuple[Path, str | None, str | None]:
+    """``book.xlsx:FORMAT:SHEET`` → (path, format, sheet); other arguments as :func:`split_format`.
+
+    >>> split_sheet("inv.xlsx:inventory:Servers"), split_sheet("inv.xlsx::Servers")
+    ((PosixPath('inv.xlsx'), 'inventory', 'Servers'), (PosixPath('inv.xlsx'), None, 'Servers'))
+    """
+    text = os.fspath(arg)
+    m = _XLSX_ARG.match(text)
+    if m and not os.path.exists(text):
+        return Path(m["path"]), m["fmt"] or None, m["sheet"] or None
+    path, fmt = split_format(text)
+    return path, fmt, None
 
 
 def split_format(arg: str | os.PathLike[str]) -> tuple[Path, str | None]:
@@ -88,11 +115,15 @@ def expand_inputs(
     """Files named directly, and every file below named folders (sorted, hidden files skipped)."""
     out: list[InputFile] = []
     for arg in inputs:
-        path, fmt = split_format(arg)
+        path, fmt, sheet = split_sheet(arg)
         fmt = fmt or forced
         if fmt is not None:
             get_format(fmt)
-        if path.is_dir():
+        if str(path) == STDIN and not path.exists():
+            if any(item.data is not None for item in out):
+                raise InputError("standard input (-) can be read only once per run")
+            out.append(InputFile(path, fmt, True, data=_read_stdin()))
+        elif path.is_dir():
             files = sorted(
                 (
                     p
@@ -104,12 +135,21 @@ def expand_inputs(
             )
             out.extend(InputFile(p, fmt, False) for p in files)
         elif path.is_file():
-            out.append(InputFile(path, fmt, True))
+            out.append(InputFile(path, fmt, True, sheet=sheet))
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
             raise InputError(f"{path}: no such file or folder — check the path")
     return out
+
+
+def _read_stdin() -> bytes:
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream (tests, notebooks)
+        return sys.stdin.read().encode("utf-8") if sys.stdin is not None else b""
+    return bytes(stream.read())
 
 
 def read_records(
@@ -188,11 +228,21 @@ def _drop_later_edges(G: nx.DiGraph, as_of: dt.date, diag: Diagnostics) -> None:
 def _parse_file(
     item: InputFile, source: str, settings: Settings, diag: Diagnostics, limit: int
 ) -> tuple[Format | None, ParseContext | None, list[Record], bytes]:
-    size = item.path.stat().st_size
+    size = len(item.data) if item.data is not None else item.path.stat().st_size
     if size > limit:
         msg = f"{source}: file is {size / (1 << 20):.1f} MiB, over the {settings.max_input_mb:g} MiB limit — raise it with --max-input-mb"
         raise ParseError(msg)
-    data = item.path.read_bytes()
+    data = item.data if item.data is not None else item.path.read_bytes()
+    raw = data
+    detect_name = source
+    if item.data is not None:  # standard input: read as a file named by its first character
+        source = f"<stdin>.{sniff_stdin(data)}"
+        detect_name = source
+    elif item.path.suffix.lower() == ".xlsx":
+        sheet, text = sheet_to_csv(data, source, item.sheet)
+        source = f"{source}[{sheet}]"
+        data = text.encode("utf-8")
+        detect_name = f"{source}.csv"
     if item.format is not None:
         fmt = get_format(item.format)
     else:
@@ -200,14 +250,14 @@ def _parse_file(
         if not data:
             decode(data, source)  # raises "file is empty"
         try:
-            fmt = detect_format(source, head)
+            fmt = detect_format(detect_name, head)
         except ParseError:
             if item.explicit:
                 raise
             diag.warn("skipped-file", f"{source}: skipped, not a format graphgov reads")
             return None, None, [], data
     ctx = ParseContext(source, settings, diag, format=fmt.name, path=item.path)
-    return fmt, ctx, list(fmt.parse(io.BytesIO(data), source, ctx)), data
+    return fmt, ctx, list(fmt.parse(io.BytesIO(data), source, ctx)), raw
 
 
 def load(
@@ -247,17 +297,29 @@ def load_records(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> nx.DiGraph:
     """:func:`load` record by record: every file parsed into records, one graph built from them."""
-    if settings is None:
-        settings = load_settings(config, {"lenient": lenient} if lenient is not None else None)
-    elif lenient is not None:
-        settings = settings.replace(lenient=lenient)
-    diag = Diagnostics(lenient=bool(settings.lenient))
+    settings = _settings_for(settings, config, lenient)
+    return _build_from_files(_input_files(inputs, register), settings, progress)
+
+
+def _input_files(
+    inputs: Sequence[str | os.PathLike[str]],
+    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None,  # noqa: F811
+) -> list[InputFile]:
     files = expand_inputs(inputs)
     if register is not None:
         regs = [register] if isinstance(register, str | os.PathLike) else list(register)
         files += expand_inputs(regs, forced="register")
     if not files:
         raise InputError("no input files — name at least one file or folder")
+    return files
+
+
+def _build_from_files(
+    files: list[InputFile],
+    settings: Settings,
+    progress: Callable[[int, int, str], None] | None,
+) -> nx.DiGraph:
+    diag = Diagnostics(lenient=bool(settings.lenient))
     records, manifest = read_records(files, settings, diag, progress)
     G = build_graph(records, diag)
     for stats in diag.sources.values():
@@ -298,12 +360,7 @@ def load_core(
     from ..engine.core import NO_DATE, day_number, from_networkx
 
     settings = _settings_for(settings, config, lenient)
-    files = expand_inputs(inputs)
-    if register is not None:
-        regs = [register] if isinstance(register, str | os.PathLike) else list(register)
-        files += expand_inputs(regs, forced="register")
-    if not files:
-        raise InputError("no input files — name at least one file or folder")
+    files = _input_files(inputs, register)
     bulk = bulk_inputs(files, settings)
     if bulk:
         diag = Diagnostics(lenient=bool(settings.lenient))
@@ -363,9 +420,7 @@ def load_core(
             core.graph["diagnostics"] = diag
             core.graph["settings"] = settings
             return core
-    return from_networkx(
-        load_records(*inputs, register=register, settings=settings, progress=progress)
-    )
+    return from_networkx(_build_from_files(files, settings, progress))
 
 
 def _manifest_entry(path: Path, fmt: str, data: bytes) -> dict[str, object]:

@@ -10,6 +10,26 @@ from typing import Any
 
 from ..errors import ParseError
 
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(line: str) -> str:
+    """The delimiter of a CSV header line: the most frequent of ``,`` ``;`` and tab outside quotes
+    (``,`` on a tie), so European Excel's semicolons and tab-separated exports read as they are.
+
+    >>> sniff_delimiter("id;owner;note"), sniff_delimiter("id\\towner"), sniff_delimiter('id,"a;b"')
+    (';', '\\t', ',')
+    """
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
 
 @dataclass
 class Row:
@@ -25,7 +45,11 @@ class CsvTable:
         self.max_field_chars = max_field_chars
         self._text = text
         csv.field_size_limit(max(max_field_chars, 131072))
-        self._reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+        first = next((ln for ln in text.lstrip("\ufeff").splitlines() if ln.strip()), "")
+        self.delimiter = sniff_delimiter(first)
+        self._reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=self.delimiter, strict=False
+        )
         self._last_line = 0
         header = self._next_row()
         while header is not None and not any(cell.strip() for cell in header[1]):

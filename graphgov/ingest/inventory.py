@@ -28,9 +28,10 @@ from ..model import (
     parse_text,
 )
 from . import jsonstrict
-from .csvtable import CsvTable, counted_rows
+from .csvtable import CsvTable, counted_rows, sniff_delimiter
 from .fields import node_attrs, split_list
 from .registry import Format, ParseContext, register_format
+from .spreadsheet import is_csv_source
 from .yamlsafe import YList, YMap, line_of
 
 EDGE_COLUMNS = ("source", "target", "relation", "strength", "since")
@@ -38,7 +39,7 @@ EDGE_COLUMNS = ("source", "target", "relation", "strength", "since")
 
 def _kind_of_text(source: str, text: str) -> str:
     name = source.lower()
-    if name.endswith((".csv", ".txt")):
+    if name.endswith((".csv", ".txt")) or is_csv_source(source):
         return "csv"
     if name.endswith(".json"):
         return "json"
@@ -62,7 +63,7 @@ def parse_inventory(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
     [('001', 'NA')]
     """
     ctx = ctx or ParseContext(source, format="inventory")
-    text = ctx.text(fp, "CSV" if source.lower().endswith(".csv") else "text")
+    text = ctx.text(fp, "CSV" if is_csv_source(source) else "text")
     kind = _kind_of_text(source, text)
     if kind == "csv":
         yield from _inventory_csv(text, source, ctx)
@@ -279,7 +280,8 @@ _CSV_HEADER = re.compile(r"^\ufeff?([^\n\r]*)")
 
 def _csv_header(head: str) -> list[str]:
     m = _CSV_HEADER.match(head.lstrip("\r\n"))
-    return [c.strip().strip('"') for c in (m.group(1) if m else "").split(",")]
+    line = m.group(1) if m else ""
+    return [c.strip().strip('"') for c in line.split(sniff_delimiter(line))]
 
 
 def _detect_inventory(name: str, head: str) -> int:

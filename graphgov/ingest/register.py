@@ -48,6 +48,7 @@ from ..model import (
 from .csvtable import CsvTable, counted_rows
 from .fields import node_attrs
 from .registry import Format, ParseContext, register_format
+from .spreadsheet import is_csv_source
 from .yamlsafe import line_of
 
 _SECTIONS = {"systems", "dependencies", "version"}
@@ -62,7 +63,7 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
     [('fraud-pilot', True, {'termination': 'cro'})]
     """
     ctx = ctx or ParseContext(source, format="register")
-    if source.lower().endswith(".csv"):
+    if is_csv_source(source):
         yield from _register_csv(ctx.text(fp, "CSV"), source, ctx)
         return
     docs = ctx.yaml_documents(fp)

@@ -4,6 +4,11 @@ Plain scalars stay strings (``no``, ``001``, ``2024-01-01``, ``1:20`` are kept e
 except ``null``/``~``/empty, which are None; each field's reader converts the types it expects.
 Merge keys (``<<: *defaults``, as docker-compose files use them) work. Mappings and sequences come
 back as :class:`YMap` / :class:`YList`, which remember their line numbers for error messages.
+
+The stream is parsed and composed by libyaml (PyYAML's C loader) when it is installed, else by
+PyYAML's Python composer; either way the composed node graph is checked before anything is built
+(:func:`_check_graph`: nesting depth, recursive aliases, alias expansion against the budget), and
+the constructors below refuse every tag they do not know.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from ..errors import ParseError
 
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 class YMap(dict):  # type: ignore[type-arg]
@@ -196,6 +205,120 @@ for _tag in ("bool", "int", "float", "timestamp"):
 _Loader.add_constructor(None, _unknown_tag)  # type: ignore[arg-type]
 
 
+HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+if HAVE_LIBYAML:
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    class _CLoader(CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml parses and composes; graphgov's resolvers and constructors build the data."""
+
+        max_nesting = 500
+        alias_budget = 100_000
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            """The tag of an untagged node: null and merge are the only implicit types (the same
+            rule as ``_Loader.yaml_implicit_resolvers``, without the regular expressions)."""
+            if kind is ScalarNode:
+                if implicit[0]:
+                    if value in _NULL_WORDS:
+                        return _NULL
+                    if value == "<<":
+                        return _MERGE
+                return _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _CLoader.yaml_constructors = _Loader.yaml_constructors
+
+
+def _check_graph(root: Node, max_nesting: int, alias_budget: int) -> None:
+    """Refuse a composed document that nests too deeply, contains itself through an alias, or whose
+    aliases expand to more than ``alias_budget`` nodes. Iterative: no recursion.
+
+    A document without aliases is a tree, where only the depth needs checking; the full walk
+    (cycles, expansion size) runs only when some node is reached twice."""
+    seen_ids: set[int] = set()
+    todo: list[tuple[Node, int]] = [(root, 1)]
+    shared = False
+    while todo:
+        node, depth = todo.pop()
+        if id(node) in seen_ids:
+            shared = True
+            break
+        seen_ids.add(id(node))
+        if depth > max_nesting:
+            raise yaml.composer.ComposerError(
+                None, None, f"nesting deeper than {max_nesting}", node.start_mark
+            )
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                todo.append((k, depth + 1))
+                todo.append((v, depth + 1))
+        elif isinstance(node, SequenceNode):
+            todo.extend((c, depth + 1) for c in node.value)
+    if not shared:
+        return
+    WHITE, GREY = 0, 1
+    state: dict[int, int] = {}
+    size: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            total = 1
+            if isinstance(node, SequenceNode):
+                total += sum(size[id(c)] for c in node.value)
+            elif isinstance(node, MappingNode):
+                total += sum(size[id(k)] + size[id(v)] for k, v in node.value)
+            size[key] = min(total, 1 << 40)
+            state[key] = 2
+            continue
+        seen = state.get(key, WHITE)
+        if seen == GREY:
+            raise yaml.composer.ComposerError(
+                None, None, "recursive alias refers to a node that contains it", node.start_mark
+            )
+        if seen != WHITE:
+            continue
+        if depth > max_nesting:
+            raise yaml.composer.ComposerError(
+                None, None, f"nesting deeper than {max_nesting}", node.start_mark
+            )
+        distinct += 1
+        if not isinstance(node, SequenceNode | MappingNode):
+            size[key] = 1
+            state[key] = 2
+            continue
+        state[key] = GREY
+        stack.append((node, depth, True))
+        children = (
+            node.value if isinstance(node, SequenceNode) else [c for kv in node.value for c in kv]
+        )
+        for child in reversed(children):
+            if state.get(id(child)) == GREY:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "recursive alias refers to a node that contains it",
+                    child.start_mark,
+                )
+            stack.append((child, depth + 1, False))
+    if size[id(root)] - distinct > alias_budget:
+        raise yaml.composer.ComposerError(
+            None,
+            None,
+            f"YAML aliases expand to more than {alias_budget} nodes (an alias bomb?) — refused",
+            root.start_mark,
+        )
+
+
 def load_all(
     text: str, source: str, max_nesting: int = 500, alias_budget: int = 100_000
 ) -> list[tuple[int, Any]]:
@@ -204,7 +327,7 @@ def load_all(
     >>> load_all("a: 1\\n---\\nb: no\\n", "x.yaml")
     [(1, {'a': '1'}), (3, {'b': 'no'})]
     """
-    loader = _Loader(text)
+    loader: Any = _CLoader(text) if HAVE_LIBYAML else _Loader(text)
     loader.max_nesting = max_nesting
     loader.alias_budget = alias_budget
     docs: list[tuple[int, Any]] = []
@@ -215,11 +338,13 @@ def load_all(
             node = loader.get_node()
             if node is None:
                 continue
+            if HAVE_LIBYAML:
+                _check_graph(node, max_nesting, alias_budget)
             data = loader.construct_document(node)
             if data is not None:
                 docs.append((node.start_mark.line + 1, data))
     except yaml.MarkedYAMLError as err:
-        raise _yaml_error(err, source) from err
+        raise _yaml_error(err, source, text) from err
     except yaml.YAMLError as err:
         msg = f"{source}: invalid YAML: {err}"
         raise ParseError(msg) from err
@@ -232,16 +357,27 @@ def load_all(
     return docs
 
 
-def _yaml_error(err: yaml.MarkedYAMLError, source: str) -> ParseError:
+def _char_at(text: str, mark: Any) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def _yaml_error(err: yaml.MarkedYAMLError, source: str, text: str = "") -> ParseError:
     mark = err.problem_mark or err.context_mark
     where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark is not None else source
     problem = err.problem or "invalid YAML"
+    if "exceeded maximum nesting depth" in problem:
+        problem = "nesting deeper than 1000 (libyaml's limit)"
     if "could not determine a constructor" in problem or "unsupported YAML tag" in problem:
         tag = problem.split("tag", 1)[-1].strip(" '") if "could not" in problem else ""
         problem = f"unsupported YAML tag {tag}".rstrip() if tag else problem
         if "graphgov does not" not in problem:
             problem += " — graphgov does not build objects from tags"
-    elif "\t" in problem or "'\\t'" in problem:
+    elif "\t" in problem or "'\\t'" in problem or _char_at(text, mark) == "\t":
         problem += " — YAML indentation must use spaces, not tabs"
     context = f" ({err.context})" if err.context and "recursive" not in problem else ""
     return ParseError(f"{where}: {problem}{context}")

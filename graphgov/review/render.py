@@ -730,7 +730,7 @@ def write_review(
     bom: bool = True,
     inputs: Sequence[str] = (),
 ) -> list[str]:
-    """Write review.html, review.md, review.csv and the charts into ``out_dir`` (created if missing)."""
+    """Write review.html, review.md, review.csv, review.xlsx and the charts into ``out_dir`` (created if missing)."""
     from ..errors import OutputError
     from ..reports.output import check_not_input, write_atomic
 
@@ -746,10 +746,19 @@ def write_review(
             ) from err
     images = charts(review)
     csv_text, _ = render_csv(review, bom)
+    from ..reports.xlsx import to_xlsx
+
+    xlsx, _ = to_xlsx(
+        CSV_COLUMNS,
+        csv_rows(review),
+        decimals={**DECIMALS, "baseline_irreversibility": 1},
+        sheet="review",
+    )
     files: dict[str, str | bytes] = {
         "review.html": render_html(review, images),
         "review.md": render_markdown(review),
         "review.csv": csv_text,
+        "review.xlsx": xlsx,
         **images,
     }
     for name in files:

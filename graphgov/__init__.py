@@ -29,6 +29,15 @@ def write_map(*args: Any, **kwargs: Any) -> Any:
     return _write_map(*args, **kwargs)
 
 
+def plan(G: Any, node: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The termination plan of ``node``: the shortest list of actions that makes it terminable,
+    each re-simulated; keywords ``settings``, ``policy``, ``as_of``, ``baseline``, ``what_if`` (a
+    register fragment file or dict). See :mod:`graphgov.analysis.plan`."""
+    from .analysis.plan import plan as _plan
+
+    return _plan(G, node, *args, **kwargs)
+
+
 def snapshot(G: Any, path: Any = None, **kwargs: Any) -> dict[str, Any]:
     """The versioned snapshot of ``G`` (graph, metrics, verdicts, settings, input hashes) as a dict,
     also written to ``path`` when given; see :mod:`graphgov.review.snapshot`.
@@ -86,6 +95,7 @@ __all__ = [
     "load_policy",
     "load_settings",
     "node_metrics",
+    "plan",
     "read_snapshot",
     "snapshot",
     "write_map",

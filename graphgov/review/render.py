@@ -50,6 +50,9 @@ CSV_COLUMNS = (
     "vendor_exposure",
     "baseline_verdict",
     "baseline_irreversibility",
+    "plan_steps",
+    "plan",
+    "plan_min_cut",
 )
 
 
@@ -132,12 +135,27 @@ def csv_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "vendor_exposure": "; ".join(str(v["node"]) for v in s["vendors"]),
                 "baseline_verdict": s["baseline_verdict"],
                 "baseline_irreversibility": s["baseline_irreversibility"],
+                **_plan_cells(s.get("plan")),
             }
         )
         for role in ROLES:
             row[role] = s["authorities"].get(role)
         out.append(row)
     return out
+
+
+def _plan_cells(plan: Mapping[str, Any] | None) -> dict[str, Any]:
+    if plan is None:
+        return {"plan_steps": 0, "plan": None, "plan_min_cut": None}
+    cut = plan["decoupling"]
+    return {
+        "plan_steps": len(plan["steps"]),
+        "plan": "; ".join(
+            f"{i}. {st['action']} -> {st['verdict']} {st['irreversibility']:g}"
+            for i, st in enumerate(plan["steps"], 1)
+        ),
+        "plan_min_cut": None if cut is None else "; ".join(f"{u} --> {v}" for u, v in cut["edges"]),
+    }
 
 
 def render_csv(review: Mapping[str, Any], bom: bool = True) -> tuple[str, list[str]]:
@@ -390,6 +408,54 @@ def _clip(items: Sequence[Any], limit: int = 12) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def _plan_html(plan: Mapping[str, Any]) -> str:
+    """The termination plan: each step with the verdict, score and failure set after it."""
+    steps = plan["steps"]
+    out = ["<h4>Termination plan</h4>"]
+    if not steps:
+        out.append('<p class="muted">No plan found.</p>')
+    else:
+        out.append(
+            f"<p>{len(steps)} step{'s' if len(steps) != 1 else ''} make it terminable; each result is re-simulated with the metrics and verdict rules.</p>"
+        )
+        out.append(
+            _table(
+                (
+                    "#",
+                    "action",
+                    "answers",
+                    "verdict after",
+                    "irreversibility",
+                    "failure set",
+                    "reasons left",
+                ),
+                (
+                    [
+                        esc(i),
+                        esc(st["action"]),
+                        f"<code>{esc(st['code'])}</code>",
+                        _badge(st["verdict"]),
+                        esc(fmt(st["irreversibility"], "irreversibility")),
+                        esc(st["failure_set"]),
+                        esc(", ".join(st["reason_codes"]) or "none"),
+                    ]
+                    for i, st in enumerate(steps, 1)
+                ),
+                "plan",
+                numeric=(0, 4, 5),
+            )
+        )
+    cut = plan["decoupling"]
+    if cut is not None:
+        edges = ", ".join(f"{u} → {v}" for u, v in cut["edges"])
+        out.append(
+            f"<p>Instead of a safe state: fallbacks on the minimum cut of {len(cut['edges'])} hard edge{'s' if len(cut['edges']) != 1 else ''} "
+            f"(<code>{esc(edges)}</code>) stop every critical failure; with those alone: {_badge(cut['verdict'])}, "
+            f"irreversibility {esc(fmt(cut['irreversibility'], 'irreversibility'))}.</p>"
+        )
+    return "\n".join(out)
+
+
 def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
     m = s["metrics"]
     node = s["node"]
@@ -416,6 +482,8 @@ def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
 
     imp = s["impact"]
     t = imp["totals"]
+    if s.get("plan") is not None:
+        out.append(_plan_html(s["plan"]))
     out.append("<h4>Suspension simulation</h4>")
     safe = (
         " A credited safe state turns its own hard edges into fallbacks."
@@ -584,6 +652,8 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         lines += [f"- `{r['code']}`: {md(r['sentence'])}" for r in sys_["reasons"]] or [
             "- no reason against termination"
         ]
+        if sys_.get("plan") is not None:
+            lines += ["", *_plan_markdown(sys_["plan"])]
         t = sys_["impact"]["totals"]
         lines += [
             "",
@@ -721,6 +791,32 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         ]
     lines.append("")
     return "\n".join(lines)
+
+
+def _plan_markdown(plan: Mapping[str, Any]) -> list[str]:
+    steps = plan["steps"]
+    lines = [
+        f"**Termination plan:** {len(steps)} step{'s' if len(steps) != 1 else ''} (each re-simulated)",
+        "",
+    ]
+    if steps:
+        lines += [
+            "| # | action | answers | verdict after | irreversibility | failure set |",
+            "|---:|---|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {i} | {md(st['action'])} | {md(st['code'])} | {st['verdict']} | {fmt(st['irreversibility'], 'irreversibility')} | {st['failure_set']} |"
+            for i, st in enumerate(steps, 1)
+        ]
+    cut = plan["decoupling"]
+    if cut is not None:
+        lines += [
+            "",
+            f"Instead of a safe state: fallbacks on the minimum cut of {len(cut['edges'])} hard edge{'s' if len(cut['edges']) != 1 else ''} ("
+            + "; ".join(f"{md(u)} → {md(v)}" for u, v in cut["edges"])
+            + f"); with those alone: {cut['verdict']}, irreversibility {fmt(cut['irreversibility'], 'irreversibility')}.",
+        ]
+    return lines
 
 
 def write_review(

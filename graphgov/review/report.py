@@ -125,6 +125,14 @@ def build_review(
     for n in derived:
         series[n].append((as_of.isoformat(), float(rows[n]["irreversibility"])))
 
+    from ..analysis.plan import plan as make_plan
+
+    plans = {
+        n: make_plan(G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline)
+        for n in derived
+        if found[n].verdict != VERDICTS[0]
+    }
+
     systems = []
     for n in sorted(
         derived, key=lambda x: (-RANK[found[x].verdict], -rows[x]["irreversibility"], str(x))
@@ -150,6 +158,7 @@ def build_review(
                 "vendors": vendor_exposure(G, n),
                 "failure_critical": v.failure_critical,
                 "series": series[n],
+                "plan": plans.get(n),
                 "baseline_verdict": base_v.verdict if base_v is not None else None,
                 "baseline_irreversibility": base_rows[n]["irreversibility"]
                 if n in base_rows

@@ -9,7 +9,7 @@ from .common import emit, guard, input_options
 
 @click.command()
 @click.argument("node")
-@input_options
+@input_options(select=False)
 @click.option(
     "--policy",
     type=click.Path(dir_okay=False),

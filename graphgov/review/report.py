@@ -89,8 +89,13 @@ def build_review(
     baseline: Snapshot | None = None,
     history: Sequence[Snapshot] = (),
     as_of: dt.date | None = None,
+    *,
+    select: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the review shows, as plain data (see the module docstring)."""
+    """Everything the review shows, as plain data (see the module docstring). ``select`` and
+    ``exclude`` (selection expressions, :mod:`graphgov.analysis.selection`) limit the systems and
+    the shadow-production list to the nodes they leave; every number is still of the whole graph."""
     from .. import __version__
     from ..analysis.impact import impact
     from ..analysis.pilots import pilot_paths
@@ -100,9 +105,20 @@ def build_review(
     settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
     as_of = as_of or settings.today
     rows = node_metrics(G, settings, as_of, baseline=baseline)
-    derived = [n for n in sorted(rows, key=str) if rows[n]["pilot_derived"]]
+    chosen: set[Hashable] | None = None
+    if select or exclude:
+        from ..analysis.selection import select as select_nodes
+
+        chosen = select_nodes(G, select, exclude, rows=rows)
+    derived = [
+        n
+        for n in sorted(rows, key=str)
+        if rows[n]["pilot_derived"] and (chosen is None or n in chosen)
+    ]
     impacts = {n: impact(G, cast(str, n), settings, as_of) for n in derived}
-    found = verdicts(G, rows, settings, as_of, policy, impacts)
+    found = verdicts(
+        G, {n: r for n, r in rows.items() if n in impacts}, settings, as_of, policy, impacts
+    )
 
     base_rows: dict[Hashable, dict[str, Any]] = {}
     base_verdicts: dict[Hashable, Verdict] = {}
@@ -166,7 +182,10 @@ def build_review(
             }
         )
 
-    shadow_nodes = sorted((n for n, r in rows.items() if r["shadow_production"]), key=str)
+    shadow_nodes = sorted(
+        (n for n, r in rows.items() if r["shadow_production"] and (chosen is None or n in chosen)),
+        key=str,
+    )
     paths = pilot_paths(G, {n: rows[n]["pilot_derived"] for n in rows}, shadow_nodes)
     shadow = [
         {
@@ -191,7 +210,8 @@ def build_review(
     }
     changes: dict[str, Any] | None = None
     if baseline is not None:
-        bcounts = {v: sum(1 for x in base_verdicts.values() if x.verdict == v) for v in VERDICTS}
+        kept = [x for n, x in base_verdicts.items() if chosen is None or n in chosen]
+        bcounts = {v: sum(1 for x in kept if x.verdict == v) for v in VERDICTS}
         summary["baseline_counts"] = bcounts
         summary["change"] = {v: counts[v] - bcounts[v] for v in VERDICTS}
         changes = _changes(

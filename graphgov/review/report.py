@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import networkx as nx
@@ -76,6 +77,41 @@ def assumption_audit(verdict: Verdict, as_of: dt.date, window: int) -> list[dict
             }
         )
     return out
+
+
+def load_report(G: nx.DiGraph) -> dict[str, Any]:
+    """What was read: per file its format, size, sha256 and records read, used and rejected, and
+    every warning and rejected record (from the graph's diagnostics)."""
+    manifest = {str(i.get("path")): i for i in G.graph.get("inputs") or []}
+    diag = G.graph.get("diagnostics")
+    files = []
+    findings: list[dict[str, str]] = []
+    if diag is not None:
+        for path, stats in diag.sources.items():
+            item = manifest.get(Path(path).as_posix(), manifest.get(path, {}))
+            files.append(
+                {
+                    "path": item.get("path", path),
+                    "format": stats.format,
+                    "bytes": item.get("bytes"),
+                    "sha256": item.get("sha256"),
+                    "read": stats.read,
+                    "used": stats.used,
+                    "rejected": stats.rejected,
+                    "nodes": stats.nodes,
+                    "edges": stats.edges,
+                }
+            )
+        findings = [f.as_dict() for f in diag.findings]
+    else:
+        files = [{**i, "read": None, "used": None, "rejected": None} for i in manifest.values()]
+    return {
+        "files": files,
+        "findings": findings,
+        "warnings": sum(1 for f in findings if f["level"] == "warning"),
+        "rejected": sum(1 for f in findings if f["level"] != "warning"),
+        "lenient": bool(getattr(diag, "lenient", False)),
+    }
 
 
 def _descendants(G: nx.DiGraph, node: Hashable) -> set[Hashable]:
@@ -222,6 +258,7 @@ def build_review(
         "as_of": as_of.isoformat(),
         "graphgov_version": __version__,
         "inputs": list(G.graph.get("inputs") or []),
+        "load": load_report(G),
         "policy": policy.as_dict(),
         "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()}
         if baseline is not None

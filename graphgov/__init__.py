@@ -14,12 +14,76 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from .analysis.impact import impact
-from .analysis.table import COLUMNS, analyze, node_metrics
+from .analysis.table import COLUMNS, node_metrics
 from .errors import ConfigError, GraphGovError, InputError, OutputError, ParseError
 from .ingest import load
 from .model import build_graph
 from .settings import SETTINGS, Settings, load_settings
+
+
+def analyze(
+    G: Any,
+    settings: Settings | None = None,
+    *,
+    select: str | list[str] | None = None,
+    exclude: str | list[str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """The blast-radius table as a DataFrame (see :func:`graphgov.analysis.table.analyze`; keywords
+    ``pilots_only``, ``as_of``, ``baseline``), limited to the nodes ``select`` minus ``exclude``
+    leave (selection expressions, :mod:`graphgov.analysis.selection`); the metrics are of the whole graph.
+
+    >>> import networkx as nx
+    >>> list(analyze(nx.DiGraph([("a", "b"), ("b", "c")]), select="b+").node)
+    ['b', 'c']
+    """
+    from .analysis.table import analyze as _analyze
+
+    frame = _analyze(G, settings, **kwargs)
+    if select or exclude:
+        from .analysis.selection import select as _select
+
+        chosen = _select(G, select, exclude, settings=settings)
+        frame = frame[frame["node"].isin(chosen)].reset_index(drop=True)
+    return frame
+
+
+def impact(
+    G: Any,
+    node: str,
+    settings: Settings | None = None,
+    *,
+    select: str | list[str] | None = None,
+    exclude: str | list[str] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Switch ``node`` off (see :func:`graphgov.analysis.impact.impact`; keywords ``as_of``,
+    ``direction`` down/up/both, ``depth``); ``select``/``exclude`` keep the rows of those nodes."""
+    from .analysis.impact import impact as _impact
+    from .analysis.impact import totals
+
+    result = _impact(G, node, settings, **kwargs)
+    if select or exclude:
+        from .analysis.selection import select as _select
+
+        chosen = _select(G, select, exclude, settings=settings)
+        rows = [r for r in result["rows"] if r["node"] in chosen]
+        result = {**result, "rows": rows, "totals": totals(rows)}
+    return result
+
+
+def select(
+    G: Any,
+    select: str | list[str] | None = None,
+    exclude: str | list[str] | None = None,
+    **kwargs: Any,
+) -> list[Any]:
+    """The nodes a selection leaves, in the graph's order: dbt's grammar with graphgov's edge
+    direction (``x+``: x and what depends on it); see :mod:`graphgov.analysis.selection`."""
+    from .analysis.selection import ordered
+    from .analysis.selection import select as _select
+
+    return ordered(G, _select(G, select, exclude, **kwargs))
 
 
 def write_map(*args: Any, **kwargs: Any) -> Any:
@@ -29,10 +93,19 @@ def write_map(*args: Any, **kwargs: Any) -> Any:
     return _write_map(*args, **kwargs)
 
 
+def plan(G: Any, node: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The termination plan of ``node``: the shortest list of actions that makes it terminable,
+    each re-simulated; keywords ``settings``, ``policy``, ``as_of``, ``baseline``, ``what_if`` (a
+    register fragment file or dict). See :mod:`graphgov.analysis.plan`."""
+    from .analysis.plan import plan as _plan
+
+    return _plan(G, node, *args, **kwargs)
+
+
 def snapshot(G: Any, path: Any = None, **kwargs: Any) -> dict[str, Any]:
     """The versioned snapshot of ``G`` (graph, metrics, verdicts, settings, input hashes) as a dict,
     also written to ``path`` when given; see :mod:`graphgov.review.snapshot`.
-    Keywords: ``settings``, ``as_of``, ``policy``."""
+    Keywords: ``settings``, ``as_of``, ``policy``, ``select``, ``exclude``."""
     from .review.snapshot import make_snapshot, write_snapshot
 
     if path is None:
@@ -57,7 +130,7 @@ def load_policy(path: Any = None) -> Any:
 def write_review(G: Any, output: Any = None, **kwargs: Any) -> dict[str, Any]:
     """The termination-capacity review of ``G`` as data, also written to the folder ``output`` when
     given (review.html, review.md, review.csv, charts). Keywords: ``settings``, ``policy``,
-    ``baseline`` (a snapshot), ``history`` (snapshots), ``as_of``; see :mod:`graphgov.review.report`."""
+    ``baseline`` (a snapshot), ``history`` (snapshots), ``as_of``, ``select``, ``exclude``; see :mod:`graphgov.review.report`."""
     from .review.render import write_review as _write
     from .review.report import build_review
 
@@ -86,7 +159,9 @@ __all__ = [
     "load_policy",
     "load_settings",
     "node_metrics",
+    "plan",
     "read_snapshot",
+    "select",
     "snapshot",
     "write_map",
     "write_review",

@@ -21,20 +21,31 @@ from .table import credited_safe_state
 
 
 def _bfs(
-    G: nx.DiGraph, start: Hashable, hard_only: bool, skip_first_hop_hard: bool
+    G: nx.DiGraph,
+    start: Hashable,
+    hard_only: bool,
+    skip_first_hop_hard: bool,
+    up: bool = False,
+    depth: int | None = None,
 ) -> dict[Hashable, list[Hashable]]:
     parent: dict[Hashable, Hashable | None] = {start: None}
+    hops = {start: 0}
     queue = deque([start])
+    step = G.predecessors if up else G.successors
     while queue:
         u = queue.popleft()
-        for v in sorted(G.successors(u), key=str):
+        if depth is not None and hops[u] >= depth:
+            continue
+        for v in sorted(step(u), key=str):
             if v in parent:
                 continue
             if hard_only:
-                strength = G.edges[u, v].get(STRENGTH, Strength.HARD.value)
+                edge = G.edges[v, u] if up else G.edges[u, v]
+                strength = edge.get(STRENGTH, Strength.HARD.value)
                 if strength != Strength.HARD.value or (skip_first_hop_hard and u == start):
                     continue
             parent[v] = u
+            hops[v] = hops[u] + 1
             queue.append(v)
     paths = {}
     for v in parent:
@@ -43,14 +54,37 @@ def _bfs(
         path = [v]
         while parent[path[-1]] is not None:
             path.append(parent[path[-1]])  # type: ignore[arg-type]
-        paths[v] = list(reversed(path))
+        paths[v] = path if up else list(reversed(path))
     return paths
 
 
+def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts of the rows by effect."""
+    fails = sum(1 for r in rows if r["effect"] == "fails")
+    degrades = sum(1 for r in rows if r["effect"] == "degrades")
+    upstream = [r for r in rows if r["effect"] in ("fails it", "degrades it")]
+    out = {"fails": fails, "degrades": degrades, "affected": fails + degrades}
+    if upstream:
+        out["upstream"] = len(upstream)
+        out["fails_it"] = sum(1 for r in upstream if r["effect"] == "fails it")
+    return out
+
+
 def impact(
-    G: nx.DiGraph, node: str, settings: Settings | None = None, as_of: dt.date | None = None
+    G: nx.DiGraph,
+    node: str,
+    settings: Settings | None = None,
+    as_of: dt.date | None = None,
+    *,
+    direction: str = "down",
+    depth: int | None = None,
 ) -> dict[str, Any]:
     """Switch ``node`` off. Returns ``{"node", "safe_state_credited", "totals", "rows"}``.
+
+    ``direction``: ``down`` (default) lists what fails or degrades; ``up`` lists what ``node``
+    depends on, each with the effect its failure would have on ``node`` (``fails it`` along hard
+    edges only, else ``degrades it``) and the path from it; ``both`` lists both. ``depth`` keeps
+    only nodes at most that many hops away (the effect is still decided by the whole graph).
 
     >>> G = nx.DiGraph(); G.add_edge("m", "api", strength="hard"); G.add_edge("api", "dash", strength="soft")
     >>> r = impact(G, "m")
@@ -59,33 +93,47 @@ def impact(
     """
     settings = settings or G.graph.get("settings") or default_settings()
     as_of = as_of or settings.today
+    if direction not in ("down", "up", "both"):
+        msg = f"direction must be down, up or both, got {direction!r}"
+        raise ValueError(msg)
     nid = resolve_node(G, node)
     safe = nid in credited_safe_state(G, as_of, int(settings.drill_window_days))
-    reach = _bfs(G, nid, hard_only=False, skip_first_hop_hard=False)
-    hard = _bfs(G, nid, hard_only=True, skip_first_hop_hard=safe)
     rows = []
-    for v, path in reach.items():
-        fails = v in hard
-        carried = hard[v] if fails else path
-        data = G.nodes[v]
-        crit = data.get(CRITICALITY)
-        rows.append(
-            {
-                "node": v,
-                "name": data.get(NAME, v),
-                "kind": data.get(KIND, "unknown"),
-                "owner": data.get(OWNER),
-                "criticality": crit if isinstance(crit, int) else None,
-                "effect": "fails" if fails else "degrades",
-                "hops": len(path) - 1,
-                "path": " → ".join(map(str, carried)),
-            }
-        )
-    rows.sort(key=lambda r: (r["effect"] != "fails", r["hops"], str(r["node"])))
-    fails_n = sum(1 for r in rows if r["effect"] == "fails")
+    passes = []
+    if direction in ("down", "both"):
+        reach = _bfs(G, nid, hard_only=False, skip_first_hop_hard=False, depth=depth)
+        hard = _bfs(G, nid, hard_only=True, skip_first_hop_hard=safe)
+        passes.append((reach, hard, ("fails", "degrades")))
+    if direction in ("up", "both"):
+        reach = _bfs(G, nid, hard_only=False, skip_first_hop_hard=False, up=True, depth=depth)
+        # an ancestor fails the node along hard edges, unless it is shielded by its own credited safe state
+        hard = _bfs(G, nid, hard_only=True, skip_first_hop_hard=False, up=True)
+        credited = credited_safe_state(G, as_of, int(settings.drill_window_days))
+        hard = {a: p for a, p in hard.items() if a not in credited}
+        passes.append((reach, hard, ("fails it", "degrades it")))
+    for reach, hard, (hard_word, soft_word) in passes:
+        for v, path in reach.items():
+            fails = v in hard
+            carried = hard[v] if fails else path
+            data = G.nodes[v]
+            crit = data.get(CRITICALITY)
+            rows.append(
+                {
+                    "node": v,
+                    "name": data.get(NAME, v),
+                    "kind": data.get(KIND, "unknown"),
+                    "owner": data.get(OWNER),
+                    "criticality": crit if isinstance(crit, int) else None,
+                    "effect": hard_word if fails else soft_word,
+                    "hops": len(path) - 1,
+                    "path": " → ".join(map(str, carried)),
+                }
+            )
+    order = {"fails": 0, "degrades": 1, "fails it": 2, "degrades it": 3}
+    rows.sort(key=lambda r: (order[r["effect"]], r["hops"], str(r["node"])))
     return {
         "node": nid,
         "safe_state_credited": safe,
-        "totals": {"fails": fails_n, "degrades": len(rows) - fails_n, "affected": len(rows)},
+        "totals": totals(rows),
         "rows": rows,
     }

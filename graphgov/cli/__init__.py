@@ -41,6 +41,7 @@ def _register_optional() -> None:
     for module, names in (
         ("graphgov.cli.ingest", ("ingest", "formats")),
         ("graphgov.cli.map", ("map",)),
+        ("graphgov.cli.plan", ("plan",)),
         ("graphgov.cli.review", ("snapshot", "review", "diff", "gate")),
     ):
         try:

@@ -48,9 +48,10 @@ def analyze(
     core = load.core(settings, [output])
     load.announce(core, "computing every metric")
     table = metric_table(core, settings, settings.today, baseline=base)
+    keep = load.keep_mask(core, table, settings)  # --select / --exclude
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
     data, count, warnings = render_table(
-        table, fmt, pilots_only=pilots_only, bom=bool(settings.csv_bom), meta=meta
+        table, fmt, pilots_only=pilots_only, keep=keep, bom=bool(settings.csv_bom), meta=meta
     )
     for w in warnings:
         click.echo(f"  warning: {w}", err=True)
@@ -69,12 +70,27 @@ def analyze(
     type=click.Choice(["table", "csv", "json", "xlsx"]),
     help="Output format (default: from -o's extension, else table).",
 )
+@click.option(
+    "--direction",
+    type=click.Choice(["down", "up", "both"]),
+    default="down",
+    show_default=True,
+    help="down: what fails or degrades when NODE is off; up: what NODE depends on (what would fail or degrade it); both.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Only nodes at most this many hops away (default: any distance).",
+)
 @guard
 def impact(
     node,
     load,
     output,
     fmt,
+    direction,
+    depth,
 ):  # type: ignore[no-untyped-def]
     """Switch NODE off: what fails, what degrades, and the path that carries each."""
     from ..analysis.impact import impact as simulate
@@ -83,7 +99,10 @@ def impact(
     settings = load.settings()
     fmt = infer_format(fmt, output, ("csv", "json", "xlsx"), "table")
     G = load.graph(settings, [output])
-    result = simulate(G, node, settings)
+    result = simulate(G, node, settings, direction=direction, depth=depth)
+    chosen = load.selection(G, settings=settings)
+    if chosen is not None:
+        result = _keep(result, chosen)
     cols = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
     if fmt == "json":
         text = to_json(result)
@@ -100,11 +119,22 @@ def impact(
             if result["safe_state_credited"]
             else ""
         )
-        head = f"switching off {result['node']}{safe}: {t['fails']} fail, {t['degrades']} degrade, {t['affected']} affected\n\n"
+        head = f"switching off {result['node']}{safe}: {t['fails']} fail, {t['degrades']} degrade, {t['affected']} affected"
+        if direction != "down":
+            head += f"; it depends on {t['upstream']} (a failure of {t['fails_it']} fails it)"
+        head += "\n\n"
         text = head + (
             to_table(cols, result["rows"]) if result["rows"] else "nothing depends on it\n"
         )
     emit(text, output)
+
+
+def _keep(result, chosen):  # type: ignore[no-untyped-def]
+    """The impact rows of the selected nodes, with the totals recounted over them."""
+    from ..analysis.impact import totals
+
+    rows = [r for r in result["rows"] if r["node"] in chosen]
+    return {**result, "rows": rows, "totals": totals(rows)}
 
 
 def _version() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,15 @@ def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+def input_options(
+    fn: Callable[..., Any] | None = None, *, select: bool = True
+) -> Callable[..., Any]:
     """INPUT... plus --register, --config, --lenient, --encoding, --max-input-mb, --as-of, --set,
-    --rejects and -q, handed to the command as one :class:`LoadOptions` argument named ``load``."""
+    --rejects, -q and (unless ``select=False``) --select and --exclude, handed to the command as one
+    :class:`LoadOptions` argument named ``load``. Use as ``@input_options`` or
+    ``@input_options(select=False)``."""
+    if fn is None:
+        return functools.partial(input_options, select=select)
     options = [
         click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
         click.option(
@@ -92,10 +98,33 @@ def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("-q", "--quiet", is_flag=True, help="Print no summary on stderr."),
     ]
+    if select:
+        options += [
+            click.option(
+                "--select",
+                "select",
+                multiple=True,
+                metavar="EXPR",
+                help="Only these nodes, in dbt's selection grammar: x+ (x and its dependents), +x (what x depends on), "
+                "N+x+M, @x, kind: owner: tier: lifecycle: system: tag: source:, pilot, shadow, wildcards; "
+                "a space is a union, a comma an intersection. May be repeated.",
+            ),
+            click.option(
+                "--exclude",
+                "exclude",
+                multiple=True,
+                metavar="EXPR",
+                help="Leave out the nodes this selection matches (same grammar as --select).",
+            ),
+        ]
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        load = LoadOptions(**{name: kwargs.pop(name) for name in LOAD_OPTION_NAMES})
+        load = LoadOptions(
+            **{name: kwargs.pop(name) for name in LOAD_OPTION_NAMES},
+            select=tuple(kwargs.pop("select", ()) or ()),
+            exclude=tuple(kwargs.pop("exclude", ()) or ()),
+        )
         return fn(*args, load=load, **kwargs)
 
     out: Callable[..., Any] = wrapper
@@ -134,6 +163,42 @@ class LoadOptions:
     set_values: tuple[str, ...]
     rejects: str | None
     quiet: bool
+    select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def selection(
+        self,
+        G: nx.DiGraph,
+        rows: Mapping[Hashable, Mapping[str, Any]] | None = None,
+        settings: Settings | None = None,
+    ) -> set[Hashable] | None:
+        """The nodes --select and --exclude leave (None when neither was given)."""
+        if not self.select and not self.exclude:
+            return None
+        from ..analysis.selection import select
+
+        return select(G, self.select or None, self.exclude or None, rows=rows, settings=settings)
+
+    def keep_rows(
+        self, G: nx.DiGraph, rows: Sequence[Mapping[str, Any]], settings: Settings | None = None
+    ) -> list[Any]:
+        """The metric rows of the selected nodes, in their order (all rows without --select/--exclude)."""
+        chosen = self.selection(G, {r["node"]: r for r in rows}, settings)
+        return list(rows) if chosen is None else [r for r in rows if r["node"] in chosen]
+
+    def keep_mask(self, core: Any, table: Any, settings: Settings) -> Any:
+        """Per node of the core: selected by --select/--exclude (None when neither is given).
+        The selection grammar works on the networkx graph, built from the core only here."""
+        if not (self.select or self.exclude):
+            return None
+        import numpy as np
+
+        from ..engine.core import to_networkx
+
+        chosen = self.selection(to_networkx(core), table.rows(), settings)
+        if chosen is None:
+            return None
+        return np.fromiter((n in chosen for n in core.ids), dtype=np.bool_, count=core.n)
 
     def settings(self) -> Settings:
         return settings_from(

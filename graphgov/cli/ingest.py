@@ -96,7 +96,7 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
 
 
 @click.command()
-@input_options
+@input_options(select=False)
 @click.option(
     "-o",
     "--output",

@@ -24,13 +24,6 @@ from .common import guard, input_options
     help="Open on this node (id, alias or unique name) and its neighbourhood; may be repeated.",
 )
 @click.option(
-    "--select",
-    "select",
-    multiple=True,
-    metavar="EXPR",
-    help="Also focus on every node matching EXPR: pilot, shadow, tier:T, kind:K, owner:O, system:S, lifecycle:L, or a node; may be repeated.",
-)
-@click.option(
     "--depth",
     type=click.IntRange(min=0),
     default=2,
@@ -63,7 +56,6 @@ def map(
     load,
     output,
     focus,
-    select,
     depth,
     direction,
     fmt,
@@ -86,7 +78,8 @@ def map(
         G,
         output,
         focus=list(focus),
-        select=list(select),
+        select=list(load.select),
+        exclude=list(load.exclude),
         depth=depth,
         direction=direction,
         format=fmt,

@@ -58,7 +58,9 @@ def snapshot(
     pol = load_policy(policy)
     G = load.graph(settings, [output])
     load.announce(G, "writing the snapshot")
-    payload = write_snapshot(G, output, settings, settings.today, pol)
+    payload = write_snapshot(
+        G, output, settings, settings.today, pol, select=load.select, exclude=load.exclude
+    )
     if not load.quiet:
         click.echo(
             f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
@@ -104,7 +106,9 @@ def review(
     _not_inside_inputs(output, load.inputs)
     G = load.graph(settings, [])
     load.announce(G, "building the review")
-    data = build_review(G, settings, pol, base, hist, settings.today)
+    data = build_review(
+        G, settings, pol, base, hist, settings.today, select=load.select, exclude=load.exclude
+    )
     files = write_review(data, output, bom=bool(settings.csv_bom), inputs=load.input_paths())
     click.echo(_systems_table(data), nl=False)
     if not load.quiet:
@@ -272,7 +276,9 @@ def gate(
     base = read_snapshot(baseline) if baseline else None
     G = load.graph(settings, [output])
     load.announce(G, "checking the policy")
-    result = evaluate(G, settings, pol, base, settings.today)
+    result = evaluate(
+        G, settings, pol, base, settings.today, select=load.select, exclude=load.exclude
+    )
     render = {"text": render_text, "json": render_json, "sarif": render_sarif}[fmt]
     emit(render(result), output)
     if result["failed"]:

@@ -318,6 +318,7 @@ def render_table(
     fmt: str,
     *,
     pilots_only: bool = False,
+    keep: np.ndarray | None = None,
     bom: bool = True,
     meta: dict[str, Any] | None = None,
 ) -> tuple[bytes | str, int, list[str]]:
@@ -330,6 +331,8 @@ def render_table(
     order = table.order()
     if pilots_only:
         order = order[table.cols["pilot_derived"][order]]
+    if keep is not None:
+        order = order[keep[order]]
     if fmt != "csv":
         from ..reports.blast_radius import render_blast_radius
 

@@ -177,8 +177,14 @@ def evaluate(
     policy: Policy | None = None,
     baseline: Snapshot | None = None,
     as_of: dt.date | None = None,
+    *,
+    select: Any = None,
+    exclude: Any = None,
 ) -> dict[str, Any]:
-    """Run the gate. Returns ``{"findings", "failed", "counts", ...}``; ``failed`` is what exit status 1 means."""
+    """Run the gate. Returns ``{"findings", "failed", "counts", ...}``; ``failed`` is what exit status 1 means.
+
+    ``select`` / ``exclude`` (selection expressions) keep the findings about those nodes: a finding
+    is kept when its node, or the node it relates to, is selected."""
     from .snapshot import rescore
 
     policy = policy or DEFAULT_POLICY
@@ -192,6 +198,11 @@ def evaluate(
             Finding(f.rule, f.node, f.message, f.related, "unchanged" if f.key in old else "new")
             for f in found
         ]
+    if select or exclude:
+        from ..analysis.selection import select as select_nodes
+
+        chosen = select_nodes(G, select, exclude, settings=settings)
+        found = [f for f in found if f.node in chosen or f.related in chosen]
     new = sum(1 for f in found if f.state == "new")
     return {
         "as_of": as_of.isoformat(),

@@ -50,6 +50,9 @@ CSV_COLUMNS = (
     "vendor_exposure",
     "baseline_verdict",
     "baseline_irreversibility",
+    "plan_steps",
+    "plan",
+    "plan_min_cut",
 )
 
 
@@ -100,11 +103,17 @@ def charts(review: Mapping[str, Any]) -> dict[str, bytes]:
 
     systems = review["systems"]
     settings = review["settings"]
+    keys = chart_keys(review)
     return {
-        CHARTS[0][0]: ch.irreversibility_vs_depth(systems, settings),
-        CHARTS[1][0]: ch.irreversibility_over_time(systems, settings),
+        CHARTS[0][0]: ch.irreversibility_vs_depth(systems, settings, keys),
+        CHARTS[1][0]: ch.irreversibility_over_time(systems, settings, keys),
         CHARTS[2][0]: ch.blast_radius_top(list(review["rows"].values())),
     }
+
+
+def chart_keys(review: Mapping[str, Any]) -> dict[Any, int]:
+    """The number each system carries on the charts (its place in the review), keyed by node id."""
+    return {s["node"]: i for i, s in enumerate(review["systems"], 1)}
 
 
 # ----------------------------------------------------------------------------------------- CSV
@@ -132,12 +141,27 @@ def csv_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "vendor_exposure": "; ".join(str(v["node"]) for v in s["vendors"]),
                 "baseline_verdict": s["baseline_verdict"],
                 "baseline_irreversibility": s["baseline_irreversibility"],
+                **_plan_cells(s.get("plan")),
             }
         )
         for role in ROLES:
             row[role] = s["authorities"].get(role)
         out.append(row)
     return out
+
+
+def _plan_cells(plan: Mapping[str, Any] | None) -> dict[str, Any]:
+    if plan is None:
+        return {"plan_steps": 0, "plan": None, "plan_min_cut": None}
+    cut = plan["decoupling"]
+    return {
+        "plan_steps": len(plan["steps"]),
+        "plan": "; ".join(
+            f"{i}. {st['action']} -> {st['verdict']} {st['irreversibility']:g}"
+            for i, st in enumerate(plan["steps"], 1)
+        ),
+        "plan_min_cut": None if cut is None else "; ".join(f"{u} --> {v}" for u, v in cut["edges"]),
+    }
 
 
 def render_csv(review: Mapping[str, Any], bom: bool = True) -> tuple[str, list[str]]:
@@ -149,15 +173,33 @@ def render_csv(review: Mapping[str, Any], bom: bool = True) -> tuple[str, list[s
 
 # ----------------------------------------------------------------------------------------- HTML
 _STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
 h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .v{display:inline-block;padding:.1em .6em;border-radius:1em;color:#fff;font-weight:600;font-size:.85em}
 .v-terminable{background:#2e7d32}.v-conditionally-terminable{background:#f9a825;color:#222}.v-not-terminable{background:#c62828}
 .absent{color:#c62828;font-weight:600}.muted{color:#666}code{background:#f4f4f4;padding:0 .2em;word-break:break-all}
-img{max-width:100%;border:1px solid #eee}#systems code{word-break:normal;white-space:nowrap}#systems td:last-child{min-width:18em}.system{border-left:4px solid #ddd;padding-left:1em;margin-top:2em}
+img{max-width:100%;border:1px solid #eee}.system{border-left:4px solid #ddd;padding-left:1em;margin-top:2em}
+table{max-width:100%}td{overflow-wrap:anywhere}th{font-weight:600}th[title]{cursor:help;text-decoration:underline dotted}
+#systems{width:100%;table-layout:fixed}#systems td{overflow-wrap:anywhere}th{overflow-wrap:normal;word-break:normal;hyphens:manual}.v{overflow-wrap:normal;word-break:normal}
+#systems .reasons code{display:inline-block;margin:0 .2em .1em 0;word-break:normal;overflow-wrap:normal}
+.charts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.charts figure{margin:0;flex:1 1 480px}.key{font-size:.85em}
+details summary{cursor:pointer;font-weight:600}.findings td:nth-child(-n+2),.inputs td:nth-child(2){white-space:nowrap;overflow-wrap:normal}.findings td:nth-child(3){font-family:ui-monospace,monospace;font-size:.85em}
 """
+
+#: the summary table's columns: (exact column name, human header, width in the fixed layout)
+SUMMARY_COLUMNS = (
+    ("irreversibility", "score", "6%"),
+    ("tier", "tier", "8.5%"),
+    ("gradient", "per quarter", "6.5%"),
+    ("quarters_to_irreversible", "quarters to top tier", "7%"),
+    ("blast_radius", "blast radius", "5.5%"),
+    ("failure_set", "fail when off", "5.5%"),
+    ("integration_depth", "depth", "5.5%"),
+    ("decision_sinks", "decision sinks", "6%"),
+)
+FINDINGS_OPEN = 10  # more warnings than this are collapsed
 
 
 def _badge(verdict: str | None) -> str:
@@ -223,16 +265,7 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
             r += [esc(s["baseline_counts"][v]), esc(f"{s['change'][v]:+d}")]
         srows.append(r)
     out.append(_table(head, srows, "summary", numeric=range(1, 4)))
-    cols = (
-        "irreversibility",
-        "tier",
-        "gradient",
-        "quarters_to_irreversible",
-        "blast_radius",
-        "failure_set",
-        "integration_depth",
-        "decision_sinks",
-    )
+    cols = tuple(c for c, _, _ in SUMMARY_COLUMNS)
     trs = []
     for sys_ in review["systems"]:
         m = sys_["metrics"]
@@ -245,11 +278,18 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
             for c in cols
         ]
         tds.append(
-            "<td>" + ", ".join(f"<code>{esc(r['code'])}</code>" for r in sys_["reasons"]) + "</td>"
+            '<td class="reasons">'
+            + " ".join(f"<code>{esc(r['code'])}</code>" for r in sys_["reasons"])
+            + "</td>"
         )
         trs.append(f"<tr>{''.join(tds)}</tr>")
     if trs:
-        hdr = "".join(f"<th>{esc(h)}</th>" for h in ("system", "verdict", *cols, "reasons"))
+        heads = [("node", "system", "17%"), ("verdict", "verdict", "10.5%"), *SUMMARY_COLUMNS]
+        heads.append(("reason_codes", "reasons", "22%"))
+        hdr = "".join(
+            f'<th title="{esc(col)}" style="width:{width}">{esc(human)}</th>'
+            for col, human, width in heads
+        )
         out.append(
             f'<table id="systems"><thead><tr>{hdr}</tr></thead><tbody>{"".join(trs)}</tbody></table>'
         )
@@ -257,7 +297,37 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         out.append('<p class="muted">No pilot-derived systems.</p>')
 
     out.append('<h2 id="charts">Charts</h2>')
-    for name, title in CHARTS:
+    keys = chart_keys(review)
+    out.append('<div class="charts">')
+    for name, title in CHARTS[:2]:
+        data = images.get(name)
+        if data:
+            out.append(
+                f'<figure><img alt="{esc(title)}" src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}"><figcaption>{esc(title)}</figcaption></figure>'
+            )
+    out.append("</div>")
+    out.append(
+        '<p class="muted">The numbers on the charts are the systems of this table (keyed by node id).</p>'
+    )
+    out.append(
+        _table(
+            ("#", "system", "name (kind)", "verdict", "irreversibility", "integration depth"),
+            (
+                [
+                    esc(keys[sys_["node"]]),
+                    f"<code>{esc(sys_['node'])}</code>",
+                    esc(f"{sys_['name']} ({sys_['kind']})"),
+                    _badge(sys_["verdict"]),
+                    esc(fmt(sys_["metrics"]["irreversibility"], "irreversibility")),
+                    esc(sys_["metrics"]["integration_depth"]),
+                ]
+                for sys_ in review["systems"]
+            ),
+            "key",
+            numeric=(0, 4, 5),
+        )
+    )
+    for name, title in CHARTS[2:]:
         data = images.get(name)
         if data:
             out.append(
@@ -360,23 +430,71 @@ def render_html(review: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         )
 
     out.append('<h2 id="inputs">Inputs</h2>')
-    out.append(
-        _table(
-            ("path", "format", "bytes", "sha256"),
-            (
-                [
-                    esc(i.get("path")),
-                    esc(i.get("format")),
-                    esc(i.get("bytes")),
-                    f"<code>{esc(i.get('sha256'))}</code>",
-                ]
-                for i in review["inputs"]
-            ),
-            numeric=(2,),
-        )
-    )
+    out.extend(_inputs_html(review))
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def _inputs_html(review: Mapping[str, Any]) -> list[str]:
+    """Every file read (format, size, sha256, records read, used and rejected) and every warning
+    and rejected record, collapsed when there are many."""
+    load = review.get("load") or {"files": review["inputs"], "findings": []}
+    files = load["files"]
+    read = sum(f.get("read") or 0 for f in files)
+    used = sum(f.get("used") or 0 for f in files)
+    rejected = sum(f.get("rejected") or 0 for f in files)
+    out = [
+        f"<p>{len(files)} file{'s' if len(files) != 1 else ''}: {read} records read, {used} used, "
+        f"{rejected} rejected; {load.get('warnings', 0)} warning{'s' if load.get('warnings', 0) != 1 else ''}"
+        + ("; read with --lenient" if load.get("lenient") else "")
+        + ".</p>"
+    ]
+    heads = (
+        ("path", "file"),
+        ("format", "format"),
+        ("read", "records read"),
+        ("used", "used"),
+        ("rejected", "rejected"),
+        ("bytes", "bytes"),
+        ("sha256", "sha256"),
+    )
+    th = "".join(f'<th title="{esc(c)}">{esc(h)}</th>' for c, h in heads)
+    trs = []
+    for f in files:
+        cells = [
+            f"<td><code>{esc(f.get('path'))}</code></td>",
+            f"<td>{esc(f.get('format'))}</td>",
+            *(
+                f'<td class="num">{esc(fmt(f.get(c)))}</td>'
+                for c in ("read", "used", "rejected", "bytes")
+            ),
+            f'<td><code class="sha">{esc(f.get("sha256") or "")}</code></td>',
+        ]
+        trs.append(f"<tr>{''.join(cells)}</tr>")
+    out.append(
+        f'<table class="inputs"><thead><tr>{th}</tr></thead><tbody>{"".join(trs)}</tbody></table>'
+        if trs
+        else '<p class="muted">none</p>'
+    )
+    findings = load.get("findings") or []
+    if findings:
+        table = _table(
+            ("level", "code", "message"),
+            (
+                [esc(f["level"]), f"<code>{esc(f['code'])}</code>", esc(f["message"])]
+                for f in findings
+            ),
+            "findings",
+        )
+        n_warn = sum(1 for f in findings if f["level"] == "warning")
+        label = f"{n_warn} warning{'s' if n_warn != 1 else ''} and {len(findings) - n_warn} rejected record{'s' if len(findings) - n_warn != 1 else ''}"
+        opened = " open" if len(findings) <= FINDINGS_OPEN else ""
+        out.append(
+            f'<details class="findings"{opened}><summary>{esc(label)}</summary>{table}</details>'
+        )
+    else:
+        out.append('<p class="muted">No warnings and no rejected records.</p>')
+    return out
 
 
 def _anchor(node: Any) -> str:
@@ -388,6 +506,54 @@ def _anchor(node: Any) -> str:
 def _clip(items: Sequence[Any], limit: int = 12) -> str:
     shown = ", ".join(map(str, items[:limit]))
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _plan_html(plan: Mapping[str, Any]) -> str:
+    """The termination plan: each step with the verdict, score and failure set after it."""
+    steps = plan["steps"]
+    out = ["<h4>Termination plan</h4>"]
+    if not steps:
+        out.append('<p class="muted">No plan found.</p>')
+    else:
+        out.append(
+            f"<p>{len(steps)} step{'s' if len(steps) != 1 else ''} make it terminable; each result is re-simulated with the metrics and verdict rules.</p>"
+        )
+        out.append(
+            _table(
+                (
+                    "#",
+                    "action",
+                    "answers",
+                    "verdict after",
+                    "irreversibility",
+                    "failure set",
+                    "reasons left",
+                ),
+                (
+                    [
+                        esc(i),
+                        esc(st["action"]),
+                        f"<code>{esc(st['code'])}</code>",
+                        _badge(st["verdict"]),
+                        esc(fmt(st["irreversibility"], "irreversibility")),
+                        esc(st["failure_set"]),
+                        esc(", ".join(st["reason_codes"]) or "none"),
+                    ]
+                    for i, st in enumerate(steps, 1)
+                ),
+                "plan",
+                numeric=(0, 4, 5),
+            )
+        )
+    cut = plan["decoupling"]
+    if cut is not None:
+        edges = ", ".join(f"{u} → {v}" for u, v in cut["edges"])
+        out.append(
+            f"<p>Instead of a safe state: fallbacks on the minimum cut of {len(cut['edges'])} hard edge{'s' if len(cut['edges']) != 1 else ''} "
+            f"(<code>{esc(edges)}</code>) stop every critical failure; with those alone: {_badge(cut['verdict'])}, "
+            f"irreversibility {esc(fmt(cut['irreversibility'], 'irreversibility'))}.</p>"
+        )
+    return "\n".join(out)
 
 
 def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
@@ -416,6 +582,8 @@ def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
 
     imp = s["impact"]
     t = imp["totals"]
+    if s.get("plan") is not None:
+        out.append(_plan_html(s["plan"]))
     out.append("<h4>Suspension simulation</h4>")
     safe = (
         " A credited safe state turns its own hard edges into fallbacks."
@@ -584,6 +752,8 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         lines += [f"- `{r['code']}`: {md(r['sentence'])}" for r in sys_["reasons"]] or [
             "- no reason against termination"
         ]
+        if sys_.get("plan") is not None:
+            lines += ["", *_plan_markdown(sys_["plan"])]
         t = sys_["impact"]["totals"]
         lines += [
             "",
@@ -719,8 +889,47 @@ def render_markdown(review: Mapping[str, Any]) -> str:
                 or "none"
             ),
         ]
+    lines += ["", "## Inputs", ""]
+    load = review.get("load") or {"files": review["inputs"], "findings": []}
+    lines += [
+        "| file | format | records read | used | rejected | sha256 |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {md(f.get('path'))} | {md(f.get('format'))} | {fmt(f.get('read'))} | {fmt(f.get('used'))} | {fmt(f.get('rejected'))} | {md(f.get('sha256') or '')} |"
+        for f in load["files"]
+    ]
+    findings = load.get("findings") or []
+    lines += ["", f"{len(findings)} warnings and rejected records" + (":" if findings else "."), ""]
+    lines += [f"- {f['level']} `{f['code']}`: {md(f['message'])}" for f in findings]
     lines.append("")
     return "\n".join(lines)
+
+
+def _plan_markdown(plan: Mapping[str, Any]) -> list[str]:
+    steps = plan["steps"]
+    lines = [
+        f"**Termination plan:** {len(steps)} step{'s' if len(steps) != 1 else ''} (each re-simulated)",
+        "",
+    ]
+    if steps:
+        lines += [
+            "| # | action | answers | verdict after | irreversibility | failure set |",
+            "|---:|---|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {i} | {md(st['action'])} | {md(st['code'])} | {st['verdict']} | {fmt(st['irreversibility'], 'irreversibility')} | {st['failure_set']} |"
+            for i, st in enumerate(steps, 1)
+        ]
+    cut = plan["decoupling"]
+    if cut is not None:
+        lines += [
+            "",
+            f"Instead of a safe state: fallbacks on the minimum cut of {len(cut['edges'])} hard edge{'s' if len(cut['edges']) != 1 else ''} ("
+            + "; ".join(f"{md(u)} → {md(v)}" for u, v in cut["edges"])
+            + f"); with those alone: {cut['verdict']}, irreversibility {fmt(cut['irreversibility'], 'irreversibility')}.",
+        ]
+    return lines
 
 
 def write_review(

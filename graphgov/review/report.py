@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import networkx as nx
@@ -78,6 +79,41 @@ def assumption_audit(verdict: Verdict, as_of: dt.date, window: int) -> list[dict
     return out
 
 
+def load_report(G: nx.DiGraph) -> dict[str, Any]:
+    """What was read: per file its format, size, sha256 and records read, used and rejected, and
+    every warning and rejected record (from the graph's diagnostics)."""
+    manifest = {str(i.get("path")): i for i in G.graph.get("inputs") or []}
+    diag = G.graph.get("diagnostics")
+    files = []
+    findings: list[dict[str, str]] = []
+    if diag is not None:
+        for path, stats in diag.sources.items():
+            item = manifest.get(Path(path).as_posix(), manifest.get(path, {}))
+            files.append(
+                {
+                    "path": item.get("path", path),
+                    "format": stats.format,
+                    "bytes": item.get("bytes"),
+                    "sha256": item.get("sha256"),
+                    "read": stats.read,
+                    "used": stats.used,
+                    "rejected": stats.rejected,
+                    "nodes": stats.nodes,
+                    "edges": stats.edges,
+                }
+            )
+        findings = [f.as_dict() for f in diag.findings]
+    else:
+        files = [{**i, "read": None, "used": None, "rejected": None} for i in manifest.values()]
+    return {
+        "files": files,
+        "findings": findings,
+        "warnings": sum(1 for f in findings if f["level"] == "warning"),
+        "rejected": sum(1 for f in findings if f["level"] != "warning"),
+        "lenient": bool(getattr(diag, "lenient", False)),
+    }
+
+
 def _descendants(G: nx.DiGraph, node: Hashable) -> set[Hashable]:
     return set(nx.descendants(G, node)) if node in G else set()
 
@@ -89,8 +125,13 @@ def build_review(
     baseline: Snapshot | None = None,
     history: Sequence[Snapshot] = (),
     as_of: dt.date | None = None,
+    *,
+    select: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the review shows, as plain data (see the module docstring)."""
+    """Everything the review shows, as plain data (see the module docstring). ``select`` and
+    ``exclude`` (selection expressions, :mod:`graphgov.analysis.selection`) limit the systems and
+    the shadow-production list to the nodes they leave; every number is still of the whole graph."""
     from .. import __version__
     from ..analysis.impact import impact
     from ..analysis.pilots import pilot_paths
@@ -100,9 +141,20 @@ def build_review(
     settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
     as_of = as_of or settings.today
     rows = node_metrics(G, settings, as_of, baseline=baseline)
-    derived = [n for n in sorted(rows, key=str) if rows[n]["pilot_derived"]]
+    chosen: set[Hashable] | None = None
+    if select or exclude:
+        from ..analysis.selection import select as select_nodes
+
+        chosen = select_nodes(G, select, exclude, rows=rows)
+    derived = [
+        n
+        for n in sorted(rows, key=str)
+        if rows[n]["pilot_derived"] and (chosen is None or n in chosen)
+    ]
     impacts = {n: impact(G, cast(str, n), settings, as_of) for n in derived}
-    found = verdicts(G, rows, settings, as_of, policy, impacts)
+    found = verdicts(
+        G, {n: r for n, r in rows.items() if n in impacts}, settings, as_of, policy, impacts
+    )
 
     base_rows: dict[Hashable, dict[str, Any]] = {}
     base_verdicts: dict[Hashable, Verdict] = {}
@@ -124,6 +176,14 @@ def build_review(
                 series[n].append((snap.as_of.isoformat(), float(snap_rows[n]["irreversibility"])))
     for n in derived:
         series[n].append((as_of.isoformat(), float(rows[n]["irreversibility"])))
+
+    from ..analysis.plan import plan as make_plan
+
+    plans = {
+        n: make_plan(G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline)
+        for n in derived
+        if found[n].verdict != VERDICTS[0]
+    }
 
     systems = []
     for n in sorted(
@@ -150,6 +210,7 @@ def build_review(
                 "vendors": vendor_exposure(G, n),
                 "failure_critical": v.failure_critical,
                 "series": series[n],
+                "plan": plans.get(n),
                 "baseline_verdict": base_v.verdict if base_v is not None else None,
                 "baseline_irreversibility": base_rows[n]["irreversibility"]
                 if n in base_rows
@@ -157,7 +218,10 @@ def build_review(
             }
         )
 
-    shadow_nodes = sorted((n for n, r in rows.items() if r["shadow_production"]), key=str)
+    shadow_nodes = sorted(
+        (n for n, r in rows.items() if r["shadow_production"] and (chosen is None or n in chosen)),
+        key=str,
+    )
     paths = pilot_paths(G, {n: rows[n]["pilot_derived"] for n in rows}, shadow_nodes)
     shadow = [
         {
@@ -182,7 +246,8 @@ def build_review(
     }
     changes: dict[str, Any] | None = None
     if baseline is not None:
-        bcounts = {v: sum(1 for x in base_verdicts.values() if x.verdict == v) for v in VERDICTS}
+        kept = [x for n, x in base_verdicts.items() if chosen is None or n in chosen]
+        bcounts = {v: sum(1 for x in kept if x.verdict == v) for v in VERDICTS}
         summary["baseline_counts"] = bcounts
         summary["change"] = {v: counts[v] - bcounts[v] for v in VERDICTS}
         changes = _changes(
@@ -193,6 +258,7 @@ def build_review(
         "as_of": as_of.isoformat(),
         "graphgov_version": __version__,
         "inputs": list(G.graph.get("inputs") or []),
+        "load": load_report(G),
         "policy": policy.as_dict(),
         "baseline": {"path": baseline.path, "as_of": baseline.as_of.isoformat()}
         if baseline is not None

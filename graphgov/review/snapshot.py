@@ -86,8 +86,14 @@ def make_snapshot(
     settings: Settings | None = None,
     as_of: dt.date | None = None,
     policy: Any | None = None,
+    *,
+    select: Any = None,
+    exclude: Any = None,
 ) -> dict[str, Any]:
     """The snapshot of ``G`` as a JSON-ready dict (metrics and verdicts computed here).
+
+    ``select`` / ``exclude`` (selection expressions) keep the metrics and verdicts of those nodes
+    only; the graph is kept whole, so that a later review re-scores it as it was.
 
     >>> snap = make_snapshot(nx.DiGraph([("a", "b")]), as_of=dt.date(2026, 9, 30))
     >>> snap["version"], snap["as_of"], [m["blast_radius"] for m in snap["metrics"]]
@@ -102,6 +108,11 @@ def make_snapshot(
     settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
     as_of = as_of or settings.today
     rows = node_metrics(G, settings, as_of)
+    if select or exclude:
+        from ..analysis.selection import select as select_nodes
+
+        chosen = select_nodes(G, select, exclude, rows=rows)
+        rows = {n: r for n, r in rows.items() if n in chosen}
     found = verdicts(G, rows, settings, as_of, policy)
     nodes = [
         {"id": n, "attrs": _json_value(d)}
@@ -150,13 +161,16 @@ def write_snapshot(
     settings: Settings | None = None,
     as_of: dt.date | None = None,
     policy: Any | None = None,
+    *,
+    select: Any = None,
+    exclude: Any = None,
 ) -> dict[str, Any]:
     """Write the snapshot of ``G`` to ``path`` (atomically, never over an input); returns it."""
     from ..reports.output import check_not_input, write_atomic
     from ..reports.tables import to_json
 
     check_not_input(path, [i["path"] for i in G.graph.get("inputs") or [] if i.get("path")])
-    payload = make_snapshot(G, settings, as_of, policy)
+    payload = make_snapshot(G, settings, as_of, policy, select=select, exclude=exclude)
     write_atomic(path, to_json(payload))
     return payload
 

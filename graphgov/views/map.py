@@ -236,38 +236,23 @@ def _check_direction(direction: str) -> None:
 
 
 def select_nodes(
-    G: nx.DiGraph, rows: dict[Hashable, dict[str, Any]], expressions: Sequence[str]
+    G: nx.DiGraph,
+    rows: dict[Hashable, dict[str, Any]],
+    expressions: Sequence[str],
+    exclude: Sequence[str] = (),
 ) -> list[Hashable]:
-    """Nodes matching any selection expression.
+    """Nodes matching the selection expressions, minus ``exclude``, in the graph's order.
 
-    ``pilot`` (pilot-derived nodes), ``shadow`` (shadow production), ``tier:T``, ``kind:K``,
-    ``owner:O``, ``system:S``, ``lifecycle:L`` (case-insensitive), or a node id, alias or unique name.
+    The grammar is :mod:`graphgov.analysis.selection` (dbt's, with graphgov's edge direction). A
+    selection that matches no node is an error, so that a misspelt method is not a silent full map.
     """
-    out: list[Hashable] = []
-    for expr in expressions:
-        word = expr.strip()
-        key, sep, value = word.partition(":")
-        low = key.lower()
-        if word.lower() in ("pilot", "pilots", "pilot-derived"):
-            hits = [n for n in G if rows[n]["pilot_derived"]]
-        elif word.lower() in ("shadow", "shadow-production"):
-            hits = [n for n in G if rows[n]["shadow_production"]]
-        elif sep and low in ("tier", "kind", "owner", "system", "lifecycle"):
-            want = value.strip().lower()
-            if low == "tier":
-                if want not in TIERS:
-                    msg = f"--select {word}: tier must be one of {', '.join(TIERS)}"
-                    raise ConfigError(msg)
-                hits = [n for n in G if rows[n]["tier"] == want]
-            else:
-                hits = [n for n, d in G.nodes(data=True) if text(d.get(low)).lower() == want]
-            if not hits:
-                msg = f"--select {word} matches no node — check the spelling (values are compared case-insensitively)"
-                raise ConfigError(msg)
-        else:
-            hits = [resolve_node(G, word)]
-        out.extend(hits)
-    return list(dict.fromkeys(out))
+    from ..analysis.selection import ordered, select
+
+    chosen = select(G, list(expressions) or None, list(exclude) or None, rows=rows)
+    if expressions and not chosen:
+        msg = f"--select {' '.join(expressions)} matches no node — check the spelling (values are compared case-insensitively)"
+        raise ConfigError(msg)
+    return ordered(G, chosen)
 
 
 # --------------------------------------------------------------------------- layout
@@ -692,6 +677,7 @@ def build_map_data(
     *,
     focus: Sequence[str] = (),
     select: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     depth: int = 2,
     direction: str = "down",
     group_by: str = "auto",
@@ -716,7 +702,10 @@ def build_map_data(
         dict.fromkeys([resolve_node(G, str(f)) if f not in G else f for f in focus])
     )
     if select:
-        focus_nodes = list(dict.fromkeys(focus_nodes + select_nodes(G, rows, select)))
+        focus_nodes = list(dict.fromkeys(focus_nodes + select_nodes(G, rows, select, exclude)))
+    elif exclude:
+        dropped = set(G) - set(select_nodes(G, rows, (), exclude))
+        focus_nodes = [f for f in focus_nodes if f not in dropped]
 
     # the page knows every node of the input (Find reaches all of them), in a stable order
     visible = neighbourhood(G, focus_nodes, depth, direction) if focus_nodes else set(G)
@@ -1068,6 +1057,7 @@ def write_map(
     *,
     focus: Sequence[str] | str = (),
     select: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     depth: int = 2,
     direction: str = "down",
     format: str | None = None,
@@ -1079,8 +1069,8 @@ def write_map(
 ) -> MapResult:
     """Write a dependency map of ``G`` to ``path``: an interactive HTML page, or a PNG/SVG picture.
 
-    ``focus`` (node ids, aliases or unique names) and ``select`` (see :func:`select_nodes`) choose the
-    nodes the map opens on, with their neighbourhood to ``depth`` hops in ``direction`` (``down``:
+    ``focus`` (node ids, aliases or unique names) and ``select`` minus ``exclude`` (selection
+    expressions, see :mod:`graphgov.analysis.selection`) choose the nodes the map opens on, with their neighbourhood to ``depth`` hops in ``direction`` (``down``:
     what depends on them; ``up``: what they depend on; ``both``). Without either, the whole graph
     is shown, or a summary of groups above the ``map_max_full_nodes`` setting. The format is
     ``format``, else the file's extension, else html. The file is written atomically.
@@ -1109,6 +1099,7 @@ def write_map(
         settings,
         focus=list(focus),
         select=list(select),
+        exclude=list(exclude),
         depth=depth,
         direction=direction,
         group_by=group_by,

@@ -1,0 +1,641 @@
+"""The termination plan: what would make a pilot-derived system terminable again.
+
+Every action is a change to the register or to the graph, and every number after an action is
+obtained by applying that change to a copy of the graph and re-running the real metrics
+(:func:`graphgov.analysis.table.node_metrics`) and the real verdict rules
+(:func:`graphgov.review.verdict.verdict_for`); nothing is estimated.
+
+Actions, in the order a plan lists them (each only when one of its reasons holds):
+
+1. **name an authority** (``missing-authority-*``, ``entrenched-without-termination-authority``):
+   one step per unnamed role;
+2. **review the assumptions** (``assumptions-not-reviewed``) or **document them** (``no-assumptions``),
+   reviewed on the as-of date;
+3. **record the readiness gate** (``no-readiness-gate``), passed on the as-of date;
+4. **run the drill** (``stale-drill``, ``safe-state-never-drilled``, and
+   ``critical-failure-without-safe-state`` when a safe state is declared), or **declare and drill a
+   safe state** (``critical-failure-without-safe-state`` when none is): a credited safe state turns the
+   node's own hard edges into fallbacks, which lowers the failure set and the score;
+5. **decouple dependents** (``top-tier``, ``gradient-crosses-top-tier``, and
+   ``entrenched-without-termination-authority`` when no authority may be named): the direct dependent
+   whose removal lowers the score most (re-simulated for every candidate), one at a time, until the
+   reason no longer holds.
+
+Steps 1-4 are register changes and each carries the register fragment that records it. A step that
+the plan can do without (the plan still ends terminable when it is left out, re-simulated) is dropped,
+so the plan is the shortest of this form.
+
+**The minimum-cut alternative** (``decoupling``), whenever switching the pilot off fails a node of
+criticality ``critical_criticality`` or more: the minimum set of hard edges whose becoming fallbacks
+separates the pilot from every such node. It is a minimum edge cut in the subgraph of hard edges
+(every hard edge capacity 1, every critical node joined to one sink), exact, from networkx's
+maximum-flow algorithm; the verdict and score with those fallbacks come from the same re-simulation.
+
+>>> import networkx as nx
+>>> G = nx.DiGraph()
+>>> G.add_node("p", pilot=True, criticality=2)
+>>> G.add_node("core", criticality=5)
+>>> G.add_edges_from([("p", "a"), ("p", "b"), ("a", "core"), ("b", "core")], strength="hard")
+>>> sorted(minimum_hard_cut(G, "p", ["core"]))
+[('a', 'core'), ('b', 'core')]
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, cast
+
+import networkx as nx
+
+from ..errors import ConfigError, InputError
+from ..model import (
+    ASSUMPTIONS,
+    AUTHORITY,
+    DERIVED_FROM,
+    EXTRA,
+    READINESS_GATE,
+    RELATION,
+    REVERSIBILITY,
+    SINCE,
+    STRENGTH,
+    EdgeRecord,
+    NodeRecord,
+    Ref,
+    Strength,
+    resolve_node,
+)
+from ..settings import Settings, default_settings
+
+#: action words, by step kind
+ACTIONS = {
+    "name-authority": "name the {role} authority",
+    "review-assumptions": "review the {count} stale assumption{s}",
+    "document-assumptions": "document the assumptions and review them",
+    "record-gate": "record the scale-readiness gate",
+    "run-drill": "run the switch-off drill of the declared safe state",
+    "declare-safe-state": "declare a safe state and drill it",
+    "decouple": "decouple {target} (it stops depending on {node})",
+    "what-if": "apply {file}",
+}
+ROLE_WORDS = {
+    "authorized_by": "authorizing",
+    "monitored_by": "monitoring",
+    "recalibration": "recalibration",
+    "termination": "termination",
+}
+#: the name a simulated authority gets (any name that is not a placeholder word counts as named)
+SIMULATED_NAME = "<named {role} authority>"
+SIMULATED_SAFE_STATE = "<declared safe state>"
+MAX_DECOUPLING = 10_000
+
+
+# --------------------------------------------------------------------------- changes
+def fragment_records(fragment: Mapping[str, Any], source: str = "<plan>") -> list[Any]:
+    """A register fragment (``{systems: ..., dependencies: ...}``) read by the real register parser."""
+    import yaml
+
+    from ..ingest.register import parse_register
+
+    text = yaml.safe_dump(_plain(fragment), sort_keys=True, allow_unicode=True)
+    return list(parse_register(io.BytesIO(text.encode("utf-8")), source))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def read_fragment(path: str, settings: Settings | None = None) -> list[Any]:
+    """The records of a register fragment file (YAML or CSV); errors name the file and line."""
+    from pathlib import Path
+
+    from ..ingest.register import parse_register
+    from ..ingest.registry import ParseContext
+
+    settings = settings or default_settings()
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        msg = f"{path}: cannot read the what-if fragment ({err.strerror}) — check the path"
+        raise InputError(msg) from err
+    ctx = ParseContext(str(path), settings, format="register", path=p)
+    return list(parse_register(io.BytesIO(data), str(path), ctx))
+
+
+def apply_records(G: nx.DiGraph, records: Iterable[Any]) -> nx.DiGraph:
+    """A copy of ``G`` with register records applied, the fragment's values winning.
+
+    A node record's fields replace the node's (``authority``, ``readiness_gate`` and
+    ``reversibility`` key by key; ``assumptions`` as a whole list, so that reviewed assumptions
+    replace stale ones); a dependency sets the strength (and first-seen date, fallback text) of the
+    edge ``source → target``, adding the edge when the graph lacks it. References resolve as the
+    register's do (id, alias, unique name); one that matches nothing is an error naming its line.
+    """
+    H = _copy(G)
+    for rec in records:
+        if isinstance(rec, NodeRecord):
+            node = _resolve(H, rec.id, rec.where)
+            data = H.nodes[node]
+            for key, value in rec.attrs.items():
+                if value is None or value == "" or value == {}:
+                    continue
+                if key in (AUTHORITY, READINESS_GATE, REVERSIBILITY):
+                    merged = dict(data.get(key) or {})
+                    merged.update({k: v for k, v in value.items() if v not in (None, "")})
+                    data[key] = merged
+                elif key == DERIVED_FROM:
+                    data[key] = sorted({_resolve(H, str(r), rec.where) for r in value}, key=str)
+                elif key == EXTRA:
+                    data[key] = {**(data.get(EXTRA) or {}), **value}
+                else:
+                    data[key] = copy.deepcopy(value)
+        elif isinstance(rec, EdgeRecord):
+            u = _resolve(H, _key(rec.source), rec.where)
+            v = _resolve(H, _key(rec.target), rec.where)
+            if not H.has_edge(u, v):
+                H.add_edge(u, v, **{RELATION: str(rec.relation), STRENGTH: Strength.HARD.value})
+            edge = H.edges[u, v]
+            if rec.strength is not None:
+                edge[STRENGTH] = rec.strength
+                edge["strength_stated"] = True
+            if rec.since:
+                edge[SINCE] = rec.since
+            if rec.attrs.get(EXTRA):
+                edge[EXTRA] = {**(edge.get(EXTRA) or {}), **rec.attrs[EXTRA]}
+    return H
+
+
+def _copy(G: nx.DiGraph) -> nx.DiGraph:
+    """A copy whose node and edge attributes can change without touching ``G`` (``G.graph`` shared)."""
+    H = nx.DiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, copy.deepcopy(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((u, v, copy.deepcopy(d)) for u, v, d in G.edges(data=True))
+    return H
+
+
+def _key(end: str | Ref) -> str:
+    return end.key if isinstance(end, Ref) else str(end)
+
+
+def _resolve(G: nx.DiGraph, ref: str, where: str) -> Hashable:
+    from ..errors import ReferenceError_
+
+    try:
+        return resolve_node(G, ref)
+    except ReferenceError_ as err:
+        msg = f"{where}: {err}"
+        raise ReferenceError_(msg) from err
+
+
+# --------------------------------------------------------------------------- evaluation
+def evaluate(
+    G: nx.DiGraph,
+    node: Hashable,
+    settings: Settings,
+    as_of: dt.date,
+    policy: Any,
+    baseline: Any | None = None,
+) -> dict[str, Any]:
+    """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules."""
+    from ..review.verdict import verdict_for
+    from .impact import impact
+    from .table import node_metrics
+
+    rows = node_metrics(G, settings, as_of, baseline=baseline)
+    row = rows[node]
+    result = impact(G, cast(str, node), settings, as_of)
+    v = verdict_for(G, node, row, settings, as_of, policy, result)
+    return {
+        "verdict": v.verdict,
+        "irreversibility": row["irreversibility"],
+        "reason_codes": v.codes,
+        "failure_set": row["failure_set"],
+        "failure_critical": list(v.failure_critical),
+        "tier": row["tier"],
+        "blast_radius": row["blast_radius"],
+    }
+
+
+# --------------------------------------------------------------------------- minimum cut
+def hard_subgraph(G: nx.DiGraph) -> nx.DiGraph:
+    """The subgraph of hard edges (self-loops left out: they carry no failure to another node)."""
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from(
+        (u, v)
+        for u, v, s in G.edges(data=STRENGTH, default=Strength.HARD.value)
+        if s == Strength.HARD.value and u != v
+    )
+    return H
+
+
+def minimum_hard_cut(
+    G: nx.DiGraph, node: Hashable, targets: Iterable[Hashable]
+) -> list[tuple[Hashable, Hashable]]:
+    """The fewest hard edges whose removal leaves no hard path from ``node`` to any of ``targets``.
+
+    Exact: a minimum s-t edge cut of the hard-edge subgraph (capacity 1 per edge) with every target
+    joined to one extra sink, from networkx's maximum-flow algorithm. Sorted by (source, target).
+    """
+    H = hard_subgraph(G)
+    wanted = [t for t in targets if t != node and t in H]
+    if node not in H or not wanted:
+        return []
+    sink: tuple[str, ...] = ("graphgov-plan-sink",)
+    while sink in H:
+        sink = (*sink, "x")
+    F = nx.DiGraph()
+    F.add_edges_from(H.edges, capacity=1)
+    F.add_node(node)
+    for t in wanted:
+        F.add_edge(t, sink)  # no capacity: infinite, never cut
+    _, (reach, _) = nx.minimum_cut(F, node, sink)
+    cut = [(u, v) for u, v in H.edges if u in reach and v not in reach]
+    return sorted(cut, key=lambda e: (str(e[0]), str(e[1])))
+
+
+def fallback_fragment(edges: Sequence[tuple[Hashable, Hashable]]) -> dict[str, Any]:
+    """The register fragment that gives these edges fallbacks."""
+    return {
+        "dependencies": [
+            {"source": str(u), "target": str(v), "strength": Strength.FALLBACK.value}
+            for u, v in edges
+        ]
+    }
+
+
+# --------------------------------------------------------------------------- the plan
+def plan(
+    G: nx.DiGraph,
+    node: str,
+    settings: Settings | None = None,
+    policy: Any | None = None,
+    *,
+    as_of: dt.date | None = None,
+    baseline: Any | None = None,
+    what_if: str | Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The termination plan of ``node`` (see the module docstring).
+
+    Returns ``{node, before: {verdict, irreversibility, reason_codes}, steps: [{action, code,
+    verdict, irreversibility, failure_set, ...}], decoupling: {edges, verdict, irreversibility} or
+    None}``, plus ``what_if`` when ``what_if`` (a register fragment file, or a fragment as a dict) is
+    given: the state after it, from which the steps start.
+    """
+    from ..review.policy import DEFAULT_POLICY
+
+    policy = policy or DEFAULT_POLICY
+    settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
+    as_of = as_of or settings.today
+    nid = resolve_node(G, node)
+
+    def score(H: nx.DiGraph) -> dict[str, Any]:
+        return evaluate(H, nid, settings, as_of, policy, baseline)
+
+    before = score(G)
+    from .table import node_metrics
+
+    if not node_metrics(G, settings, as_of, gradient=False)[nid]["pilot_derived"]:
+        msg = f"{nid} is not pilot-derived: verdicts, and so plans, are made for pilot-derived systems — see `graphgov analyze --pilots-only`"
+        raise ConfigError(msg)
+    out: dict[str, Any] = {
+        "node": nid,
+        "as_of": as_of.isoformat(),
+        "before": _public(before),
+    }
+    start_graph, start = G, before
+    if what_if is not None:
+        if isinstance(what_if, Mapping):
+            records = fragment_records(what_if, "<what-if>")
+            label = "<what-if>"
+        else:
+            records = read_fragment(str(what_if), settings)
+            label = str(what_if)
+        start_graph = apply_records(G, records)
+        start = score(start_graph)
+        out["what_if"] = {"file": label, **_public(start), "failure_set": start["failure_set"]}
+
+    out["steps"] = _steps(start_graph, nid, start, score, as_of, policy)
+    out["decoupling"] = _decoupling(start_graph, nid, start, score)
+    return out
+
+
+def _public(state: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: state[k] for k in ("verdict", "irreversibility", "reason_codes")}
+
+
+def _governance_candidates(
+    G: nx.DiGraph, node: Hashable, state: Mapping[str, Any], as_of: dt.date, policy: Any
+) -> list[dict[str, Any]]:
+    """The register actions the reasons call for, in plan order, each with its fragment."""
+    codes = set(state["reason_codes"])
+    data = G.nodes[node]
+    key = str(node)
+    day = as_of.isoformat()
+    out: list[dict[str, Any]] = []
+    authority = data.get(AUTHORITY) or {}
+    roles = [r for r in policy.required_authorities if policy.named(authority.get(r)) is None]
+    if (
+        "entrenched-without-termination-authority" in codes
+        and "termination" not in roles
+        and policy.named(authority.get("termination")) is None
+    ):
+        roles.append("termination")
+    for role in sorted(roles, key=lambda r: (r != "termination", r)):
+        code = "missing-authority-" + role.replace("_", "-")
+        if code not in codes and not (
+            role == "termination" and "entrenched-without-termination-authority" in codes
+        ):
+            continue
+        out.append(
+            {
+                "kind": "name-authority",
+                "action": ACTIONS["name-authority"].format(role=ROLE_WORDS.get(role, role)),
+                "code": code if code in codes else "entrenched-without-termination-authority",
+                "fragment": {
+                    "systems": {
+                        key: {
+                            "authority": {
+                                role: SIMULATED_NAME.format(role=ROLE_WORDS.get(role, role))
+                            }
+                        }
+                    }
+                },
+            }
+        )
+    assumptions = list(data.get(ASSUMPTIONS) or [])
+    if "assumptions-not-reviewed" in codes:
+        stale = [a for a in assumptions if not _fresh(a.get("last_reviewed"), as_of, policy)]
+        reviewed = [{**a, "last_reviewed": day} if a in stale else dict(a) for a in assumptions]
+        out.append(
+            {
+                "kind": "review-assumptions",
+                "action": ACTIONS["review-assumptions"].format(
+                    count=len(stale), s="" if len(stale) == 1 else "s"
+                ),
+                "code": "assumptions-not-reviewed",
+                "fragment": {"systems": {key: {"assumptions": reviewed}}},
+            }
+        )
+    if "no-assumptions" in codes:
+        out.append(
+            {
+                "kind": "document-assumptions",
+                "action": ACTIONS["document-assumptions"],
+                "code": "no-assumptions",
+                "fragment": {
+                    "systems": {
+                        key: {
+                            "assumptions": [
+                                {"statement": "<documented assumption>", "last_reviewed": day}
+                            ]
+                        }
+                    }
+                },
+            }
+        )
+    if "no-readiness-gate" in codes:
+        out.append(
+            {
+                "kind": "record-gate",
+                "action": ACTIONS["record-gate"],
+                "code": "no-readiness-gate",
+                "fragment": {
+                    "systems": {
+                        key: {"readiness_gate": {"passed_at": day, "approved_by": "<review board>"}}
+                    }
+                },
+            }
+        )
+    rev = data.get(REVERSIBILITY) or {}
+    drill_codes = [c for c in ("stale-drill", "safe-state-never-drilled") if c in codes]
+    critical = "critical-failure-without-safe-state" in codes
+    if rev.get("safe_state") and (drill_codes or critical):
+        out.append(
+            {
+                "kind": "run-drill",
+                "action": ACTIONS["run-drill"],
+                "code": (drill_codes or ["critical-failure-without-safe-state"])[0],
+                "fragment": {"systems": {key: {"reversibility": {"last_drill": day}}}},
+            }
+        )
+    elif critical or drill_codes:
+        out.append(
+            {
+                "kind": "declare-safe-state",
+                "action": ACTIONS["declare-safe-state"],
+                "code": "critical-failure-without-safe-state" if critical else drill_codes[0],
+                "fragment": {
+                    "systems": {
+                        key: {
+                            "reversibility": {
+                                "safe_state": SIMULATED_SAFE_STATE,
+                                "last_drill": day,
+                            }
+                        }
+                    }
+                },
+            }
+        )
+    return out
+
+
+def _fresh(value: Any, as_of: dt.date, policy: Any) -> bool:
+    if not value:
+        return False
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return day <= as_of and (as_of - day).days <= int(policy.assumption_window_days)
+
+
+_SCORE_CODES = (
+    "top-tier",
+    "gradient-crosses-top-tier",
+    "entrenched-without-termination-authority",
+)
+
+
+def _steps(
+    G: nx.DiGraph,
+    node: Hashable,
+    start: Mapping[str, Any],
+    score: Any,
+    as_of: dt.date,
+    policy: Any,
+) -> list[dict[str, Any]]:
+    from ..review.verdict import TERMINABLE
+
+    if start["verdict"] == TERMINABLE:
+        return []
+    candidates = _governance_candidates(G, node, start, as_of, policy)
+
+    def run(chosen: Sequence[dict[str, Any]]) -> tuple[nx.DiGraph, list[dict[str, Any]]]:
+        H, states = G, []
+        for step in chosen:
+            H = apply_records(H, fragment_records(step["fragment"]))
+            states.append(score(H))
+        return H, states
+
+    H, states = run(candidates)
+    removed = _decouple(H, node, states[-1] if states else start, score)
+    final = removed[-1]["state"] if removed else (states[-1] if states else start)
+    if final["verdict"] == TERMINABLE:
+        # leave out every register step the plan can do without (re-simulated)
+        for step in list(reversed(candidates)):
+            trial = [c for c in candidates if c is not step]
+            H2, st2 = run(trial)
+            last = st2[-1] if st2 else start
+            rem2 = _decouple(H2, node, last, score)
+            end = rem2[-1]["state"] if rem2 else last
+            if (
+                end["verdict"] == TERMINABLE
+                and len(trial) + len(rem2) <= len(candidates) + len(removed) - 1
+            ):
+                candidates, H, states, removed = trial, H2, st2, rem2
+    steps = []
+    for step, state in zip(candidates, states, strict=True):
+        steps.append(
+            {
+                "action": step["action"],
+                "code": step["code"],
+                **_public(state),
+                "failure_set": state["failure_set"],
+                "register": step["fragment"],
+            }
+        )
+    for item in removed:
+        steps.append(
+            {
+                "action": ACTIONS["decouple"].format(target=item["edge"][1], node=node),
+                "code": item["code"],
+                **_public(item["state"]),
+                "failure_set": item["state"]["failure_set"],
+                "remove_edges": [[str(item["edge"][0]), str(item["edge"][1])]],
+            }
+        )
+    return steps
+
+
+def _decouple(
+    G: nx.DiGraph, node: Hashable, state: Mapping[str, Any], score: Any
+) -> list[dict[str, Any]]:
+    """Greedy decoupling while a score reason holds: each step removes the direct dependent whose
+    removal lowers the score most (ties: the smaller id), every candidate re-simulated."""
+    out: list[dict[str, Any]] = []
+    H = G
+    current = state
+    while any(c in current["reason_codes"] for c in _SCORE_CODES) and len(out) < MAX_DECOUPLING:
+        code = next(c for c in _SCORE_CODES if c in current["reason_codes"])
+        best: tuple[float, str, Hashable, nx.DiGraph, dict[str, Any]] | None = None
+        for target in sorted((v for v in H.successors(node) if v != node), key=str):
+            trial = H.copy()
+            trial.remove_edge(node, target)
+            result = score(trial)
+            key = (result["irreversibility"], str(target))
+            if best is None or key < (best[0], best[1]):
+                best = (result["irreversibility"], str(target), target, trial, result)
+        if best is None:
+            break
+        _, _, target, H, current = best
+        out.append({"edge": (node, target), "code": code, "state": current})
+    return out
+
+
+def _decoupling(
+    G: nx.DiGraph, node: Hashable, state: Mapping[str, Any], score: Any
+) -> dict[str, Any] | None:
+    critical = state["failure_critical"]
+    if not critical:
+        return None
+    edges = minimum_hard_cut(G, node, critical)
+    H = apply_records(G, fragment_records(fallback_fragment(edges)))
+    after = score(H)
+    return {
+        "edges": [[str(u), str(v)] for u, v in edges],
+        "verdict": after["verdict"],
+        "irreversibility": after["irreversibility"],
+        "reason_codes": after["reason_codes"],
+        "failure_set": after["failure_set"],
+    }
+
+
+# --------------------------------------------------------------------------- rendering
+def plan_json(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The documented JSON shape of a plan: ``{node, before: {verdict, irreversibility,
+    reason_codes}, steps: [{action, code, verdict, irreversibility, failure_set}], decoupling:
+    {edges, verdict, irreversibility} or null}`` (plus ``what_if`` after a what-if fragment)."""
+    out: dict[str, Any] = {"node": result["node"], "before": dict(result["before"])}
+    if "what_if" in result:
+        out["what_if"] = {
+            k: result["what_if"][k]
+            for k in ("file", "verdict", "irreversibility", "reason_codes", "failure_set")
+        }
+    out["steps"] = [
+        {k: s[k] for k in ("action", "code", "verdict", "irreversibility", "failure_set")}
+        for s in result["steps"]
+    ]
+    d = result["decoupling"]
+    out["decoupling"] = (
+        None
+        if d is None
+        else {"edges": d["edges"], "verdict": d["verdict"], "irreversibility": d["irreversibility"]}
+    )
+    return out
+
+
+def _codes(codes: Sequence[str]) -> str:
+    return ", ".join(codes) if codes else "none"
+
+
+def plan_text(result: Mapping[str, Any]) -> str:
+    """The plan as text for a terminal or a review."""
+    b = result["before"]
+    lines = [
+        f"termination plan for {result['node']} (as of {result['as_of']})",
+        f"now: {b['verdict']}, irreversibility {b['irreversibility']:g} (reasons: {_codes(b['reason_codes'])})",
+    ]
+    if "what_if" in result:
+        w = result["what_if"]
+        lines.append(
+            f"after {w['file']}: {w['verdict']}, irreversibility {w['irreversibility']:g}, "
+            f"failure set {w['failure_set']} (reasons: {_codes(w['reason_codes'])})"
+        )
+    steps = result["steps"]
+    if not steps:
+        lines.append("nothing to do: it is terminable" if b["verdict"] == "terminable" else "")
+    else:
+        decouple = sum(1 for s in steps if "remove_edges" in s)
+        lines.append(
+            f"{len(steps)} step{'s' if len(steps) != 1 else ''}"
+            + (f", of which {decouple} decoupling" if decouple else "")
+            + ":"
+        )
+        for i, s in enumerate(steps, 1):
+            lines.append(
+                f"  {i}. {s['action']} [{s['code']}] -> {s['verdict']}, irreversibility "
+                f"{s['irreversibility']:g}, failure set {s['failure_set']}"
+                + (f" (still: {_codes(s['reason_codes'])})" if s["reason_codes"] else "")
+            )
+    d = result["decoupling"]
+    if d is not None:
+        lines.append(
+            f"alternative to a safe state: fallbacks on the minimum cut of {len(d['edges'])} hard "
+            f"edge{'s' if len(d['edges']) != 1 else ''} that separates it from every critical node it fails:"
+        )
+        lines.extend(f"  {u} --> {v}" for u, v in d["edges"])
+        lines.append(
+            f"  with those fallbacks alone: {d['verdict']}, irreversibility {d['irreversibility']:g}, "
+            f"failure set {d['failure_set']}"
+        )
+        lines.append("  register fragment: dependencies: [{source, target, strength: fallback}]")
+    return "\n".join(line for line in lines if line) + "\n"

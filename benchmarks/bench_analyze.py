@@ -6,10 +6,11 @@
 
 Inputs are built from a seed (``--seed``) as edge-list CSVs:
 
-- ``lineage-N``: a layered lineage DAG (sources, then transformations each reading about four
-  earlier nodes, mostly from the layers just above: column-level lineage looks like this);
-- ``service-N``: a service graph with cycles, its largest strongly connected component about 18% of
-  the nodes (a mesh of mutually calling services, with DAG-shaped callers and callees around it);
+- ``lineage-N``: a lineage DAG of pipelines (domains of 2,000 nodes in 8 layers, each node reading
+  about four nodes of the layers above, 2% of them from other domains' shared tables);
+- ``service-N``: a service graph with cycles, its largest strongly connected component 18% of the
+  nodes (a mesh of mutually calling services, with tiers of infrastructure below it and tiers of
+  callers above it);
 - ``debian``: the package graph from the apt lists (``Depends`` and ``Pre-Depends``; a package
   depends on what it names), when ``/var/lib/apt/lists`` holds them.
 
@@ -66,48 +67,69 @@ with open(sys.argv[2], "w", newline="", encoding="utf-8") as out:
 
 
 # --------------------------------------------------------------------------- inputs
-def lineage_dag(n: int, seed: int, fan_in: float = 4.0) -> list[tuple[int, int, str]]:
-    """Layered lineage: a node reads ~fan_in earlier nodes, mostly within the previous 2,000."""
+def lineage_dag(
+    n: int, seed: int, domain: int = 2000, layers: int = 8
+) -> list[tuple[int, int, str]]:
+    """Column-level lineage in domains (pipelines) of ``domain`` nodes and ``layers`` layers: a node
+    reads about four nodes of the layer above (sometimes of any layer above) in its own domain, and
+    2% of reads come from the same layer above in one of the ten previous domains (shared marts)."""
     rng = random.Random(seed)
-    sources = max(1, n // 50)
+    per_layer = max(1, domain // layers)
     edges: set[tuple[int, int]] = set()
-    for v in range(sources, n):
-        k = 1 + int(rng.expovariate(1 / (fan_in - 1)))
-        for _ in range(k):
-            if rng.random() < 0.9:
-                u = v - 1 - int(rng.expovariate(1 / 400)) % 2000
+    for v in range(n):
+        d, r = divmod(v, domain)
+        layer = r // per_layer
+        if layer == 0 or layer >= layers:
+            continue  # sources (raw tables) and a remainder without inputs
+        base = d * domain
+        for _ in range(1 + int(rng.expovariate(1 / 3.5))):
+            if rng.random() < 0.02 and d > 0:
+                src_base = (d - 1 - rng.randrange(min(d, 10))) * domain
+                src_layer = layer - 1
             else:
-                u = rng.randrange(v)
-            edges.add((max(0, u), v))
+                src_base = base
+                src_layer = layer - 1 if rng.random() < 0.8 else rng.randrange(layer)
+            u = src_base + src_layer * per_layer + rng.randrange(per_layer)
+            if u < n:
+                edges.add((u, v))
     return [(u, v, _strength(rng)) for u, v in sorted(edges)]
 
 
-def service_graph(n: int, seed: int, core_share: float = 0.18) -> list[tuple[int, int, str]]:
-    """Callers → a strongly connected mesh → callees, ~4 edges per node."""
+def service_graph(
+    n: int, seed: int, core_share: float = 0.18, tiers: int = 6
+) -> list[tuple[int, int, str]]:
+    """A service graph: infrastructure tiers → a strongly connected mesh of mutually calling
+    services (``core_share`` of the nodes) → caller tiers (edges point from callee to caller)."""
     rng = random.Random(seed)
     core = int(n * core_share)
-    lo = (n - core) // 2  # nodes below lo are upstream (callees), above lo + core downstream
+    lo = (n - core) // 2  # [0, lo): infrastructure; [lo, lo + core): the mesh; the rest: callers
+    hi = lo + core
     edges: set[tuple[int, int]] = set()
-    members = list(range(lo, lo + core))
+    members = list(range(lo, hi))
     for i, u in enumerate(members):  # a ring makes the mesh one component; chords add width
         edges.add((u, members[(i + 1) % core]))
         for _ in range(2):
             edges.add((u, rng.choice(members)))
+    infra_tier = max(1, lo // tiers)
+    caller_tier = max(1, (n - hi) // tiers)
     for v in range(n):
-        if lo <= v < lo + core:
-            edges.add((rng.randrange(lo) if lo else v, v))
+        if lo <= v < hi:
+            if lo:
+                edges.add((rng.randrange(lo), v))  # the mesh calls infrastructure
             continue
-        for _ in range(1 + int(rng.expovariate(1 / 2.5))):
-            if v < lo:  # upstream DAG among callees: depends on lower ids
-                if v == 0:
+        k = 1 + int(rng.expovariate(1 / 3.0))
+        for _ in range(k):
+            if v < lo:
+                t = v // infra_tier
+                if t == 0:
                     break
-                u = v - 1 - int(rng.expovariate(1 / 200)) % v
-            else:  # downstream: depends on the mesh or on earlier downstream nodes
-                first = lo + core
-                if v == first or rng.random() < 0.3:
+                u = rng.randrange(0, t * infra_tier)  # depends on a lower tier
+            else:
+                t = (v - hi) // caller_tier
+                if t == 0 or rng.random() < 0.3:
                     u = rng.choice(members)
                 else:
-                    u = max(first, v - 1 - int(rng.expovariate(1 / 200)))
+                    u = hi + rng.randrange(0, t * caller_tier)
             edges.add((u, v))
     return [(u, v, _strength(rng)) for u, v in sorted(edges) if u != v]
 

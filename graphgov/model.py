@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .diagnostics import Diagnostics
 from .errors import ConflictError, InputError, ReferenceError_
@@ -701,19 +702,17 @@ def _report_shape(G: nx.DiGraph, diag: Diagnostics) -> None:
     ids = list(G.nodes)
     index = {n: i for i, n in enumerate(ids)}
     edges = list(G.edges())
-    import numpy as np
-
     src = np.fromiter((index[u] for u, _ in edges), dtype=np.int32, count=len(edges))
     dst = np.fromiter((index[v] for _, v in edges), dtype=np.int32, count=len(edges))
     G.graph.update(report_shape(ids, src, dst, diag))
 
 
-def report_shape(ids: list[Any], src: Any, dst: Any, diag: Diagnostics) -> dict[str, Any]:
+def report_shape(
+    ids: list[Any], src: Any, dst: Any, diag: Diagnostics, rank_of: Any = None
+) -> dict[str, Any]:
     """Self-loops, cycles and case collisions of the graph ``ids``/``src → dst`` (arrays; successors
     in edge order), reported as warnings. Returns ``cycles`` (the largest, each with its size and a
     shortest example) and ``cycle_count``, for the graph's attributes."""
-    import numpy as np
-
     from .engine import kernels as K
 
     n = len(ids)
@@ -727,9 +726,9 @@ def report_shape(ids: list[Any], src: Any, dst: Any, diag: Diagnostics) -> dict[
     cycles: list[list[Any]] = []
     info: list[dict[str, Any]] = []
     if len(big):
-        keys = [str(x) for x in ids]
-        rank = np.empty(n, dtype=np.int64)
-        rank[np.argsort(np.array(keys, dtype=object), kind="stable")] = np.arange(n)
+        from .engine.core import id_rank
+
+        rank = id_rank(ids) if rank_of is None else rank_of
         on_cycle = np.nonzero(size[comp] > 1)[0]
         smallest = np.full(ncomp, n, dtype=np.int64)
         np.minimum.at(smallest, comp[on_cycle], rank[on_cycle])
@@ -758,15 +757,34 @@ def report_shape(ids: list[Any], src: Any, dst: Any, diag: Diagnostics) -> dict[
         )
     if len(big) > MAX_CYCLES_LISTED:
         diag.warn("cycle", f"… and {len(big) - MAX_CYCLES_LISTED} more cycles not listed")
-    by_lower: dict[str, list[Any]] = defaultdict(list)
-    for x in ids:
-        by_lower[str(x).lower()].append(x)
-    for group in sorted(g for g in by_lower.values() if len(g) > 1):
+    for group in _case_collisions(ids):
         diag.warn(
             "case-collision",
             f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)",
         )
     return {"cycles": info, "cycle_count": int(len(big))}
+
+
+def _case_collisions(ids: list[Any]) -> list[list[Any]]:
+    """Groups of ids that differ only by case, sorted (ASCII ids are compared in C)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array([x if isinstance(x, str) else str(x) for x in ids], type=pa.string())
+    if len(texts) and pc.all(pc.string_is_ascii(texts)).as_py():
+        lower = pc.ascii_lower(texts)
+        counts = pc.value_counts(lower)
+        dup = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+        if len(dup) == 0:
+            return []
+        picked = pc.is_in(lower, value_set=dup).to_numpy(zero_copy_only=False)
+        candidates = [ids[i] for i in np.nonzero(picked)[0].tolist()]
+    else:
+        candidates = list(ids)
+    by_lower: dict[str, list[Any]] = defaultdict(list)
+    for x in candidates:
+        by_lower[str(x).lower()].append(x)
+    return sorted(g for g in by_lower.values() if len(g) > 1)
 
 
 def _example_cycle(members: list[int], comp: Any, indptr: Any, indices: Any) -> list[int]:

@@ -37,6 +37,7 @@ def analyze(
 ):  # type: ignore[no-untyped-def]
     """The blast-radius table: every metric for every node, highest irreversibility first."""
     from ..engine.table import metric_table, render_table
+    from ..progress import Progress
 
     settings = load.settings()
     fmt = infer_format(fmt, output, ("csv", "json", "xlsx"), "table")
@@ -45,17 +46,21 @@ def analyze(
         from ..review.snapshot import read_snapshot
 
         base = read_snapshot(baseline)
-    core = load.core(settings, [output])
+    prog = Progress(enabled=not load.quiet)
+    with prog.stage("reading"):
+        core = load.core(settings, [output])
     load.announce(core, "computing every metric")
-    table = metric_table(core, settings, settings.today, baseline=base)
+    table = metric_table(core, settings, settings.today, baseline=base, progress=prog)
     keep = load.keep_mask(core, table, settings)  # --select / --exclude
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
-    data, count, warnings = render_table(
-        table, fmt, pilots_only=pilots_only, keep=keep, bom=bool(settings.csv_bom), meta=meta
-    )
+    with prog.stage("rendering"):
+        data, count, warnings = render_table(
+            table, fmt, pilots_only=pilots_only, keep=keep, bom=bool(settings.csv_bom), meta=meta
+        )
     for w in warnings:
         click.echo(f"  warning: {w}", err=True)
-    emit(data, output)
+    with prog.stage("writing"):
+        emit(data, output)
     if output and not load.quiet:
         click.echo(f"wrote {count} rows to {output}", err=True)
 

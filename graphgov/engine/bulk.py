@@ -343,7 +343,7 @@ def build_core(
         node.attrs[DERIVED_FROM] = sorted(set(resolved))
     _set_node_columns(core, touched)
     core.graph["structure"] = []
-    core.graph.update(report_shape(core.ids, core.src, core.dst, diag))
+    core.graph.update(report_shape(core.ids, core.src, core.dst, diag, core.rank()))
     return core
 
 

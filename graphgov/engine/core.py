@@ -36,6 +36,22 @@ def day_number(text: Any) -> int:
     return (dt.date.fromisoformat(str(text)[:10]) - EPOCH).days
 
 
+def id_rank(ids: Sequence[Hashable]) -> np.ndarray:
+    """Each id's position in the sorted order of the ids as text (Python's ``str`` order).
+
+    Sorted by pyarrow: UTF-8 byte order is code point order, which is how Python compares text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(ids)
+    arr = pa.array([x if isinstance(x, str) else str(x) for x in ids], type=pa.string())
+    order = pc.sort_indices(arr).to_numpy()
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n, dtype=np.int64)
+    return rank
+
+
 def day_date(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
@@ -77,6 +93,13 @@ class GraphCore:
             self._index = {n: i for i, n in enumerate(self.ids)}
         return self._index
 
+    def rank(self) -> np.ndarray:
+        """Node positions in the sorted order of the ids (computed once)."""
+        r = self.extra.get("_rank")
+        if r is None:
+            r = self.extra["_rank"] = id_rank(self.ids)
+        return r
+
     def with_edges(self, keep: np.ndarray) -> GraphCore:
         """The same nodes with only the edges where ``keep`` is true."""
         return GraphCore(
@@ -97,6 +120,7 @@ class GraphCore:
             self.derived_from,
             self._index,
             self.graph,
+            {"_rank": self.extra["_rank"]} if "_rank" in self.extra else {},
         )
 
 

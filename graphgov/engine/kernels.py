@@ -213,17 +213,22 @@ def reach_chunk(
             continue
         stamp[c] = chunk_id
         total = 0
-        for w in range(lo[c], hi[c]):
-            total += popcount(row[w])
-        out[c, 0] += total
-        if total == 0:
-            continue
-        for k in range(nm):
-            mk = masks[k]
-            s = 0
+        if nm == 0:
             for w in range(lo[c], hi[c]):
-                s += popcount(row[w] & mk[wbase + w])
-            out[c, 1 + k] += s
+                total += popcount(row[w])
+            out[c, 0] += total
+            continue
+        acc = np.zeros(nm, dtype=np.int64)
+        for w in range(lo[c], hi[c]):
+            x = row[w]
+            if x == 0:
+                continue
+            total += popcount(x)
+            for k in range(nm):
+                acc[k] += popcount(x & masks[k, wbase + w])
+        out[c, 0] += total
+        for k in range(nm):
+            out[c, 1 + k] += acc[k]
 
 
 def closed_reach_counts(
@@ -242,9 +247,21 @@ def closed_reach_counts(
     Memory: ``ncomp · chunk_words · 8`` bytes for the rows, whatever the reach.
     """
     n = int(start[ncomp])
-    out = np.zeros((ncomp, masks.shape[0] + 1), dtype=np.int64)
+    k_all = masks.shape[0]
+    out = np.zeros((ncomp, k_all + 1), dtype=np.int64)
     if n == 0:
         return out
+    # a mask that holds no position counts 0, one that holds every position counts what column 0
+    # counts: only the others go to the kernel
+    full = np.zeros((masks.shape[1],), dtype=np.uint64)
+    full[: n // 64] = np.uint64(0xFFFFFFFFFFFFFFFF)
+    if n % 64:
+        full[n // 64] = np.uint64((1 << (n % 64)) - 1)
+    kinds = []
+    for j in range(k_all):
+        m = masks[j, : len(full)]
+        kinds.append(0 if not m.any() else 1 if np.array_equal(m, full) else 2)
+    live = [j for j in range(k_all) if kinds[j] == 2]
     bits = chunk_words * 64
     rows = np.empty((ncomp, chunk_words), dtype=np.uint64)
     lo = np.zeros(ncomp, dtype=np.int64)
@@ -252,8 +269,10 @@ def closed_reach_counts(
     stamp = np.full(ncomp, -1, dtype=np.int64)
     comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
     nchunks = (n + bits - 1) // bits
-    padded = np.zeros((masks.shape[0], nchunks * chunk_words), dtype=np.uint64)
-    padded[:, : masks.shape[1]] = masks
+    padded = np.zeros((len(live), nchunks * chunk_words), dtype=np.uint64)
+    if live:
+        padded[:, : masks.shape[1]] = masks[live]
+    part = np.zeros((ncomp, len(live) + 1), dtype=np.int64)
     for k in range(nchunks):
         pa = k * bits
         pb = min(n, pa + bits)
@@ -271,10 +290,16 @@ def closed_reach_counts(
             hi,
             stamp,
             k,
-            out,
+            part,
         )
         if progress is not None:
             progress(k + 1, nchunks)  # type: ignore[operator]
+    out[:, 0] = part[:, 0]
+    for j in range(k_all):
+        if kinds[j] == 1:
+            out[:, 1 + j] = part[:, 0]
+        elif kinds[j] == 2:
+            out[:, 1 + j] = part[:, 1 + live.index(j)]
     return out
 
 

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..progress import QUIET, Progress
 from . import kernels as K
 from .core import NO_DATE, GraphCore, day_number
-
-Progress = Callable[[str, int, int], None]
 
 DEFAULT_CHUNK_BYTES = 384 << 20  # rows of one chunk, all components together
 
@@ -94,11 +92,7 @@ class Columns:
 
 
 def _ranks(core: GraphCore) -> np.ndarray:
-    keys = np.array([str(x) for x in core.ids], dtype=object)
-    order = np.argsort(keys, kind="stable")
-    rank = np.empty(core.n, dtype=np.int64)
-    rank[order] = np.arange(core.n, dtype=np.int64)
-    return rank
+    return core.rank()
 
 
 def _label_csr(
@@ -155,6 +149,7 @@ def compute(
     explain: bool = True,
 ) -> Columns:
     """Every metric column of the blast-radius table (gradient left unknown; see :mod:`.gradient`)."""
+    prog = progress or QUIET
     n = core.n
     out = Columns()
     vals = out.values
@@ -162,7 +157,8 @@ def compute(
     loop = src == dst
 
     # 1. structure
-    st = structure(n, src, dst)
+    with prog.stage("condensation"):
+        st = structure(n, src, dst)
     comp, size = st.comp, st.size
     out.comp = comp
     pos_nodes = st.order  # position -> node
@@ -179,6 +175,7 @@ def compute(
     high = crit_eff >= 4
 
     # 2. closed reach over all edges
+    prog.begin("node flags")
     flags = [crit_eff & 1, (crit_eff >> 1) & 1, (crit_eff >> 2) & 1, unknown, sink, unowned, high]
     masks = (
         np.stack([bitset(np.asarray(f)[pos_nodes]) for f in flags])
@@ -186,15 +183,11 @@ def compute(
         else np.zeros((7, 0), np.uint64)
     )
     words = chunk_words(st.ncomp, n, chunk_bytes)
-    counts = K.closed_reach_counts(
-        st.ncomp,
-        st.cptr,
-        st.cidx,
-        st.start,
-        masks,
-        words,
-        (lambda d, t: progress("reach", d, t)) if progress else None,
-    )
+    prog.end()
+    with prog.stage("reach"):
+        counts = K.closed_reach_counts(
+            st.ncomp, st.cptr, st.cidx, st.start, masks, words, prog.update
+        )
     cc = counts[comp]
     blast = cc[:, 0] - 1
     weighted = cc[:, 1] + 2 * cc[:, 2] + 4 * cc[:, 3] - crit_eff
@@ -209,17 +202,18 @@ def compute(
         fail = blast.copy()
         fail_crit = cc[:, 7] - high
     else:
-        hs = structure(n, src[hard_edges], dst[hard_edges])
-        hmask = np.stack([bitset(high[hs.order])]) if n else np.zeros((1, 0), np.uint64)
-        hcounts = K.closed_reach_counts(
-            hs.ncomp,
-            hs.cptr,
-            hs.cidx,
-            hs.start,
-            hmask,
-            chunk_words(hs.ncomp, n, chunk_bytes),
-            (lambda d, t: progress("failure set", d, t)) if progress else None,
-        )
+        with prog.stage("failure set"):
+            hs = structure(n, src[hard_edges], dst[hard_edges])
+            hmask = np.stack([bitset(high[hs.order])]) if n else np.zeros((1, 0), np.uint64)
+            hcounts = K.closed_reach_counts(
+                hs.ncomp,
+                hs.cptr,
+                hs.cidx,
+                hs.start,
+                hmask,
+                chunk_words(hs.ncomp, n, chunk_bytes),
+                prog.update,
+            )
         hc = hcounts[hs.comp]
         fail = hc[:, 0] - 1
         fail_crit = hc[:, 1] - high
@@ -227,6 +221,7 @@ def compute(
     fail_crit = np.where(safe, 0, fail_crit)
 
     # 4a. owners affected (labels downstream)
+    prog.begin("owners and pilots")
     owner_codes, owner_names = _factorize(core.owner)
     nown = len(owner_names)
     sptr, scol = _label_csr(st, owner_codes, nown)
@@ -276,6 +271,7 @@ def compute(
     shadow = ~derived & (ancestry > 0) & (production | critical)
 
     # 5. depth and the explaining chain
+    prog.begin("depth and chains")
     rank = _ranks(core)
     longest, step_u, step_v = K.longest_paths(
         st.ncomp, st.start, st.order, comp, st.indptr, st.indices, rank
@@ -292,6 +288,7 @@ def compute(
             out.shadow_parent = _bfs_parents(core, derived, rank)
 
     # 6. time in production, factors, score
+    prog.begin("scores")
     start, from_scaled = _production_start(core, loop)
     out.production_start, out.start_from_scaled = start, from_scaled
     today = day_number(as_of)
@@ -324,6 +321,7 @@ def compute(
     value = score(f, settings)
     vals["irreversibility"] = value
     vals["tier"] = tiers(value, settings)
+    prog.end()
     return out
 
 

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from ..progress import QUIET, Progress
 from .core import NO_DATE, GraphCore, day_date, day_number, from_networkx
-from .metrics import Columns, Progress, compute, time_source
+from .metrics import Columns, compute, time_source
 
 QUARTER_DAYS = 90
 
@@ -32,10 +33,7 @@ class MetricTable:
 
     def order(self) -> np.ndarray:
         """Row order of the table: highest irreversibility first, then node id."""
-        keys = np.array([str(x) for x in self.core.ids], dtype=object)
-        rank = np.empty(self.core.n, dtype=np.int64)
-        rank[np.argsort(keys, kind="stable")] = np.arange(self.core.n)
-        return np.lexsort((rank, -self.cols["irreversibility"]))
+        return np.lexsort((self.core.rank(), -self.cols["irreversibility"]))
 
     def rows(self) -> dict[Hashable, dict[str, Any]]:
         """Row dicts keyed by node (the shape of :func:`graphgov.analysis.table.node_metrics`)."""
@@ -104,12 +102,14 @@ def metric_table(
     progress: Progress | None = None,
 ) -> MetricTable:
     core = core_or_graph if isinstance(core_or_graph, GraphCore) else from_networkx(core_or_graph)
-    cols = compute(core, settings, as_of, progress=progress)
+    prog = progress or QUIET
+    cols = compute(core, settings, as_of, progress=prog)
     n = core.n
     grad = np.full(n, np.nan)
     source: list[str | None] = [None] * n
     if gradient:
-        _fill_gradient(core, cols, settings, as_of, baseline, grad, source)
+        with prog.stage("gradient"):
+            _fill_gradient(core, cols, settings, as_of, baseline, grad, source)
     top = float(settings.tier_irreversible)
     value = cols["irreversibility"]
     quarters = np.full(n, np.nan)
@@ -118,7 +118,8 @@ def metric_table(
     rising = np.nonzero(known & (value < top) & (grad > 0))[0]
     for i in rising:
         quarters[i] = round((top - float(value[i])) / float(grad[i]), 1)
-    explain = explanations(core, cols, settings)
+    with prog.stage("explanations"):
+        explain = explanations(core, cols, settings)
     return MetricTable(core, cols, explain, grad, quarters, source)
 
 

@@ -200,7 +200,9 @@ def test_group_and_user_entities_are_not_dependency_nodes_and_locations_are_not_
         + entity("Location", "all", "  targets: [./other.yaml]\n")
     )
     p = bs(text)
-    assert p.records == []
+    assert p.nodes == [] and p.edges == []
+    # the group's place in the organisation is kept apart (it feeds owner_parent, not the graph)
+    assert [(r.group, r.parent, r.children) for r in p.records] == [("team-a", None, ())]
     assert p.stats.read == 3 and p.stats.rejected == 0
 
 

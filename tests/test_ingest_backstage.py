@@ -458,3 +458,33 @@ def test_real_acme_catalog_owners_have_parent_groups_and_components_their_domain
         "domain:default/audio",
         "domain:default/playback",
     }
+
+
+def test_impact_shows_the_owner_s_parent_group_and_domain(write, cli):
+    org = entity("Group", "team-a", "  type: team\n  parent: data-platform\n  children: []\n")
+    catalog = "---\n".join(
+        [
+            entity("System", "shop", "  owner: team-a\n  domain: commerce\n"),
+            entity("Resource", "db", "  type: database\n  owner: team-b\n"),
+            entity(
+                "Component",
+                "web",
+                "  type: website\n  owner: team-a\n  system: shop\n  dependsOn: [resource:db]\n",
+            ),
+        ]
+    )
+    write("org.yaml", org)
+    path = write("catalog.yaml", catalog)
+    G = graphgov.load(path.parent)
+    row = graphgov.impact(G, "resource:default/db")["rows"][0]
+    assert (row["node"], row["owner"], row["owner_parent"], row["domain"]) == (
+        "component:default/web",
+        "team-a",
+        "data-platform",
+        "commerce",
+    )
+    result = cli("impact", "resource:default/db", path.parent, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    header, line = result.stdout.lstrip("\ufeff").splitlines()[:2]
+    assert header == "node,effect,hops,kind,owner,owner_parent,domain,criticality,path"
+    assert line.startswith("component:default/web,fails,1,component,team-a,data-platform,commerce,")

@@ -507,6 +507,6 @@ register_format(
         _detect,
         parse_backstage,
         direction="`A.dependsOn: [B]` and `B.dependencyOf: [A]` give `B → A`; `providesApis` gives provider → API; `consumesApis` gives API → consumer; `system`, `domain`, `subdomainOf`, `subcomponentOf`, `skills`, `plugins` are containment (kept apart)",
-        fields="id `kind:namespace/name` (lower case); `metadata.name` → name; `spec.type` → type; `spec.lifecycle` → lifecycle (experimental = pilot by default); `spec.owner` → owner; `spec.system` → system; `metadata.description`, `metadata.tags`; annotations under `annotation_prefix` → register fields; other annotations and spec fields → `extra`; Group, User and Location entities are not nodes",
+        fields="id `kind:namespace/name` (lower case); `metadata.name` → name; `spec.type` → type; `spec.lifecycle` → lifecycle (experimental = pilot by default); `spec.owner` → owner; `spec.system` → system, `spec.domain` → domain (a component takes its system's); `metadata.description`, `metadata.tags`, `metadata.links` → links, `metadata.labels` → labels; annotations under `annotation_prefix` → register fields; other annotations and spec fields → `extra`; Group, User and Location entities are not nodes (a Group's `spec.parent`/`children` give its members' `owner_parent`)",
     )
 )

@@ -469,7 +469,7 @@ register_format(
         'JSON with `"bomFormat": "CycloneDX"`',
         _detect,
         parse_cyclonedx,
-        direction="`{ref: R, dependsOn: [D]}` gives `D → R`; `provides: [P]` gives `R → P`; service data flows: source → service → destination; nested components/services are containment (kept apart)",
-        fields="id `urn:cdx:<serial>/<version>#<bom-ref>` (else `cdx:<file>#<bom-ref>`), purl → alias; type → kind (machine-learning-model → model, data → dataset, services → service) and `type`; name, description; properties under `annotation_prefix` → register fields; model card, supplier, version, purl, `metadata.lifecycles` → `extra`",
+        direction="`{ref: R, dependsOn: [D]}` gives `D → R`; `provides: [P]` gives `R → P`; service data flows: source → service → destination; a model card's dataset `ref` gives dataset → model (`trained-on`); nested components/services are containment (kept apart)",
+        fields="id `urn:cdx:<serial>/<version>#<bom-ref>` (else `cdx:<file>#<bom-ref>`), purl → alias; type → kind (machine-learning-model → model, data → dataset, services → service) and `type`; name, description; properties under `annotation_prefix` → register fields; model card (performance metrics, considerations, datasets), supplier, version, purl, `metadata.lifecycles` → `extra`; model-card dataset refs → `trained-on` edges; a data component's governance owners → owners (the first → owner), a service's data-flow governance → `extra.data_governance`",
     )
 )

@@ -473,6 +473,6 @@ register_format(
         _detect,
         parse_dbt_manifest,
         direction="`parent_map[child] = [parents]` and `depends_on.nodes` give `parent → child`",
-        fields="id = `unique_id`; models, seeds, snapshots, sources → kind dataset with alias `relation:db.schema.table`; exposures → kind exposure (owner.name → owner; `maturity: low`, or `type: ml` unless `maturity: high`, → pilot); metrics, semantic models, saved queries; `meta` / `config.meta` → owner, lifecycle, criticality, pilot and register fields; group owner → owner; tests only with `dbt_include_tests`",
+        fields="id = `unique_id`; models, seeds, snapshots, sources → kind dataset with alias `relation:db.schema.table`; exposures → kind exposure (owner.name → owner, owner.email → owner_email; `maturity: low`, or `type: ml` unless `maturity: high`, → pilot); metrics, semantic models, saved queries; `meta` / `config.meta` → owner, lifecycle, criticality, pilot and register fields; group owner → owner; contract → `extra.contract` (enforced; column types and constraints when enforced), version, latest_version → `extra`; tests only with `dbt_include_tests`",
     )
 )

@@ -637,6 +637,6 @@ register_format(
         _detect,
         parse_openlineage,
         direction="input dataset → job → output dataset (`data-flow`); lineage facet entries: input → entry",
-        fields="ids `dataset:NS/NAME`, `job:NS/NAME`; database datasets get alias `relation:db.schema.table`; earliest `eventTime` → edge `since`; ownership facets → owner; column lineage → edge `columns`; lifecycleStateChange → `extra`",
+        fields="ids `dataset:NS/NAME`, `job:NS/NAME`; database datasets get alias `relation:db.schema.table`; earliest `eventTime` → edge `since`; ownership facets → owners (the first → owner); symlinks facet names → aliases; documentation facet → description; schema facet → `extra.schema`; parent run facet → `extra.parent`; column lineage → edge `columns`; lifecycleStateChange → `extra`",
     )
 )

@@ -317,10 +317,10 @@ register_format(
     Format(
         FORMAT,
         "OpenMetadata lineage (sample-data edge list, or the lineage API response)",
-        'JSON list of `{"from": {"fqn", "type"}, "to": {...}}`; JSON with `upstreamEdges`/`downstreamEdges`',
+        'JSON list of `{"from": {"fqn", "type"}, "to": {...}}`; JSON with `upstreamEdges`/`downstreamEdges`; an entity listing `{"data": [...], "paging"}` with `fullyQualifiedName`',
         _detect,
         parse_openmetadata,
         direction="`{from, to}` gives `from → to` (data flows from `from`)",
-        fields="id `TYPE:FQN` (quoted FQN parts kept); tables get alias `relation:db.schema.table`; type → kind (table → dataset, dashboard → dashboard, pipeline → job, mlmodel → model) and `type`; `edge_meta` pipeline → edge `via`",
+        fields="id `TYPE:FQN` (quoted FQN parts kept); tables get alias `relation:db.schema.table`; type → kind (table → dataset, dashboard → dashboard, pipeline → job, mlmodel → model) and `type`; `edge_meta` pipeline → edge `via`; entity owners → owners (the first → owner), Tier tag → criticality (Tier1 → 5 … Tier5 → 1), other tags, description, domain",
     )
 )

@@ -412,7 +412,8 @@ def test_tooltip_shows_the_owner_s_parent_group_other_owners_and_domain():
     G.add_edge("a", "b")
     data = build_map_data(G)
     assert data["tip_keys"] == list(TIP_KEYS)
-    tips = {row[0]: dict(zip(TIP_KEYS, row[-1], strict=True)) for row in data["nodes"]}
+    tip = data["node_fields"].index("tip")
+    tips = {row[0]: dict(zip(TIP_KEYS, row[tip], strict=True)) for row in data["nodes"]}
     assert tips["a"]["owner's parent group"] == "infra"
     assert tips["a"]["other owners"] == "ana"
     assert tips["a"]["domain"] == "sales"

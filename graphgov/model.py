@@ -104,6 +104,13 @@ UNRESOLVED = "unresolved"
 PROVENANCE = "provenance"
 FORMATS = "formats"
 EXTRA = "extra"
+# --- node attributes the formats state beside graphgov's own fields (README: "Identity and matching")
+OWNERS = "owners"  # every owner a source names, in its order; ``owner`` is the first
+OWNER_PARENT = "owner_parent"  # the owner's parent group (Backstage spec.parent / children)
+OWNER_EMAIL = "owner_email"
+DOMAIN = "domain"
+LINKS = "links"
+LABELS = "labels"
 # --- edge attribute keys
 RELATION = "relation"
 STRENGTH = "strength"

@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 
 from graphgov.diagnostics import Diagnostics
+from graphgov.ingest.organisation import apply_organisation, split_records
 from graphgov.ingest.registry import ParseContext
 from graphgov.model import EdgeRecord, NodeRecord, build_graph
 from graphgov.settings import default_settings
@@ -29,7 +30,10 @@ class Parsed:
         return [r for r in self.records if isinstance(r, EdgeRecord)]
 
     def graph(self) -> nx.DiGraph:
-        return build_graph(self.records, self.diag)
+        records, org = split_records(self.records)
+        G = build_graph(records, self.diag)
+        apply_organisation(G, org, self.diag)
+        return G
 
     def messages(self, level: str | None = None) -> list[str]:
         return [f.message for f in self.diag.findings if level is None or f.level == level]

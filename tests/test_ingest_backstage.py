@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import realworld
 from ingest_helpers import run
 
 import graphgov
@@ -200,7 +201,9 @@ def test_group_and_user_entities_are_not_dependency_nodes_and_locations_are_not_
         + entity("Location", "all", "  targets: [./other.yaml]\n")
     )
     p = bs(text)
-    assert p.records == []
+    assert p.nodes == [] and p.edges == []
+    # the group's place in the organisation is kept apart (it feeds owner_parent, not the graph)
+    assert [(r.group, r.parent, r.children) for r in p.records] == [("team-a", None, ())]
     assert p.stats.read == 3 and p.stats.rejected == 0
 
 
@@ -358,3 +361,130 @@ def test_empty_file_named_as_backstage(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ParseError, match=r"catalog-info.yaml: file is empty"):
         graphgov.load(f"{path}:backstage")
+
+
+# --- links, labels, domain and the group hierarchy
+def test_links_labels_and_domain_are_node_attributes():
+    text = "---\n".join(
+        [
+            entity(
+                "System",
+                "shop",
+                "  owner: team-a\n  domain: commerce\n",
+                meta="  labels:\n    tier: gold\n  links:\n    - url: https://wiki.example/shop\n      title: Wiki\n      icon: docs\n    - title: no url\n",
+            ),
+            entity("Component", "web", "  type: website\n  owner: team-a\n  system: shop\n"),
+        ]
+    )
+    p = bs(text)
+    G = p.graph()
+    shop = G.nodes["system:default/shop"]
+    assert shop["domain"] == "commerce" and shop["labels"] == {"tier": "gold"}
+    assert shop["links"] == [{"url": "https://wiki.example/shop", "title": "Wiki", "icon": "docs"}]
+    assert any("metadata.links[1] has no url" in m for m in p.messages("warning"))
+    # a component's domain is its system's
+    assert G.nodes["component:default/web"]["domain"] == "commerce"
+
+
+def test_the_owner_s_parent_group_is_known_from_parent_and_from_children():
+    org = "---\n".join(
+        [
+            entity("Group", "acme", "  type: organization\n  children: [infra]\n"),
+            entity("Group", "infra", "  type: department\n  children: []\n"),
+            entity("Group", "team-a", "  type: team\n  parent: infra\n  children: []\n"),
+        ]
+    )
+    comps = "---\n".join(
+        [
+            entity("Component", "web", "  type: website\n  owner: team-a\n"),
+            entity("Component", "lb", "  type: service\n  owner: group:default/infra\n"),
+            entity("Component", "tool", "  type: service\n  owner: user:guest\n"),
+        ]
+    )
+    G = bs(org + "---\n" + comps).graph()
+    assert G.nodes["component:default/web"]["owner_parent"] == "infra"
+    assert G.nodes["component:default/lb"]["owner_parent"] == "acme"  # from acme's children
+    assert "owner_parent" not in G.nodes["component:default/tool"]
+    assert not any(n.startswith("group:") for n in G)  # groups stay out of the graph
+
+
+def test_a_parent_and_a_children_list_that_disagree_are_reported_and_spec_parent_wins():
+    org = "---\n".join(
+        [
+            entity("Group", "a", "  type: team\n  children: [x]\n"),
+            entity("Group", "x", "  type: team\n  parent: b\n  children: []\n"),
+            entity("Component", "web", "  type: website\n  owner: x\n"),
+        ]
+    )
+    p = bs(org)
+    G = p.graph()
+    assert G.nodes["component:default/web"]["owner_parent"] == "b"
+    assert any(
+        "group 'a' lists 'x' as a child, but 'x' names 'b' as its parent" in m
+        for m in p.messages("warning")
+    )
+
+
+def test_group_hierarchy_across_files_applies_to_other_formats_owners(write):
+    write("org.yaml", entity("Group", "team-a", "  type: team\n  parent: data\n  children: []\n"))
+    inv = write("inventory.csv", "id,kind,owner\nreport:weekly,report,team-a\n")
+    G = graphgov.load(inv.parent)
+    assert G.nodes["report:weekly"]["owner_parent"] == "data"
+
+
+def test_real_acme_catalog_owners_have_parent_groups_and_components_their_domain():
+    path = realworld("backstage", "backstage")
+    G = graphgov.load(path, lenient=True)  # the folder holds a deliberately invalid component
+    assert G.nodes["component:default/wayback-search"]["owner"] == "team-a"
+    assert G.nodes["component:default/wayback-search"]["owner_parent"] == "backstage"
+    assert G.nodes["component:default/petstore"]["owner_parent"] == "boxoffice"
+    # audio-playback's system is in the playback domain
+    assert G.nodes["system:default/audio-playback"]["domain"] == "playback"
+    assert G.nodes["component:default/playback-sdk"]["domain"] == "playback"
+    assert G.nodes["component:default/shuffle-api"]["labels"] == {
+        "goVersion": "go1.15.3",
+        "category": "music",
+    }
+    assert [link["title"] for link in G.nodes["component:default/petstore"]["links"]] == [
+        "GitHub Repo"
+    ]
+    with_parent = sorted(n for n, d in G.nodes(data=True) if d.get("owner_parent"))
+    with_owner = sorted(n for n, d in G.nodes(data=True) if d.get("owner"))
+    # every owner that is a group of the acme org has a parent; users and acme-corp itself have none
+    assert set(with_owner) - set(with_parent) == {
+        "component:default/playback-order",
+        "component:default/searcher",
+        "component:default/shuffle-api",
+        "domain:default/audio",
+        "domain:default/playback",
+    }
+
+
+def test_impact_shows_the_owner_s_parent_group_and_domain(write, cli):
+    org = entity("Group", "team-a", "  type: team\n  parent: data-platform\n  children: []\n")
+    catalog = "---\n".join(
+        [
+            entity("System", "shop", "  owner: team-a\n  domain: commerce\n"),
+            entity("Resource", "db", "  type: database\n  owner: team-b\n"),
+            entity(
+                "Component",
+                "web",
+                "  type: website\n  owner: team-a\n  system: shop\n  dependsOn: [resource:db]\n",
+            ),
+        ]
+    )
+    write("org.yaml", org)
+    path = write("catalog.yaml", catalog)
+    G = graphgov.load(path.parent)
+    row = graphgov.impact(G, "resource:default/db")["rows"][0]
+    assert (row["node"], row["owner"], row["owner_parent"], row["domain"]) == (
+        "component:default/web",
+        "team-a",
+        "data-platform",
+        "commerce",
+    )
+    result = cli("impact", "resource:default/db", path.parent, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    header, line = result.stdout.lstrip("\ufeff").splitlines()[:2]
+    assert header == "node,effect,hops,kind,owner,owner_parent,domain,criticality,path"
+    assert line.startswith("component:default/web,fails,1,component,team-a,data-platform,commerce,")

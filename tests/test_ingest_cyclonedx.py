@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import realworld
 from ingest_helpers import run
 
 import graphgov
@@ -259,10 +260,156 @@ def test_machine_learning_model_component():
         "approach": "supervised",
         "task": "text-to-image",
         "datasets": ["Training Data"],
-        "considerations": ["ethicalConsiderations"],
+        "considerations": {"ethicalConsiderations": []},
     }
 
 
 def test_not_cyclonedx():
     with pytest.raises(ParseError, match=r"bom.json: \$.bomFormat: expected 'CycloneDX'"):
         cdx({"bomFormat": "SPDX"})
+
+
+def test_model_card_metrics_considerations_and_dataset_references():
+    b = bom(
+        components=[
+            {
+                "bom-ref": "m",
+                "type": "machine-learning-model",
+                "name": "triage",
+                "modelCard": {
+                    "modelParameters": {"datasets": [{"ref": "claims-2024"}, {"name": "inline"}]},
+                    "quantitativeAnalysis": {
+                        "performanceMetrics": [
+                            {"type": "f1", "value": "0.81", "slice": "motor"},
+                            {
+                                "type": "recall",
+                                "value": "0.77",
+                                "confidenceInterval": {"lowerBound": "0.7", "upperBound": "0.8"},
+                            },
+                        ]
+                    },
+                    "considerations": {
+                        "technicalLimitations": ["not for commercial lines"],
+                        "ethicalConsiderations": [
+                            {"name": "bias", "mitigationStrategy": "reweighting"}
+                        ],
+                    },
+                },
+            },
+            {
+                "bom-ref": "claims-2024",
+                "type": "data",
+                "name": "claims 2024",
+                "data": [
+                    {
+                        "type": "dataset",
+                        "name": "claims",
+                        "governance": {
+                            "owners": [
+                                {"organization": {"name": "Claims Data Office"}},
+                                {"contact": {"name": "Ana Ruiz", "email": "ana@example.com"}},
+                            ],
+                            "stewards": [{"contact": {"email": "steward@example.com"}}],
+                        },
+                    }
+                ],
+            },
+        ]
+    )
+    G = cdx(b).graph()
+    card = G.nodes[BASE + "m"]["extra"]["model_card"]
+    assert card["performance_metrics"] == [
+        {"type": "f1", "value": "0.81", "slice": "motor"},
+        {
+            "type": "recall",
+            "value": "0.77",
+            "confidenceInterval": {"lowerBound": "0.7", "upperBound": "0.8"},
+        },
+    ]
+    assert card["considerations"]["technicalLimitations"] == ["not for commercial lines"]
+    assert card["considerations"]["ethicalConsiderations"][0]["mitigationStrategy"] == "reweighting"
+    # a dataset reference is a dependency: the model is trained on that data
+    edge = G.edges[BASE + "claims-2024", BASE + "m"]
+    assert edge["relation"] == "trained-on"
+    data = G.nodes[BASE + "claims-2024"]
+    assert data["owner"] == "Claims Data Office"
+    assert data["owners"] == ["Claims Data Office", "Ana Ruiz"]
+    assert data["extra"]["governance"]["stewards"] == ["steward@example.com"]
+
+
+def test_a_service_data_flow_governance_is_the_data_s_not_the_service_s_owner():
+    b = bom(
+        services=[
+            {
+                "bom-ref": "api",
+                "name": "api",
+                "data": [
+                    {
+                        "flow": "inbound",
+                        "classification": "PII",
+                        "governance": {"owners": [{"organization": {"name": "Customer"}}]},
+                    }
+                ],
+            }
+        ]
+    )
+    node = cdx(b).graph().nodes[BASE + "api"]
+    assert "owner" not in node
+    assert node["extra"]["data_governance"] == {"owners": ["Customer"]}
+
+
+def test_real_model_card_keeps_metrics_and_considerations():
+    path = realworld(
+        "cyclonedx",
+        "specification",
+        "tools",
+        "src",
+        "test",
+        "resources",
+        "1.6",
+        "valid-machine-learning-1.6.json",
+    )
+    G = graphgov.load(path)
+    node = G.nodes["urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#component-a"]
+    card = node["extra"]["model_card"]
+    assert [m["type"] for m in card["performance_metrics"]] == ["The type of performance metric"]
+    assert (
+        card["performance_metrics"][0]["confidenceInterval"]["upperBound"]
+        == "The upper bound of the confidence interval"
+    )
+    assert sorted(card["considerations"]) == [
+        "ethicalConsiderations",
+        "fairnessAssessments",
+        "performanceTradeoffs",
+        "technicalLimitations",
+        "useCases",
+        "users",
+    ]
+    assert (
+        card["considerations"]["technicalLimitations"][1]
+        == "Limited performance on non-photographic styles"
+    )
+
+
+def test_real_saasbom_data_flow_owner_is_kept_on_the_service():
+    path = realworld(
+        "cyclonedx",
+        "specification",
+        "tools",
+        "src",
+        "test",
+        "resources",
+        "1.6",
+        "valid-saasbom-1.6.json",
+    )
+    G = graphgov.load(path)
+    governed = {
+        n: d["extra"]["data_governance"]
+        for n, d in G.nodes(data=True)
+        if "data_governance" in d["extra"]
+    }
+    assert governed == {
+        "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#ms-1.example.com": {
+            "owners": ["Customer Name"]
+        }
+    }

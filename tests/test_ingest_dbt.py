@@ -318,3 +318,77 @@ def test_a_meta_value_graphgov_cannot_read_is_a_warning_naming_the_json_path():
 def test_not_a_manifest():
     with pytest.raises(ParseError, match=r"not a dbt manifest"):
         dbt({"foo": 1})
+
+
+def test_exposure_owner_email_is_kept_beside_the_name():
+    G = dbt(manifest()).graph()
+    churn = G.nodes["exposure.shop.churn_model"]
+    assert churn["owner"] == "ML team" and churn["owner_email"] == "ml@x"
+    board = G.nodes["exposure.shop.board_pack"]  # no name: the e-mail is the owner too
+    assert board["owner"] == "cfo@x" and board["owner_email"] == "cfo@x"
+
+
+def test_group_owner_email_is_kept():
+    m = manifest(
+        groups={
+            "group.shop.finance": {
+                "name": "finance",
+                "owner": {"name": "Finance", "email": "fin@x"},
+            }
+        }
+    )
+    m["nodes"]["model.shop.orders"]["group"] = "finance"
+    node = dbt(m).graph().nodes["model.shop.orders"]
+    assert (node["owner"], node["owner_email"]) == ("Finance", "fin@x")
+
+
+def test_enforced_contract_keeps_column_types_and_constraints_and_versions_are_kept():
+    m = manifest()
+    orders = m["nodes"]["model.shop.orders"]
+    orders["unique_id"] = "model.shop.orders.v2"
+    orders.update(
+        version=2,
+        latest_version=3,
+        contract={"enforced": True, "alias_types": True, "checksum": "abc"},
+        constraints=[{"type": "primary_key", "columns": ["order_id"]}],
+        columns={
+            "order_id": {
+                "name": "order_id",
+                "data_type": "int",
+                "constraints": [{"type": "not_null"}],
+            },
+            "amount": {"name": "amount", "data_type": "numeric(10,2)", "constraints": []},
+        },
+    )
+    m["nodes"]["model.shop.stg_orders"]["config"]["contract"] = {"enforced": False}
+    G = dbt(m).graph()
+    extra = G.nodes["model.shop.orders"]["extra"]
+    assert extra["contract"] == {
+        "enforced": True,
+        "columns": {"order_id": "int", "amount": "numeric(10,2)"},
+        "constraints": [
+            {"type": "primary_key", "columns": ["order_id"]},
+            {"type": "not_null", "columns": ["order_id"]},
+        ],
+    }
+    assert (extra["version"], extra["latest_version"]) == (2, 3)
+    assert G.nodes["model.shop.stg_orders"]["extra"]["contract"] == {"enforced": False}
+    assert "contract" not in G.nodes["seed.shop.raw_orders"]["extra"]
+
+
+@pytest.mark.parametrize(
+    ("path", "models"),
+    [
+        (("dbt-artifacts-parser", "v12", "jaffle_shop", "manifest_1.10.json"), 13),
+        (("dbt-artifacts-parser", "v10", "jaffle_shop", "manifest.json"), 6),
+    ],
+)
+def test_real_manifests_state_their_contracts(path, models):
+    from conftest import realworld
+
+    G = graphgov.load(realworld("dbt", *path))
+    contracts = [
+        d["extra"].get("contract") for _, d in G.nodes(data=True) if d.get("type") == "model"
+    ]
+    # these manifests declare every model's contract, none enforced
+    assert len(contracts) == models and all(c == {"enforced": False} for c in contracts)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import realworld
 from ingest_helpers import run
 
+import graphgov
 from graphgov.errors import InputError, ParseError
 from graphgov.ingest.openlineage import parse_openlineage
 
@@ -202,7 +204,9 @@ def test_ownership_facets_and_column_lineage():
         },
     }
     G = ol(ev).graph()
-    assert G.nodes["job:etl/load_orders"]["owner"] == "alice, team:etl"
+    # several owners are kept apart, in the facet's order; the first is the owner
+    assert G.nodes["job:etl/load_orders"]["owner"] == "team:etl"
+    assert G.nodes["job:etl/load_orders"]["owners"] == ["team:etl", "alice"]
     assert G.nodes[f"dataset:{PG}/shop.public.orders"]["owner"] == "team:sales"
     assert G.edges["job:etl/load_orders", f"dataset:{PG}/shop.public.orders"]["columns"] == {
         "total": ["s3://raw/orders.csv#amount"]
@@ -308,3 +312,129 @@ def test_event_times_in_other_iso_forms_give_their_date(when):
 def test_an_event_time_that_is_not_a_date_is_reported():
     with pytest.raises(InputError, match=r"events.json: /eventTime: eventTime must be an ISO date"):
         ol(event(when="yesterday"))
+
+
+# --- symlinks, documentation, schema, the parent run
+def test_symlinks_are_aliases_so_a_file_path_joins_the_table(write):
+    hive = event(
+        job="ctas",
+        inputs=(),
+        outputs=(("hive://metastore:9083", "sales.orders"),),
+    )
+    hive["outputs"][0]["facets"] = {
+        "symlinks": {
+            "identifiers": [
+                {"namespace": "s3://warehouse", "name": "/sales.db/orders", "type": "LOCATION"}
+            ]
+        }
+    }
+    spark = event(
+        job="spark_load",
+        inputs=(("s3://raw", "orders.csv"),),
+        outputs=(("s3://warehouse", "/sales.db/orders"),),
+    )
+    a = write("a_hive.json", json.dumps(hive))
+    b = write("b_spark.json", json.dumps(spark))
+    G = graphgov.load(a, b)
+    table = "dataset:hive://metastore:9083/sales.orders"
+    assert "dataset:s3://warehouse//sales.db/orders" in G.nodes[table]["aliases"]
+    assert "relation:sales.orders" in G.nodes[table]["aliases"]
+    # the Spark job writes the table the Hive job creates: one node, both edges
+    assert G.has_edge("job:etl/spark_load", table) and G.has_edge("job:etl/ctas", table)
+
+
+def test_a_table_symlink_of_a_file_joins_the_table_name():
+    ev = event(outputs=(("file", "/tmp/warehouse/tbl1"),))
+    ev["outputs"][0]["facets"] = {
+        "symlinks": {
+            "identifiers": [
+                {"namespace": "hive://metastore:9083", "name": "default.tbl1", "type": "TABLE"}
+            ]
+        }
+    }
+    rec = next(r for r in ol(ev).nodes if r.id == "dataset:file//tmp/warehouse/tbl1")
+    assert rec.aliases == ("dataset:hive://metastore:9083/default.tbl1", "relation:default.tbl1")
+
+
+def test_documentation_schema_and_parent_run_are_kept():
+    ev = event()
+    ev["run"]["facets"] = {
+        "parent": {"run": {"runId": "9f0e"}, "job": {"namespace": "airflow", "name": "daily_dag"}}
+    }
+    ev["job"]["facets"] = {"documentation": {"description": "Loads orders nightly."}}
+    ev["outputs"][0]["facets"] = {
+        "documentation": {"description": "Orders, one row each."},
+        "schema": {
+            "fields": [
+                {"name": "id", "type": "BIGINT"},
+                {
+                    "name": "address",
+                    "type": "STRUCT",
+                    "fields": [{"name": "city", "type": "VARCHAR", "description": "town"}],
+                },
+            ]
+        },
+    }
+    G = ol(ev).graph()
+    job = G.nodes["job:etl/load_orders"]
+    assert job["description"] == "Loads orders nightly."
+    assert job["extra"]["parent"] == {"job": "job:airflow/daily_dag", "run": "9f0e"}
+    out = G.nodes[f"dataset:{PG}/shop.public.orders"]
+    assert out["description"] == "Orders, one row each."
+    assert out["extra"]["schema"] == [
+        {"name": "id", "type": "BIGINT"},
+        {
+            "name": "address",
+            "type": "STRUCT",
+            "fields": [{"name": "city", "type": "VARCHAR", "description": "town"}],
+        },
+    ]
+
+
+def test_owners_across_events_are_collected_once_in_order():
+    first, second = event(), event()
+    first["job"]["facets"] = {"ownership": {"owners": [{"name": "team:etl"}, {"name": "bob"}]}}
+    second["job"]["facets"] = {"ownership": {"owners": [{"name": "bob"}, {"name": "carol"}]}}
+    node = ol([first, second]).graph().nodes["job:etl/load_orders"]
+    assert node["owner"] == "team:etl" and node["owners"] == ["team:etl", "bob", "carol"]
+
+
+def test_real_hive_event_symlinks_give_the_warehouse_paths():
+    G = graphgov.load(
+        realworld("openlineage", "OpenLineage", "hive", "cllComplexQueryCTEJoinsComplete.json")
+    )
+    xxx = G.nodes["dataset:hive://localhost:9083/test.xxx"]
+    assert xxx["aliases"] == [
+        "dataset:file//opt/hive/data/warehouse/test.db/xxx",
+        "relation:test.xxx",
+    ]
+    assert [f["name"] for f in xxx["extra"]["schema"]] == ["a", "b", "c", "d"]
+
+
+def test_real_dbt_events_give_each_model_job_its_parent_and_descriptions():
+    G = graphgov.load(
+        realworld(
+            "openlineage", "OpenLineage", "dbt-structured-logs", "postgres", "build_ol_events.json"
+        ),
+        lenient=True,
+    )
+    jobs = {n: d for n, d in G.nodes(data=True) if d["kind"] == "job"}
+    assert jobs and all(
+        d["extra"]["parent"] == {"job": "job:dbt-test-namespace/dbt-run-jaffle_shop"}
+        for d in jobs.values()
+    )
+    customers = G.nodes["dataset:postgres://postgres:5432/postgres.public.customers"]
+    assert customers["description"].startswith("This table has basic information about a customer")
+
+
+def test_real_event_with_documentation_and_schema_facets():
+    G = graphgov.load(realworld("openlineage", "OpenLineage", "fluentd", "event_full.json"))
+    ds = G.nodes["dataset:my-datasource-namespace/instance.schema.table"]
+    assert ds["description"] == "canonical representation of entity Foo"
+    assert ds["extra"]["schema"] == [
+        {"name": "column1", "type": "VARCHAR", "description": "string"}
+    ]
+    assert (
+        G.nodes["job:my-scheduler-namespace/myjob.mytask"]["extra"]["parent"]["run"]
+        == "3f5e83fa-3480-44ff-99c5-ff943904e5e8"
+    )

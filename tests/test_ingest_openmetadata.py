@@ -91,3 +91,125 @@ def test_bad_inputs():
         om([{"from": {"fqn": "a", "type": "table"}, "to": {"fqn": "b"}}])
     with pytest.raises(ParseError, match=r"not OpenMetadata lineage"):
         om({"edges": []})
+
+
+# --- owners and Tier (OpenMetadata's entity JSON, as the REST API returns it)
+ORDERS_ID = "3cda8ecb-f4c6-4ed4-8506-abe965b54b86"
+LISTING = {
+    "data": [
+        {
+            "id": ORDERS_ID,
+            "name": "orders",
+            "fullyQualifiedName": "svc.shop_db.public.orders",
+            "href": f"http://localhost:8585/api/v1/tables/{ORDERS_ID}",
+            "description": "One row per order.",
+            "owners": [
+                {
+                    "id": "a1",
+                    "type": "team",
+                    "name": "sales-data",
+                    "fullyQualifiedName": "sales-data",
+                },
+                {"id": "a2", "type": "user", "name": "ana", "fullyQualifiedName": "ana"},
+            ],
+            "tags": [
+                {
+                    "tagFQN": "Tier.Tier1",
+                    "source": "Classification",
+                    "labelType": "Manual",
+                    "state": "Confirmed",
+                },
+                {
+                    "tagFQN": "PII.Sensitive",
+                    "source": "Classification",
+                    "labelType": "Manual",
+                    "state": "Confirmed",
+                },
+            ],
+            "domains": [{"id": "d1", "type": "domain", "name": "Sales"}],
+        },
+        {
+            "id": "b0d5fe35-60b8-4ef0-98c5-ff943904e5e8",
+            "name": "12",
+            "fullyQualifiedName": "superset.12",
+            "href": "http://localhost:8585/api/v1/dashboards/b0d5fe35-60b8-4ef0-98c5-ff943904e5e8",
+            "owner": {"id": "a3", "type": "team", "name": "bi"},
+            "tags": [{"tagFQN": "Tier.Tier4"}],
+        },
+    ],
+    "paging": {"total": 2},
+}
+
+
+@pytest.mark.parametrize(
+    ("tier", "criticality"),
+    [("Tier.Tier1", 5), ("Tier.Tier2", 4), ("Tier.Tier3", 3), ("Tier.Tier4", 2), ("Tier.Tier5", 1)],
+)
+def test_tier_maps_to_criticality(tier, criticality):
+    listing = {"data": [{**LISTING["data"][0], "tags": [{"tagFQN": tier}]}], "paging": {}}
+    G = om(listing, "tables.json").graph()
+    assert G.nodes["table:svc.shop_db.public.orders"]["criticality"] == criticality
+    assert G.nodes["table:svc.shop_db.public.orders"]["extra"]["tier"] == tier
+
+
+def test_entity_listing_gives_owners_tier_tags_and_domain_and_joins_the_lineage(write):
+    lineage = write("lineage.json", json.dumps(EDGES))
+    tables = write("tables.json", json.dumps(LISTING))
+    G = graphgov.load(lineage, tables)
+    orders = G.nodes["table:svc.shop_db.public.orders"]
+    assert orders["owner"] == "sales-data" and orders["owners"] == ["sales-data", "ana"]
+    assert orders["criticality"] == 5 and orders["tags"] == ["PII.Sensitive"]
+    assert orders["domain"] == "Sales" and orders["description"] == "One row per order."
+    dash = G.nodes["dashboard:superset.12"]  # the older single ``owner`` field
+    assert dash["owner"] == "bi" and dash["criticality"] == 2
+    # the listing adds no node of its own: both entities are the lineage's nodes
+    assert G.number_of_nodes() == 3
+    assert G.graph["inputs"][1]["format"] == "openmetadata"
+
+
+def test_lineage_response_nodes_carry_owners_and_tier():
+    resp = {
+        "entity": {
+            "id": "e1",
+            "type": "table",
+            "fullyQualifiedName": "svc.db.s.a",
+            "owners": [{"type": "team", "name": "core"}],
+            "tags": [{"tagFQN": "Tier.Tier2"}],
+        },
+        "nodes": [{"id": "e2", "type": "dashboard", "fullyQualifiedName": "bi.9"}],
+        "upstreamEdges": [],
+        "downstreamEdges": [{"fromEntity": "e1", "toEntity": "e2"}],
+    }
+    G = om(resp).graph()
+    assert G.nodes["table:svc.db.s.a"]["owner"] == "core"
+    assert G.nodes["table:svc.db.s.a"]["criticality"] == 4
+    assert "criticality" not in G.nodes["dashboard:bi.9"]
+
+
+def test_listed_entity_without_a_type_is_rejected_naming_its_place():
+    listing = {"data": [{"name": "x", "fullyQualifiedName": "svc.db.s.x"}], "paging": {}}
+    with pytest.raises(
+        InputError,
+        match=r"tables\.json: \$\.data\[0\]: an entity with fullyQualifiedName and an href",
+    ):
+        om(listing, "tables.json")
+    p = om(listing, "tables.json", lenient=True)
+    assert p.stats.read == 1 and p.stats.rejected == 1
+
+
+def test_real_lineage_file_has_no_owner_or_tier_and_gains_none():
+    from conftest import realworld
+
+    G = graphgov.load(
+        realworld(
+            "openmetadata",
+            "OpenMetadata",
+            "ingestion",
+            "examples",
+            "sample_data",
+            "lineage",
+            "lineage.json",
+        )
+    )
+    assert G.number_of_nodes() > 0
+    assert not any("criticality" in d or "owner" in d for _, d in G.nodes(data=True))

@@ -401,3 +401,20 @@ def test_render_html_refuses_unknown_placeholders(monkeypatch):
     )
     with pytest.raises(ConfigError, match="unknown placeholder"):
         render_html(data)
+
+
+def test_tooltip_shows_the_owner_s_parent_group_other_owners_and_domain():
+    from graphgov.views.map import TIP_KEYS, build_map_data
+
+    G = nx.DiGraph()
+    G.add_node("a", owner="team-a", owner_parent="infra", owners=["team-a", "ana"], domain="sales")
+    G.add_node("b", owner="team-b", owners=["team-b"])
+    G.add_edge("a", "b")
+    data = build_map_data(G)
+    assert data["tip_keys"] == list(TIP_KEYS)
+    tip = data["node_fields"].index("tip")
+    tips = {row[0]: dict(zip(TIP_KEYS, row[tip], strict=True)) for row in data["nodes"]}
+    assert tips["a"]["owner's parent group"] == "infra"
+    assert tips["a"]["other owners"] == "ana"
+    assert tips["a"]["domain"] == "sales"
+    assert tips["b"]["other owners"] == "" and tips["b"]["owner's parent group"] == ""

@@ -326,6 +326,9 @@ def hostile_graph() -> nx.DiGraph:
             p,
             name=f"{p} name",
             owner=f"{p} owner",
+            owner_parent=f"{p} parent group",
+            owners=[f"{p} owner", f"{p} co-owner"],
+            domain=f"{p} domain",
             description=f"see the href attribute {p}",
             title=f'<a href="javascript:window.__pwned=5">{p}</a>',
             system=f"{p} system",
@@ -387,6 +390,8 @@ def test_no_input_text_executes(tmp_path, open_map):
     assert (
         PAYLOAD_IMG in tip and "see the href attribute" in tip and f"{PAYLOAD_IMG} authority" in tip
     )
+    for shown in ("parent group", "co-owner", "domain"):
+        assert f"{PAYLOAD_IMG} {shown}" in tip
     # search and details panel with a payload
     m.page.fill("#gg-search", PAYLOAD_SCRIPT)
     m.page.press("#gg-search", "Enter")

@@ -15,7 +15,18 @@ from typing import Any
 
 import networkx as nx
 
-from ..model import CRITICALITY, KIND, NAME, OWNER, STRENGTH, Strength, resolve_node
+from ..model import (
+    CRITICALITY,
+    DOMAIN,
+    KIND,
+    NAME,
+    OWNER,
+    OWNER_PARENT,
+    OWNERS,
+    STRENGTH,
+    Strength,
+    resolve_node,
+)
 from ..settings import Settings, default_settings
 from .table import credited_safe_state
 
@@ -68,6 +79,22 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
         out["upstream"] = len(upstream)
         out["fails_it"] = sum(1 for r in upstream if r["effect"] == "fails it")
     return out
+
+
+IMPACT_COLUMNS = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
+# shown after ``owner`` when some affected node has them
+OPTIONAL_COLUMNS = ("owner_parent", "other_owners", "domain")
+
+
+def impact_columns(result: dict[str, Any]) -> tuple[str, ...]:
+    """The columns of an impact table: the fixed ones, plus the optional ones some row fills.
+
+    >>> impact_columns({"rows": [{"owner_parent": "infra"}]})
+    ('node', 'effect', 'hops', 'kind', 'owner', 'owner_parent', 'criticality', 'path')
+    """
+    extra = tuple(c for c in OPTIONAL_COLUMNS if any(r.get(c) for r in result["rows"]))
+    at = IMPACT_COLUMNS.index("owner") + 1
+    return IMPACT_COLUMNS[:at] + extra + IMPACT_COLUMNS[at:]
 
 
 def impact(
@@ -123,6 +150,12 @@ def impact(
                     "name": data.get(NAME, v),
                     "kind": data.get(KIND, "unknown"),
                     "owner": data.get(OWNER),
+                    "owner_parent": data.get(OWNER_PARENT),
+                    "other_owners": "; ".join(
+                        o for o in data.get(OWNERS) or [] if o != data.get(OWNER)
+                    )
+                    or None,
+                    "domain": data.get(DOMAIN),
                     "criticality": crit if isinstance(crit, int) else None,
                     "effect": hard_word if fails else soft_word,
                     "hops": len(path) - 1,

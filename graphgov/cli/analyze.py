@@ -99,6 +99,7 @@ def impact(
 ):  # type: ignore[no-untyped-def]
     """Switch NODE off: what fails, what degrades, and the path that carries each."""
     from ..analysis.impact import impact as simulate
+    from ..analysis.impact import impact_columns
     from ..reports.tables import to_csv, to_json, to_table
 
     settings = load.settings()
@@ -108,7 +109,7 @@ def impact(
     chosen = load.selection(G, settings=settings)
     if chosen is not None:
         result = _keep(result, chosen)
-    cols = ("node", "effect", "hops", "kind", "owner", "criticality", "path")
+    cols = impact_columns(result)
     if fmt == "json":
         text = to_json(result)
     elif fmt == "xlsx":

@@ -22,7 +22,7 @@ import numpy as np
 from ..diagnostics import Diagnostics
 from ..engine.core import GraphCore
 from ..errors import InputError, ParseError
-from ..model import SINCE, Record, build_graph
+from ..model import SINCE, EdgeRecord, NodeRecord, build_graph
 from ..settings import Settings, load_settings
 from . import (  # noqa: F401  (built-in formats register themselves)
     atlas,
@@ -43,6 +43,7 @@ from . import (  # noqa: F401  (built-in formats register themselves)
     spdx,
     terraform,
 )
+from .organisation import AnyRecord, apply_organisation, split_records
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .spreadsheet import sheet_to_csv, sniff_stdin
 from .text import decode
@@ -157,9 +158,9 @@ def read_records(
     settings: Settings,
     diag: Diagnostics,
     progress: Callable[[int, int, str], None] | None = None,
-) -> tuple[list[Record], list[dict[str, object]]]:
+) -> tuple[list[AnyRecord], list[dict[str, object]]]:
     """Parse every file; returns the records and, per file, its format, size and sha256."""
-    records: list[Record] = []
+    records: list[AnyRecord] = []
     manifest: list[dict[str, object]] = []
     limit = int(float(settings.max_input_mb) * (1 << 20))
     for i, item in enumerate(files):
@@ -183,9 +184,9 @@ def read_records(
         file_stats = ctx.stats
         assert file_stats is not None
         for rec in records[before:]:
-            if hasattr(rec, "target"):
+            if isinstance(rec, EdgeRecord):
                 file_stats.edges += 1
-            else:
+            elif isinstance(rec, NodeRecord):
                 file_stats.nodes += 1
         manifest.append(
             {
@@ -227,7 +228,7 @@ def _drop_later_edges(G: nx.DiGraph, as_of: dt.date, diag: Diagnostics) -> None:
 
 def _parse_file(
     item: InputFile, source: str, settings: Settings, diag: Diagnostics, limit: int
-) -> tuple[Format | None, ParseContext | None, list[Record], bytes]:
+) -> tuple[Format | None, ParseContext | None, list[AnyRecord], bytes]:
     size = len(item.data) if item.data is not None else item.path.stat().st_size
     if size > limit:
         msg = f"{source}: file is {size / (1 << 20):.1f} MiB, over the {settings.max_input_mb:g} MiB limit — raise it with --max-input-mb"
@@ -321,7 +322,9 @@ def _build_from_files(
 ) -> nx.DiGraph:
     diag = Diagnostics(lenient=bool(settings.lenient))
     records, manifest = read_records(files, settings, diag, progress)
-    G = build_graph(records, diag)
+    graph_records, org = split_records(records)
+    G = build_graph(graph_records, diag)
+    apply_organisation(G, org, diag)
     for stats in diag.sources.values():
         stats.used = stats.read - stats.rejected
     _drop_later_edges(G, settings.today, diag)

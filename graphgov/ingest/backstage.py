@@ -33,9 +33,12 @@ from typing import Any, BinaryIO
 from ..errors import ParseError
 from ..model import (
     DESCRIPTION,
+    DOMAIN,
     EXTRA,
     KIND,
+    LABELS,
     LIFECYCLE,
+    LINKS,
     NAME,
     OWNER,
     SYSTEM,
@@ -44,12 +47,12 @@ from ..model import (
     EdgeRecord,
     FieldError,
     NodeRecord,
-    Record,
     Ref,
     Relation,
     parse_text,
 )
 from .fields import node_attrs, plain
+from .organisation import AnyRecord, OrgRecord
 from .registry import Format, ParseContext, register_format
 from .yamlsafe import line_of
 
@@ -138,7 +141,9 @@ def humanize_ref(text: str, default_kind: str, default_namespace: str) -> str:
     return out.lower()
 
 
-def parse_backstage(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> Iterator[Record]:
+def parse_backstage(
+    fp: BinaryIO, source: str, ctx: ParseContext | None = None
+) -> Iterator[AnyRecord]:
     """Parse a Backstage catalog file (every document in it).
 
     >>> import io
@@ -155,7 +160,7 @@ def parse_backstage(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
 
 def _parse_file(
     fp: BinaryIO, source: str, ctx: ParseContext, visited: set[str]
-) -> Iterator[Record]:
+) -> Iterator[AnyRecord]:
     docs = ctx.yaml_documents(fp)
     if not docs:
         raise ParseError(
@@ -298,7 +303,7 @@ def _records(
     file: str,
     start: int,
     ctx: ParseContext,
-) -> Iterator[Record]:
+) -> Iterator[AnyRecord]:
     where = f"{file}:{start}"
     meta: Mapping[str, Any] = doc["metadata"]
     spec: Mapping[str, Any] = doc.get("spec") or {}
@@ -306,7 +311,10 @@ def _records(
     if not ctx.check_id(nid, where):
         return
     if kind.lower() in ORG_KINDS:
-        return  # organisation entities feed owners; they are not dependency nodes
+        # organisation entities feed owners; they are not dependency nodes
+        if kind.lower() == "group":
+            yield _group(spec, namespace, name, where, ctx)
+        return
     attrs: dict[str, Any] = {KIND: kind.lower(), NAME: name}
     for key, attr in (("type", TYPE), ("lifecycle", LIFECYCLE)):
         if key in spec:
@@ -328,6 +336,14 @@ def _records(
         attrs[TAGS] = [str(t) for t in meta["tags"] if isinstance(t, str)]
     if spec.get("system") and isinstance(spec.get("system"), str):
         attrs[SYSTEM] = humanize_ref(spec["system"], "system", namespace)
+    if spec.get("domain") and isinstance(spec.get("domain"), str):
+        attrs[DOMAIN] = humanize_ref(spec["domain"], "domain", namespace)
+    links = _links(meta.get("links"), f"{file}:{line_of(meta, 'links', start)}", ctx)
+    if links:
+        attrs[LINKS] = links
+    labels = meta.get("labels")
+    if isinstance(labels, Mapping) and labels:
+        attrs[LABELS] = {str(k): "" if v is None else str(v) for k, v in labels.items()}
     extra: dict[str, Any] = {}
     if isinstance(meta.get("title"), str):
         extra["title"] = meta["title"]
@@ -402,9 +418,45 @@ def _records(
             )
 
 
+def _group(
+    spec: Mapping[str, Any], namespace: str, name: str, where: str, ctx: ParseContext
+) -> OrgRecord:
+    """A Group's place in the hierarchy, written as owners are (``team-a``, ``other-ns/team-x``)."""
+    parent = _refs(spec, "parent", where, ctx)
+    children = _refs(spec, "children", where, ctx)
+    return OrgRecord(
+        humanize_ref(f"group:{namespace}/{name}", "group", "default"),
+        parent=humanize_ref(parent[0], "group", namespace) if parent else None,
+        children=tuple(humanize_ref(c, "group", namespace) for c in children),
+        where=where,
+        source=ctx.source,
+    )
+
+
+def _links(value: Any, where: str, ctx: ParseContext) -> list[dict[str, str]]:
+    """``metadata.links``: ``[{url, title?, icon?, type?}]``; an entry without a url is a warning."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        ctx.warn("bad-field", f"{where}: metadata.links must be a list of {{url, title}}; ignored")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        url = item.get("url") if isinstance(item, Mapping) else None
+        if not isinstance(url, str) or not url.strip():
+            ctx.warn("bad-field", f"{where}: metadata.links[{i}] has no url; ignored")
+            continue
+        link = {"url": url.strip()}
+        for key in ("title", "type", "icon"):
+            if isinstance(item.get(key), str) and item[key].strip():
+                link[key] = item[key].strip()
+        out.append(link)
+    return out
+
+
 def _location(
     doc: Mapping[str, Any], label: str, source: str, ctx: ParseContext, visited: set[str]
-) -> Iterator[Record]:
+) -> Iterator[AnyRecord]:
     if not ctx.settings.follow_locations or ctx.path is None:
         return
     spec = doc.get("spec") or {}
@@ -455,6 +507,6 @@ register_format(
         _detect,
         parse_backstage,
         direction="`A.dependsOn: [B]` and `B.dependencyOf: [A]` give `B → A`; `providesApis` gives provider → API; `consumesApis` gives API → consumer; `system`, `domain`, `subdomainOf`, `subcomponentOf`, `skills`, `plugins` are containment (kept apart)",
-        fields="id `kind:namespace/name` (lower case); `metadata.name` → name; `spec.type` → type; `spec.lifecycle` → lifecycle (experimental = pilot by default); `spec.owner` → owner; `spec.system` → system; `metadata.description`, `metadata.tags`; annotations under `annotation_prefix` → register fields; other annotations and spec fields → `extra`; Group, User and Location entities are not nodes",
+        fields="id `kind:namespace/name` (lower case); `metadata.name` → name; `spec.type` → type; `spec.lifecycle` → lifecycle (experimental = pilot by default); `spec.owner` → owner; `spec.system` → system, `spec.domain` → domain (a component takes its system's); `metadata.description`, `metadata.tags`, `metadata.links` → links, `metadata.labels` → labels; annotations under `annotation_prefix` → register fields; other annotations and spec fields → `extra`; Group, User and Location entities are not nodes (a Group's `spec.parent`/`children` give its members' `owner_parent`)",
     )
 )

@@ -37,6 +37,8 @@ from ..model import (
     EXTRA,
     KIND,
     NAME,
+    OWNER,
+    OWNERS,
     TYPE,
     EdgeRecord,
     FieldError,
@@ -207,8 +209,26 @@ class _Reader:
                 lc.get("phase") or lc.get("name") for lc in lifecycles if isinstance(lc, Mapping)
             ]
         card = item.get("modelCard")
+        trained_on: list[tuple[str, str]] = []
         if isinstance(card, Mapping):
             extra["model_card"] = _model_card(card)
+            datasets = as_mapping(card.get("modelParameters")).get("datasets")
+            for k, ds in enumerate(datasets if isinstance(datasets, list) else []):
+                ref = as_mapping(ds).get("ref")
+                if isinstance(ref, str) and ref.strip():
+                    trained_on.append(
+                        (ref.strip(), f"{where}.modelCard.modelParameters.datasets[{k}].ref")
+                    )
+        owners, governance = _governance(item.get("data"))
+        if governance and what == "service":
+            # a service's data flows: their owners own the data that flows, not the service
+            extra["data_governance"] = governance
+        elif governance:
+            # a data component: the owners of its data are its owners
+            if owners:
+                attrs[OWNER] = owners[0]
+                attrs[OWNERS] = owners
+            extra["governance"] = governance
         props = item.get("properties")
         prefix = str(ctx.settings.annotation_prefix or "")
         if isinstance(props, list) and prefix:
@@ -253,6 +273,16 @@ class _Reader:
         purl = item.get("purl")
         aliases = (purl,) if isinstance(purl, str) and purl and purl != ref else ()
         yield NodeRecord(nid, attrs, where, aliases=aliases, source=ctx.source, format=FORMAT)
+        for ref, place in trained_on:
+            # the model card's dataset reference: the model is trained on that data
+            yield EdgeRecord(
+                self.node_id(ref),
+                nid,
+                relation="trained-on",
+                where=place,
+                strict_refs=False,
+                source_file=self.source,
+            )
         if parent is not None:
             yield EdgeRecord(
                 parent,
@@ -386,10 +416,42 @@ def _model_card(card: Mapping[str, Any]) -> dict[str, Any]:
         out["datasets"] = [
             d.get("name") or d.get("ref") for d in datasets if isinstance(d, Mapping)
         ]
+    metrics = as_mapping(card.get("quantitativeAnalysis")).get("performanceMetrics")
+    if isinstance(metrics, list):
+        out["performance_metrics"] = [
+            plain({k: m[k] for k in ("type", "value", "slice", "confidenceInterval") if k in m})
+            for m in metrics
+            if isinstance(m, Mapping)
+        ]
     considerations = card.get("considerations")
     if isinstance(considerations, Mapping):
-        out["considerations"] = sorted(considerations)
+        out["considerations"] = plain(dict(considerations))
     return out
+
+
+def _party(item: Any) -> str | None:
+    """A governance party: an organisation's name, else a contact's name or e-mail."""
+    m = as_mapping(item)
+    for key in ("organization", "contact"):
+        party = as_mapping(m.get(key))
+        name = parse_text(party.get("name")) or parse_text(party.get("email"))
+        if isinstance(name, str) and name:
+            return name
+    return None
+
+
+def _governance(data: Any) -> tuple[list[str], dict[str, list[str]]]:
+    """Data governance (``data[].governance``): the owners, and every role's parties by name."""
+    roles: dict[str, list[str]] = {}
+    for entry in data if isinstance(data, list) else []:
+        governance = as_mapping(as_mapping(entry).get("governance"))
+        for role in ("owners", "stewards", "custodians"):
+            parties = governance.get(role)
+            for party in parties if isinstance(parties, list) else []:
+                name = _party(party)
+                if name and name not in roles.get(role, []):
+                    roles.setdefault(role, []).append(name)
+    return roles.get("owners", []), roles
 
 
 def _detect(name: str, head: str) -> int:
@@ -407,7 +469,7 @@ register_format(
         'JSON with `"bomFormat": "CycloneDX"`',
         _detect,
         parse_cyclonedx,
-        direction="`{ref: R, dependsOn: [D]}` gives `D → R`; `provides: [P]` gives `R → P`; service data flows: source → service → destination; nested components/services are containment (kept apart)",
-        fields="id `urn:cdx:<serial>/<version>#<bom-ref>` (else `cdx:<file>#<bom-ref>`), purl → alias; type → kind (machine-learning-model → model, data → dataset, services → service) and `type`; name, description; properties under `annotation_prefix` → register fields; model card, supplier, version, purl, `metadata.lifecycles` → `extra`",
+        direction="`{ref: R, dependsOn: [D]}` gives `D → R`; `provides: [P]` gives `R → P`; service data flows: source → service → destination; a model card's dataset `ref` gives dataset → model (`trained-on`); nested components/services are containment (kept apart)",
+        fields="id `urn:cdx:<serial>/<version>#<bom-ref>` (else `cdx:<file>#<bom-ref>`), purl → alias; type → kind (machine-learning-model → model, data → dataset, services → service) and `type`; name, description; properties under `annotation_prefix` → register fields; model card (performance metrics, considerations, datasets), supplier, version, purl, `metadata.lifecycles` → `extra`; model-card dataset refs → `trained-on` edges; a data component's governance owners → owners (the first → owner), a service's data-flow governance → `extra.data_governance`",
     )
 )

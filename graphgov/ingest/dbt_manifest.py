@@ -39,6 +39,7 @@ from ..model import (
     KIND,
     NAME,
     OWNER,
+    OWNER_EMAIL,
     PILOT,
     TAGS,
     TYPE,
@@ -295,9 +296,7 @@ def _node(
             extra[key] = node[key]
     if rtype == "exposure":
         extra["exposure_type"] = node.get("type")
-        owner = node.get("owner")
-        if isinstance(owner, Mapping):
-            attrs[OWNER] = parse_text(owner.get("name")) or parse_text(owner.get("email"))
+        attrs.update(_owner(node.get("owner")))
         maturity = str(node.get("maturity") or "").lower()
         kind = str(node.get("type") or "").lower()
         if maturity == "low" or (kind == "ml" and maturity != "high"):
@@ -325,9 +324,13 @@ def _node(
                 and g.get("name") == group
                 and isinstance(g.get("owner"), Mapping)
             ):
-                attrs[OWNER] = parse_text(g["owner"].get("name")) or parse_text(
-                    g["owner"].get("email")
-                )
+                attrs.update(_owner(g["owner"]))
+    contract = _contract(node, config)
+    if contract:
+        extra["contract"] = contract
+    for key in ("version", "latest_version"):
+        if node.get(key) not in (None, ""):
+            extra[key] = node[key]
     if extra:
         attrs[EXTRA] = extra
     aliases: tuple[str, ...] = ()
@@ -341,6 +344,47 @@ def _node(
     return NodeRecord(uid, attrs, where, aliases=aliases, source=ctx.source, format=FORMAT)
 
 
+def _owner(owner: Any) -> dict[str, Any]:
+    """An exposure's or group's ``owner: {name, email}``: the name (else the e-mail) is the owner."""
+    if not isinstance(owner, Mapping):
+        return {}
+    name, email = parse_text(owner.get("name")), parse_text(owner.get("email"))
+    out: dict[str, Any] = {}
+    if name or email:
+        out[OWNER] = name or email
+    if email:
+        out[OWNER_EMAIL] = email
+    return out
+
+
+def _contract(node: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+    """A model's contract (dbt 1.5+): ``{"enforced": bool}``; an enforced one adds the columns'
+    data types and the constraints (``{"columns": {name: type}, "constraints": [...]}``)."""
+    contract = node.get("contract")
+    if not isinstance(contract, Mapping):
+        contract = as_mapping(config.get("contract"))
+    if "enforced" not in contract:
+        return {}
+    out: dict[str, Any] = {"enforced": contract.get("enforced") is True}
+    if not out["enforced"]:
+        return out
+    columns = as_mapping(node.get("columns"))
+    out["columns"] = {str(name): as_mapping(col).get("data_type") for name, col in columns.items()}
+    constraints = []
+    for c in node.get("constraints") or []:
+        c = as_mapping(c)
+        if c.get("type"):
+            constraints.append({"type": c["type"], "columns": list(c.get("columns") or [])})
+    for name, col in columns.items():
+        for c in as_mapping(col).get("constraints") or []:
+            c = as_mapping(c)
+            if c.get("type"):
+                constraints.append({"type": c["type"], "columns": [str(name)]})
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
 def _meta_fields(meta: dict[str, Any], where: str, ctx: ParseContext) -> dict[str, Any]:
     """Node attributes from ``meta``. meta is free-form: a value graphgov cannot read as its field
     (``criticality: high``) is a warning and stays in ``extra.meta``; the node is kept."""
@@ -349,6 +393,8 @@ def _meta_fields(meta: dict[str, Any], where: str, ctx: ParseContext) -> dict[st
         meta["owner"] = ", ".join(str(o) for o in owner if o not in (None, ""))
     elif isinstance(owner, Mapping):
         meta["owner"] = owner.get("name") or owner.get("email") or None
+        if isinstance(owner.get("email"), str) and owner["email"].strip():
+            meta.setdefault("owner_email", owner["email"].strip())
     try:
         return node_attrs(meta, lambda f: f"{where}.meta.{f}")
     except FieldError:
@@ -427,6 +473,6 @@ register_format(
         _detect,
         parse_dbt_manifest,
         direction="`parent_map[child] = [parents]` and `depends_on.nodes` give `parent → child`",
-        fields="id = `unique_id`; models, seeds, snapshots, sources → kind dataset with alias `relation:db.schema.table`; exposures → kind exposure (owner.name → owner; `maturity: low`, or `type: ml` unless `maturity: high`, → pilot); metrics, semantic models, saved queries; `meta` / `config.meta` → owner, lifecycle, criticality, pilot and register fields; group owner → owner; tests only with `dbt_include_tests`",
+        fields="id = `unique_id`; models, seeds, snapshots, sources → kind dataset with alias `relation:db.schema.table`; exposures → kind exposure (owner.name → owner, owner.email → owner_email; `maturity: low`, or `type: ml` unless `maturity: high`, → pilot); metrics, semantic models, saved queries; `meta` / `config.meta` → owner, lifecycle, criticality, pilot and register fields; group owner → owner; contract → `extra.contract` (enforced; column types and constraints when enforced), version, latest_version → `extra`; tests only with `dbt_include_tests`",
     )
 )

@@ -14,11 +14,14 @@ from ..model import (
     CRITICALITY,
     DERIVED_FROM,
     DESCRIPTION,
+    DOMAIN,
     EXTRA,
     KIND,
     LIFECYCLE,
     NAME,
     OWNER,
+    OWNER_EMAIL,
+    OWNER_PARENT,
     PILOT,
     READINESS_GATE,
     REVERSIBILITY,
@@ -64,7 +67,20 @@ NODE_COLUMNS = (
     "tags",
 )
 
+# text fields of a record and the node attribute each one feeds
+TEXT_FIELDS = {
+    "name": NAME,
+    "owner": OWNER,
+    "owner_parent": OWNER_PARENT,
+    "owner_email": OWNER_EMAIL,
+    "lifecycle": LIFECYCLE,
+    "description": DESCRIPTION,
+    "system": SYSTEM,
+    "domain": DOMAIN,
+}
+
 _CONSUMED = {
+    *TEXT_FIELDS,
     "id",
     "name",
     "kind",
@@ -122,22 +138,14 @@ def node_attrs(fields: Mapping[str, Any], line_of: Callable[[str], str]) -> dict
         except FieldError as err:
             raise FieldError(f"{line_of(name)}: {err}") from err
 
-    for key in ("name", "owner", "lifecycle", "description", "system"):
+    for key in TEXT_FIELDS:
         if key in fields:
             value = fields[key]
             if isinstance(value, dict | list):
                 raise FieldError(
                     f"{line_of(key)}: {key} must be text, got a {type(value).__name__}"
                 )
-            attrs[
-                {
-                    "name": NAME,
-                    "owner": OWNER,
-                    "lifecycle": LIFECYCLE,
-                    "description": DESCRIPTION,
-                    "system": SYSTEM,
-                }[key]
-            ] = parse_text(value)
+            attrs[TEXT_FIELDS[key]] = parse_text(value)
     if "kind" in fields and parse_text(fields["kind"]):
         attrs[KIND] = kind_of(parse_text(fields["kind"]))
     if "criticality" in fields:

@@ -35,10 +35,12 @@ from typing import Any, BinaryIO
 from ..errors import ParseError
 from ..model import (
     COLUMNS,
+    DESCRIPTION,
     EXTRA,
     KIND,
     NAME,
     OWNER,
+    OWNERS,
     EdgeRecord,
     FieldError,
     NodeKind,
@@ -117,7 +119,7 @@ class _Collector:
         self.ctx = ctx
         self.nodes: dict[str, dict[str, Any]] = {}
         self.where: dict[str, str] = {}
-        self.aliases: dict[str, str] = {}
+        self.aliases: dict[str, list[str]] = {}
         self.edges: dict[tuple[str, str], dict[str, Any]] = {}
         self.jobs_seen: dict[str, str] = {}
         self.tests_left_out: set[str] = set()
@@ -129,9 +131,14 @@ class _Collector:
         if attrs is None:
             attrs = self.nodes[nid] = {KIND: kind, NAME: name}
             self.where[nid] = where
-            if alias:
-                self.aliases[nid] = alias
+        if alias:
+            self.alias(nid, alias)
         return attrs
+
+    def alias(self, nid: str, alias: str) -> None:
+        known = self.aliases.setdefault(nid, [])
+        if alias != nid and alias not in known:
+            known.append(alias)
 
     def edge(self, u: str, v: str, since: str | None, where: str) -> dict[str, Any]:
         attrs = self.edges.get((u, v))
@@ -158,7 +165,7 @@ class _Collector:
         for nid, attrs in self.nodes.items():
             if nid in self.jobs_seen and nid not in linked:
                 continue
-            aliases = (self.aliases[nid],) if nid in self.aliases else ()
+            aliases = tuple(self.aliases.get(nid, ()))
             yield NodeRecord(
                 nid, attrs, self.where[nid], aliases=aliases, source=source, format=FORMAT
             )
@@ -185,15 +192,72 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _owners(facets: Any) -> str | None:
+def _owners(facets: Any) -> list[str]:
+    """The ownership facet's owner names, in the facet's order (each once)."""
     if not isinstance(facets, Mapping):
-        return None
+        return []
     ownership = facets.get("ownership")
     owners = ownership.get("owners") if isinstance(ownership, Mapping) else None
     if not isinstance(owners, list):
-        return None
-    names = sorted({o["name"] for o in owners if isinstance(o, Mapping) and _text(o.get("name"))})
-    return ", ".join(names) or None
+        return []
+    names: list[str] = []
+    for o in owners:
+        name = _text(o.get("name")) if isinstance(o, Mapping) else None
+        if name and name.strip() not in names:
+            names.append(name.strip())
+    return names
+
+
+def _describe(attrs: dict[str, Any], facets: Mapping[str, Any]) -> None:
+    """Owners (``owner`` the first, ``owners`` all) and the documentation facet's description."""
+    owners = _owners(facets)
+    if owners:
+        attrs.setdefault(OWNER, owners[0])
+        known = attrs.setdefault(OWNERS, [])
+        known.extend(o for o in owners if o not in known)
+    doc = facets.get("documentation")
+    text = _text(doc.get("description")) if isinstance(doc, Mapping) else None
+    if text:
+        attrs.setdefault(DESCRIPTION, text.strip())
+
+
+def _schema(facets: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The schema facet's fields as ``[{name, type, description}]`` (nested fields under ``fields``)."""
+    schema = facets.get("schema")
+    fields = schema.get("fields") if isinstance(schema, Mapping) else None
+    return _fields(fields) if isinstance(fields, list) else []
+
+
+def _fields(fields: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for f in fields:
+        if not isinstance(f, Mapping) or not _text(f.get("name")):
+            continue
+        item: dict[str, Any] = {"name": f["name"]}
+        for key in ("type", "description"):
+            if _text(f.get(key)):
+                item[key] = f[key]
+        if isinstance(f.get("fields"), list) and f["fields"]:
+            item["fields"] = _fields(f["fields"])
+        out.append(item)
+    return out
+
+
+def _parent(run: Any) -> dict[str, str]:
+    """The parent run facet: ``{"job": "job:<ns>/<name>", "run": runId}`` (placeholders left out)."""
+    facets = run.get("facets") if isinstance(run, Mapping) else None
+    parent = facets.get("parent") if isinstance(facets, Mapping) else None
+    if not isinstance(parent, Mapping):
+        return {}
+    out: dict[str, str] = {}
+    job = as_mapping(parent.get("job"))
+    ns, name = _text(job.get("namespace")), _text(job.get("name"))
+    if ns and name and not PLACEHOLDER.search(ns + name):
+        out["job"] = job_id(ns, name)
+    run_id = _text(as_mapping(parent.get("run")).get("runId"))
+    if run_id and not PLACEHOLDER.search(run_id):
+        out["run"] = run_id
+    return out
 
 
 def parse_openlineage(
@@ -375,9 +439,10 @@ def _event(
         return
     attrs = col.node(jid, NodeKind.JOB.value, name, _at(where, "/job"))
     col.jobs_seen.setdefault(jid, where)
-    owner = _owners(facets)
-    if owner:
-        attrs.setdefault(OWNER, owner)
+    _describe(attrs, facets)
+    parent = _parent(event.get("run"))
+    if parent:
+        attrs.setdefault(EXTRA, {}).setdefault("parent", parent)
     job_type = facets.get("jobType")
     if isinstance(job_type, Mapping) and job_type.get("integration"):
         attrs.setdefault(EXTRA, {}).setdefault("integration", job_type.get("integration"))
@@ -436,9 +501,21 @@ def _dataset(ds: Any, where: str, col: _Collector, ctx: ParseContext) -> str | N
         return None
     attrs = col.node(did, NodeKind.DATASET.value, name, where, dataset_alias(ns, name))
     facets: Mapping[str, Any] = as_mapping(ds.get("facets"))
-    owner = _owners(facets)
-    if owner:
-        attrs.setdefault(OWNER, owner)
+    _describe(attrs, facets)
+    schema = _schema(facets)
+    if schema:
+        attrs.setdefault(EXTRA, {}).setdefault("schema", schema)
+    for k, sym in enumerate(_symlinks(facets)):
+        # another name of the same dataset (a Hive table's warehouse path, a file's table)
+        sym_ns, sym_name = sym
+        if _placeholder(
+            sym_ns + sym_name, _at(where, f"/facets/symlinks/identifiers/{k}"), "symlink", ctx
+        ):
+            continue
+        col.alias(did, dataset_id(sym_ns, sym_name))
+        relation = dataset_alias(sym_ns, sym_name)
+        if relation:
+            col.alias(did, relation)
     lineage = facets.get("lineage")
     if isinstance(lineage, Mapping) and isinstance(lineage.get("inputs"), list):
         # the dataset lineage facet: its inputs flow into this dataset
@@ -452,6 +529,21 @@ def _dataset(ds: Any, where: str, col: _Collector, ctx: ParseContext) -> str | N
         if change["lifecycleStateChange"] not in changes:
             changes.append(change["lifecycleStateChange"])
     return did
+
+
+def _symlinks(facets: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The symlinks facet's identifiers ``[{namespace, name, type}]`` as (namespace, name)."""
+    symlinks = facets.get("symlinks")
+    ids = symlinks.get("identifiers") if isinstance(symlinks, Mapping) else None
+    if not isinstance(ids, list):
+        return []
+    out = []
+    for item in ids:
+        m = as_mapping(item)
+        ns, name = _text(m.get("namespace")), _text(m.get("name"))
+        if ns and name:
+            out.append((ns, name))
+    return out
 
 
 def _columns(ds: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -545,6 +637,6 @@ register_format(
         _detect,
         parse_openlineage,
         direction="input dataset → job → output dataset (`data-flow`); lineage facet entries: input → entry",
-        fields="ids `dataset:NS/NAME`, `job:NS/NAME`; database datasets get alias `relation:db.schema.table`; earliest `eventTime` → edge `since`; ownership facets → owner; column lineage → edge `columns`; lifecycleStateChange → `extra`",
+        fields="ids `dataset:NS/NAME`, `job:NS/NAME`; database datasets get alias `relation:db.schema.table`; earliest `eventTime` → edge `since`; ownership facets → owners (the first → owner); symlinks facet names → aliases; documentation facet → description; schema facet → `extra.schema`; parent run facet → `extra.parent`; column lineage → edge `columns`; lifecycleStateChange → `extra`",
     )
 )

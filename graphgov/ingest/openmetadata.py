@@ -18,12 +18,30 @@ model → ``dataset``; dashboard → ``dashboard``; pipeline and stored procedur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from ..errors import ParseError
-from ..model import EXTRA, KIND, NAME, TYPE, EdgeRecord, NodeKind, NodeRecord, Record, Relation
+from ..model import (
+    CRITICALITY,
+    DESCRIPTION,
+    DOMAIN,
+    EXTRA,
+    KIND,
+    NAME,
+    OWNER,
+    OWNERS,
+    TAGS,
+    TYPE,
+    EdgeRecord,
+    NodeKind,
+    NodeRecord,
+    Record,
+    Relation,
+)
 from .dbt_manifest import relation_alias
+from .fields import as_mapping
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
 
@@ -82,15 +100,76 @@ class _Graph:
                 alias = relation_alias(*parts[-3:])
                 aliases = (alias,) if alias else ()
             name = parts[-1].strip('"')
+            attrs: dict[str, Any] = {
+                KIND: _KINDS.get(etype, etype),
+                NAME: name,
+                TYPE: etype,
+                EXTRA: {"fqn": fqn},
+            }
             self.nodes[nid] = NodeRecord(
-                nid,
-                {KIND: _KINDS.get(etype, etype), NAME: name, TYPE: etype, EXTRA: {"fqn": fqn}},
-                where,
-                aliases=aliases,
-                source=self.ctx.source,
-                format=FORMAT,
+                nid, attrs, where, aliases=aliases, source=self.ctx.source, format=FORMAT
             )
-        return nid if nid in self.nodes else None
+        if nid in self.nodes:
+            _entity_fields(self.nodes[nid].attrs, end, where, self.ctx)
+            return nid
+        return None
+
+
+def tier_criticality(tag: str) -> int | None:
+    """graphgov's criticality (1-5, 5 the most critical) of an OpenMetadata Tier tag.
+
+    OpenMetadata's Tier1 is its most critical data and Tier5 its least, so Tier N is 6 − N.
+
+    >>> tier_criticality("Tier.Tier1"), tier_criticality("Tier.Tier5"), tier_criticality("PII.Sensitive")
+    (5, 1, None)
+    """
+    m = _TIER.fullmatch(tag.strip())
+    return 6 - int(m.group(1)) if m else None
+
+
+_TIER = re.compile(r"Tier\.Tier([1-5])", re.I)
+
+
+def _names(refs: Any) -> list[str]:
+    """Owner names from ``owners: [EntityReference]`` (or the older single ``owner``)."""
+    items = refs if isinstance(refs, list) else [refs]
+    out: list[str] = []
+    for ref in items:
+        m = as_mapping(ref)
+        name = m.get("name") or m.get("fullyQualifiedName") or m.get("displayName")
+        if isinstance(name, str) and name.strip() and name.strip() not in out:
+            out.append(name.strip())
+    return out
+
+
+def _entity_fields(attrs: dict[str, Any], entity: Any, where: str, ctx: ParseContext) -> None:
+    """Owners, Tier, tags, description and domain of an entity (lineage node or listed entity)."""
+    if not isinstance(entity, Mapping):
+        return
+    owners = _names(entity.get("owners")) or _names(entity.get("owner"))
+    if owners and OWNER not in attrs:
+        attrs[OWNER] = owners[0]
+        attrs[OWNERS] = owners
+    tags = [as_mapping(t).get("tagFQN") for t in entity.get("tags") or []]
+    tier = as_mapping(entity.get("tier")).get("tagFQN")
+    labels = [t for t in [*tags, tier] if isinstance(t, str) and t.strip()]
+    tiers = sorted({c for c in (tier_criticality(t) for t in labels) if c is not None})
+    if len(tiers) > 1:
+        ctx.warn(
+            "bad-field",
+            f"{where}: several Tier tags ({', '.join(t for t in labels if tier_criticality(t))}); the most critical is used",
+        )
+    if tiers and CRITICALITY not in attrs:
+        attrs[CRITICALITY] = tiers[-1]
+        attrs[EXTRA]["tier"] = next(t for t in labels if tier_criticality(t) == tiers[-1])
+    others = sorted({t for t in labels if tier_criticality(t) is None})
+    if others:
+        attrs[TAGS] = sorted({*attrs.get(TAGS, []), *others})
+    if isinstance(entity.get("description"), str) and entity["description"].strip():
+        attrs.setdefault(DESCRIPTION, entity["description"].strip())
+    domains = _names(entity.get("domains")) or _names(entity.get("domain"))
+    if domains:
+        attrs.setdefault(DOMAIN, domains[0])
 
 
 def parse_openmetadata(
@@ -172,12 +251,51 @@ def parse_openmetadata(
                             source_file=ctx.source,
                         )
                     )
+    elif isinstance(data, Mapping) and isinstance(data.get("data"), list):
+        # an entity listing (GET /api/v1/tables?fields=owners,tags): nodes with owners and Tier
+        for i, entity in enumerate(data["data"]):
+            ctx.count()
+            where = f"{source}: {jpath('data', i)}"
+            etype = _entity_type(entity)
+            if etype is None:
+                ctx.reject(
+                    "bad-record",
+                    f"{where}: an entity with fullyQualifiedName and an href (or entityType) naming its type — list entities through the API",
+                )
+                continue
+            graph.node({**entity, "type": etype}, where)
     else:
         raise ParseError(
             f"{source}: $: not OpenMetadata lineage — expected a list of {{from, to}} edges or a lineage response with upstreamEdges/downstreamEdges"
         )
     yield from graph.nodes.values()
     yield from edges
+
+
+_HREF_TYPES = {
+    "tables": "table",
+    "topics": "topic",
+    "dashboards": "dashboard",
+    "charts": "chart",
+    "pipelines": "pipeline",
+    "mlmodels": "mlmodel",
+    "containers": "container",
+    "searchIndexes": "searchIndex",
+    "storedProcedures": "storedProcedure",
+    "datamodels": "dashboardDataModel",
+}
+_HREF = re.compile(r"/api/v1/(?:dashboard/)?(\w+)/[0-9a-fA-F-]{36}$")
+
+
+def _entity_type(entity: Any) -> str | None:
+    """A listed entity's type: ``entityType`` (search results) or its ``href`` (``/api/v1/tables/<id>``)."""
+    m = as_mapping(entity)
+    if not isinstance(m.get("fullyQualifiedName"), str):
+        return None
+    if isinstance(m.get("entityType"), str) and m["entityType"]:
+        return str(m["entityType"])
+    found = _HREF.search(str(m.get("href") or ""))
+    return _HREF_TYPES.get(found.group(1)) if found else None
 
 
 def _detect(name: str, head: str) -> int:
@@ -190,6 +308,8 @@ def _detect(name: str, head: str) -> int:
         return 90
     if '"upstreamEdges"' in head or '"downstreamEdges"' in head:
         return 85
+    if '"paging"' in head and '"fullyQualifiedName"' in head and '"data"' in head:
+        return 80
     return 0
 
 
@@ -197,10 +317,10 @@ register_format(
     Format(
         FORMAT,
         "OpenMetadata lineage (sample-data edge list, or the lineage API response)",
-        'JSON list of `{"from": {"fqn", "type"}, "to": {...}}`; JSON with `upstreamEdges`/`downstreamEdges`',
+        'JSON list of `{"from": {"fqn", "type"}, "to": {...}}`; JSON with `upstreamEdges`/`downstreamEdges`; an entity listing `{"data": [...], "paging"}` with `fullyQualifiedName`',
         _detect,
         parse_openmetadata,
         direction="`{from, to}` gives `from → to` (data flows from `from`)",
-        fields="id `TYPE:FQN` (quoted FQN parts kept); tables get alias `relation:db.schema.table`; type → kind (table → dataset, dashboard → dashboard, pipeline → job, mlmodel → model) and `type`; `edge_meta` pipeline → edge `via`",
+        fields="id `TYPE:FQN` (quoted FQN parts kept); tables get alias `relation:db.schema.table`; type → kind (table → dataset, dashboard → dashboard, pipeline → job, mlmodel → model) and `type`; `edge_meta` pipeline → edge `via`; entity owners → owners (the first → owner), Tier tag → criticality (Tier1 → 5 … Tier5 → 1), other tags, description, domain",
     )
 )

@@ -15,9 +15,9 @@ from typing import Any, BinaryIO
 
 from ..diagnostics import Diagnostics, SourceStats
 from ..errors import InputError, ParseError
-from ..model import Record
 from ..settings import Settings, default_settings
 from . import jsonstrict, yamlsafe
+from .organisation import AnyRecord
 from .text import decode, read_bytes
 
 
@@ -84,7 +84,7 @@ class ParseContext:
         return True
 
 
-ParseFn = Callable[[BinaryIO, str, ParseContext | None], Iterator[Record]]
+ParseFn = Callable[[BinaryIO, str, ParseContext | None], Iterator[AnyRecord]]
 DetectFn = Callable[[str, str], int]
 
 

@@ -45,10 +45,13 @@ from ..errors import ConfigError
 from ..model import (
     AUTHORITY,
     DESCRIPTION,
+    DOMAIN,
     KIND,
     LIFECYCLE,
     NAME,
     OWNER,
+    OWNER_PARENT,
+    OWNERS,
     PROVENANCE,
     RELATION,
     STRENGTH,
@@ -576,10 +579,13 @@ TIP_KEYS = (
     "decision sinks",
     "owners affected",
     "owner",
+    "owner's parent group",
+    "other owners",
     "termination authority",
     "lifecycle",
     "criticality",
     "system",
+    "domain",
     "description",
     "explain",
 )
@@ -614,6 +620,10 @@ def _tooltip_values(
         "decision sinks": row["decision_sinks"] or None,
         "owners affected": row["owners_affected"] or None,
         "owner": data.get(OWNER),
+        "owner's parent group": data.get(OWNER_PARENT),
+        "other owners": ", ".join(
+            text(o) for o in data.get(OWNERS) or [] if text(o) != text(data.get(OWNER))
+        ),
         "termination authority": (
             text(authority.get("termination")) if isinstance(authority, dict) else ""
         )
@@ -621,6 +631,7 @@ def _tooltip_values(
         "lifecycle": data.get(LIFECYCLE),
         "criticality": row.get("criticality"),
         "system": data.get(SYSTEM),
+        "domain": data.get(DOMAIN),
         "description": data.get(DESCRIPTION),
         "explain": row.get("explain"),
     }

@@ -89,6 +89,23 @@ def test_engine_equals_reference_with_few_words_per_chunk(monkeypatch: pytest.Mo
     _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
 
 
+@pytest.mark.parametrize(("hub_share", "linear_after"), [(0.01, 1), (2.0, 1), (2.0, 10**9), (0.0, 3)])
+def test_engine_equals_reference_with_and_without_the_hub_and_the_scan(
+    monkeypatch: pytest.MonkeyPatch, hub_share: float, linear_after: int
+) -> None:
+    """The frontier (heap) walk, its switch to one scan, and the hub shortcut give the same counts."""
+    import graphgov.engine.kernels as kernels
+    import graphgov.engine.metrics as M
+
+    monkeypatch.setattr(kernels, "HUB_SHARE", hub_share)
+    monkeypatch.setattr(kernels, "LINEAR_AFTER", linear_after)
+    monkeypatch.setattr(M, "DEFAULT_CHUNK_BYTES", 64 * 8 * 4)
+    for seed in (3, 4):
+        G = _random_graph(seed, 250, 600)
+        settings = default_settings()
+        _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
+
+
 def test_engine_equals_reference_on_the_sample() -> None:
     import graphgov
 

@@ -55,12 +55,18 @@ def analyze(
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
     with prog.stage("rendering"):
         data, count, warnings = render_table(
-            table, fmt, pilots_only=pilots_only, keep=keep, bom=bool(settings.csv_bom), meta=meta
+            table,
+            fmt,
+            pilots_only=pilots_only,
+            keep=keep,
+            bom=bool(settings.csv_bom),
+            meta=meta,
+            stream=True,
         )
-    for w in warnings:
-        click.echo(f"  warning: {w}", err=True)
     with prog.stage("writing"):
         emit(data, output)
+    for w in warnings:
+        click.echo(f"  warning: {w}", err=True)
     if output and not load.quiet:
         click.echo(f"wrote {count} rows to {output}", err=True)
 

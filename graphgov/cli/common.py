@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -335,8 +335,9 @@ def _clip(text: str, width: int = 400) -> str:
 STDOUT = "-"
 
 
-def emit(text: str | bytes, output: str | None) -> None:
-    """Write ``text`` to ``output`` atomically, or to stdout (no output, or ``-o -``).
+def emit(text: str | bytes | Iterable[bytes], output: str | None) -> None:
+    """Write ``text`` (or pieces of bytes) to ``output`` atomically, or to stdout (no output, or
+    ``-o -``).
 
     Standard output never gets a byte-order mark: it is read by programs, not by Excel."""
     if output and output != STDOUT:
@@ -344,20 +345,32 @@ def emit(text: str | bytes, output: str | None) -> None:
         return
     # UTF-8 whatever the locale: bytes go to the binary buffer when there is one
     if isinstance(text, str):
-        data = text.removeprefix("\ufeff").encode("utf-8", errors="backslashreplace")
+        pieces: Iterable[bytes] = [
+            text.removeprefix("\ufeff").encode("utf-8", errors="backslashreplace")
+        ]
+    elif isinstance(text, bytes):
+        pieces = [text.removeprefix(b"\xef\xbb\xbf")]
     else:
-        data = text.removeprefix(b"\xef\xbb\xbf")
+        pieces = _strip_bom(text)
     out = sys.stdout
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()
-        buffer.write(data)
+        for piece in pieces:
+            buffer.write(piece)
         buffer.flush()
     elif isinstance(text, str):
         out.write(text.removeprefix("\ufeff"))
         out.flush()
     else:
         raise OutputError("cannot write binary output to this standard output — use -o FILE")
+
+
+def _strip_bom(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    first = True
+    for piece in pieces:
+        yield piece.removeprefix(b"\xef\xbb\xbf") if first else piece
+        first = False
 
 
 #: output extensions graphgov knows, by the format written into them

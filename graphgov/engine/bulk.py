@@ -131,6 +131,58 @@ def read_edge_file(data: bytes, source: str) -> _FileEdges:
     return _FileEdges(source, cols["source"], cols["target"], strength, since, relation, rows)
 
 
+def _dedupe(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that repeat an edge: (edge of each row, first row of each edge), edges numbered in
+    the order they are first met."""
+    from numba import njit
+
+    global _dedupe_kernel
+    if _dedupe_kernel is None:
+        _dedupe_kernel = njit(cache=True)(_dedupe_py)
+    return _dedupe_kernel(n, src, dst)  # type: ignore[no-any-return]
+
+
+_dedupe_kernel: Any = None
+
+
+def _dedupe_py(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    m = len(src)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for r in range(m):
+        ptr[src[r] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    rows = np.empty(m, dtype=np.int64)
+    for r in range(m):
+        rows[fill[src[r]]] = r
+        fill[src[r]] += 1
+    stamp = np.full(n, -1, dtype=np.int64)
+    mark = np.zeros(n, dtype=np.int64)
+    edge_first = np.empty(m, dtype=np.int64)  # by provisional edge id
+    prov_of_row = np.empty(m, dtype=np.int64)
+    ne = 0
+    for u in range(n):
+        for k in range(ptr[u], ptr[u + 1]):
+            r = rows[k]
+            v = dst[r]
+            if stamp[v] != u:
+                stamp[v] = u
+                mark[v] = ne
+                edge_first[ne] = r
+                ne += 1
+            prov_of_row[r] = mark[v]
+    firsts = edge_first[:ne]
+    order = np.argsort(firsts)
+    renumber = np.empty(ne, dtype=np.int64)
+    for j in range(ne):
+        renumber[order[j]] = j
+    edge_of_row = np.empty(m, dtype=np.int64)
+    for r in range(m):
+        edge_of_row[r] = renumber[prov_of_row[r]]
+    return edge_of_row, firsts[order].copy()
+
+
 def first_order_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     """Codes of ``values`` numbered by first appearance (pyarrow's dictionary encoding does this)."""
     import pyarrow.compute as pc
@@ -147,6 +199,7 @@ def build_core(
 ) -> GraphCore:
     """The graph of the edge lists (and register records on top), as :func:`build_graph` builds it."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from ..model import (
         DERIVED_FROM,
@@ -162,36 +215,27 @@ def build_core(
 
     m = sum(f.rows for f in files)
     # interleave (source, target) per row so that nodes are numbered in the order they are met
-    ends = pa.chunked_array(
-        [a for f in files for a in (f.src, f.dst)], type=pa.string()
-    ).combine_chunks()
-    codes, _ = first_order_codes(ends)
-    bounds = np.cumsum([0] + [f.rows for f in files])
-    src_rows = np.empty(m, dtype=np.int64)
-    dst_rows = np.empty(m, dtype=np.int64)
-    off = 0
-    for k, f in enumerate(files):
-        src_rows[bounds[k] : bounds[k + 1]] = codes[off : off + f.rows]
-        dst_rows[bounds[k] : bounds[k + 1]] = codes[off + f.rows : off + 2 * f.rows]
-        off += 2 * f.rows
-    inter = np.empty(2 * m, dtype=np.int64)
-    inter[0::2] = src_rows
-    inter[1::2] = dst_rows
-    uniq_codes, first_pos = np.unique(inter, return_index=True)
-    order = np.argsort(first_pos, kind="stable")
-    renumber = np.empty(len(uniq_codes), dtype=np.int64)
-    renumber[uniq_codes[order]] = np.arange(len(uniq_codes))
-    dictionary = first_order_codes(ends)[1]
-    ids: list[Any] = [None] * len(uniq_codes)
-    for old, new in zip(uniq_codes[order].tolist(), range(len(uniq_codes)), strict=True):
-        ids[new] = dictionary[old]
-    src_rows = renumber[src_rows]
-    dst_rows = renumber[dst_rows]
+    # interleave (source, target) per row, so that nodes are numbered in the order they are met
+    sources = pa.chunked_array([f.src for f in files], type=pa.string()).combine_chunks()
+    targets = pa.chunked_array([f.dst for f in files], type=pa.string()).combine_chunks()
+    both = pa.concat_arrays([sources, targets])
+    pick = np.empty(2 * m, dtype=np.int64)
+    pick[0::2] = np.arange(m)
+    pick[1::2] = np.arange(m, 2 * m)
+    enc = pc.dictionary_encode(both.take(pa.array(pick)))
+    del both
+    inter = enc.indices.to_numpy().astype(np.int64)
+    ids_arrow = enc.dictionary
+    ids: list[Any] = ids_arrow.to_pylist()
     n = len(ids)
-    first_row = np.full(
-        n, -1, dtype=np.int64
-    )  # the row (over all files) where each node appears first
-    first_row[renumber[uniq_codes[order]]] = first_pos[order] // 2
+    src_rows = inter[0::2].copy()
+    dst_rows = inter[1::2].copy()
+    # codes are numbered by first appearance: a code is new where it exceeds every earlier one
+    running = np.maximum.accumulate(inter)
+    new_at = np.flatnonzero(np.r_[True, inter[1:] > running[:-1]])
+    first_row = new_at // 2  # the row (over all files) where each node appears first
+    del inter, running
+    bounds = np.cumsum([0] + [f.rows for f in files])
 
     strength_rows = np.concatenate([f.strength for f in files])
     since_rows = np.concatenate([f.since for f in files])
@@ -209,13 +253,9 @@ def build_core(
         rel_codes, rel_names = np.zeros(m, dtype=np.int64), [DEFAULT_RELATION]
 
     # duplicate rows of one edge merge: the earliest since, the relations joined, one stated strength
-    key = src_rows * n + dst_rows
-    ukey, first_idx, inverse = np.unique(key, return_index=True, return_inverse=True)
-    edge_order = np.argsort(first_idx, kind="stable")  # edges in the order first met
-    pos_of = np.empty(len(ukey), dtype=np.int64)
-    pos_of[edge_order] = np.arange(len(ukey))
-    edge_of_row = pos_of[inverse]
-    ne = len(ukey)
+    edge_of_row, first_idx = _dedupe(n, src_rows, dst_rows)
+    edge_order = np.arange(len(first_idx))
+    ne = len(first_idx)
     dup = ne != m
     e_src = src_rows[first_idx[edge_order]]
     e_dst = dst_rows[first_idx[edge_order]]
@@ -248,6 +288,7 @@ def build_core(
         multi_rel = np.zeros(ne, dtype=np.bool_)
 
     core = _empty_nodes(ids)
+    core.extra["ids_arrow"] = ids_arrow
     core.src = e_src.astype(np.int32)
     core.dst = e_dst.astype(np.int32)
     core.hard = e_strength <= 0

@@ -110,16 +110,45 @@ def condensation(
     comp: np.ndarray, ncomp: int, src: np.ndarray, dst: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """CSR of the component DAG (deduplicated): for each component, the components that depend on it."""
-    cu = comp[src].astype(np.int64)
-    cv = comp[dst].astype(np.int64)
-    keep = cu != cv
-    key = np.unique(cu[keep] * ncomp + cv[keep])
-    a = key // ncomp
-    b = (key % ncomp).astype(np.int32)
-    counts = np.bincount(a, minlength=ncomp)
+    return _condensation(comp.astype(np.int64), ncomp, src, dst)
+
+
+@njit(cache=True)
+def _condensation(
+    comp: np.ndarray, ncomp: int, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    m = len(src)
+    counts = np.zeros(ncomp + 1, dtype=np.int64)
+    for e in range(m):
+        a = comp[src[e]]
+        if a != comp[dst[e]]:
+            counts[a + 1] += 1
+    for c in range(ncomp):
+        counts[c + 1] += counts[c]
+    fill = counts[:-1].copy()
+    tmp = np.empty(counts[ncomp], dtype=np.int32)
+    for e in range(m):
+        a = comp[src[e]]
+        b = comp[dst[e]]
+        if a != b:
+            tmp[fill[a]] = b
+            fill[a] += 1
+    # deduplicate each row (a marker per target component), rows kept sorted
+    seen = np.full(ncomp, -1, dtype=np.int64)
     indptr = np.zeros(ncomp + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return indptr, b
+    out = np.empty(len(tmp), dtype=np.int32)
+    k = 0
+    for c in range(ncomp):
+        start = k
+        for e in range(counts[c], counts[c + 1]):
+            b = tmp[e]
+            if seen[b] != c:
+                seen[b] = c
+                out[k] = b
+                k += 1
+        out[start:k].sort()
+        indptr[c + 1] = k
+    return indptr, out[:k].copy()
 
 
 @njit(cache=True)
@@ -138,21 +167,61 @@ def _fill_range(row: np.ndarray, lo_bit: int, hi_bit: int) -> None:
 
 
 @njit(cache=True)
+def _heap_push(heap: np.ndarray, size: int, x: int) -> int:
+    i = size
+    heap[i] = x
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap[parent] <= heap[i]:
+            break
+        heap[parent], heap[i] = heap[i], heap[parent]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True)
+def _heap_pop(heap: np.ndarray, size: int) -> tuple[int, int]:
+    top = heap[0]
+    size -= 1
+    heap[0] = heap[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        small = left
+        if left + 1 < size and heap[left + 1] < heap[left]:
+            small = left + 1
+        if heap[i] <= heap[small]:
+            break
+        heap[i], heap[small] = heap[small], heap[i]
+        i = small
+    return top, size
+
+
+@njit(cache=True)
 def reach_chunk(
     ncomp: int,
     cptr: np.ndarray,
     cidx: np.ndarray,
+    rptr: np.ndarray,
+    ridx: np.ndarray,
     start: np.ndarray,
+    comp_of_pos: np.ndarray,
     pa: int,
     pb: int,
-    c_lo: int,
     masks: np.ndarray,
     rows: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
     stamp: np.ndarray,
+    queued: np.ndarray,
+    heap: np.ndarray,
     chunk_id: int,
     out: np.ndarray,
+    flagged: np.ndarray,
+    skip_flagged: bool,
+    limit: int,
 ) -> None:
     """One chunk of target positions ``[pa, pb)`` of the closed reach of every component.
 
@@ -160,12 +229,39 @@ def reach_chunk(
     part inside the chunk is a row of ``rows`` (valid between words ``lo[c]`` and ``hi[c]`` when
     ``stamp[c] == chunk_id``; other rows are empty, so nothing is ever cleared in bulk). Members of
     component ``c`` hold positions ``start[c] .. start[c+1]-1``. For every component, ``out[c, 0]``
-    gains the number of set bits, and ``out[c, 1 + k]`` those also set in ``masks[k]`` (a bitset over
-    all positions).
+    gains the number of set bits, and ``out[c, 1 + k]`` those also set in ``masks[k]``.
+
+    Components are visited from those in the chunk upwards through their dependencies (``rptr``,
+    ``ridx``), smallest number first; past ``limit`` queued components the rest is one scan. With
+    ``skip_flagged``, components flagged as covering the whole chunk are left to the caller.
     """
     nm = masks.shape[0]
     wbase = pa >> 6
-    for c in range(c_lo, ncomp):
+    size = 0
+    pushes = 0
+    c_first = comp_of_pos[pa]
+    c_last = comp_of_pos[pb - 1]
+    for c in range(c_first, c_last + 1):
+        if skip_flagged and flagged[c]:
+            continue
+        queued[c] = chunk_id
+        size = _heap_push(heap, size, c)
+        pushes += 1
+    linear = False
+    cur = c_first - 1
+    acc = np.zeros(max(nm, 1), dtype=np.int64)
+    while True:
+        if not linear:
+            if size == 0:
+                break
+            c, size = _heap_pop(heap, size)
+        else:
+            cur += 1
+            if cur >= ncomp:
+                break
+            c = cur
+            if skip_flagged and flagged[c]:
+                continue
         have = False
         row = rows[c]
         s0 = start[c]
@@ -183,7 +279,7 @@ def reach_chunk(
             have = True
         for e in range(cptr[c], cptr[c + 1]):
             d = cidx[e]
-            if d < c_lo or stamp[d] != chunk_id:
+            if stamp[d] != chunk_id:
                 continue
             dl = lo[d]
             dh = hi[d]
@@ -213,12 +309,8 @@ def reach_chunk(
             continue
         stamp[c] = chunk_id
         total = 0
-        if nm == 0:
-            for w in range(lo[c], hi[c]):
-                total += popcount(row[w])
-            out[c, 0] += total
-            continue
-        acc = np.zeros(nm, dtype=np.int64)
+        for k in range(nm):
+            acc[k] = 0
         for w in range(lo[c], hi[c]):
             x = row[w]
             if x == 0:
@@ -229,6 +321,21 @@ def reach_chunk(
         out[c, 0] += total
         for k in range(nm):
             out[c, 1 + k] += acc[k]
+        if not linear:
+            for e in range(rptr[c], rptr[c + 1]):
+                p = ridx[e]
+                if queued[p] == chunk_id or (skip_flagged and flagged[p]):
+                    continue
+                queued[p] = chunk_id
+                size = _heap_push(heap, size, p)
+                pushes += 1
+            if pushes > limit:
+                linear = True
+                cur = c
+
+
+HUB_SHARE = 0.01  # a component this share of the nodes or larger is a hub (see below)
+LINEAR_AFTER = 1024  # a chunk whose frontier passes this (or ncomp / 8) components is one scan
 
 
 def closed_reach_counts(
@@ -239,12 +346,20 @@ def closed_reach_counts(
     masks: np.ndarray,
     chunk_words: int,
     progress: object = None,
+    hub_share: float | None = None,
 ) -> np.ndarray:
     """Counts over the closed reach (members and transitive dependents) of every component.
 
     ``masks`` is ``(k, ceil(n / 64))`` uint64 bitsets over positions; returns ``(ncomp, k + 1)``
     int64: column 0 the size of the closed reach, column ``1 + j`` its part in ``masks[j]``.
     Memory: ``ncomp · chunk_words · 8`` bytes for the rows, whatever the reach.
+
+    Each chunk of target positions is worked from the components it holds upwards, through their
+    dependencies, in increasing number (a heap), so a chunk costs what reaches it, not the graph; a
+    chunk that most of the graph reaches switches to one scan over every component. When one
+    component holds at least ``hub_share`` of the nodes (the mesh of a service graph), its closed
+    reach ``R`` is numbered first: every component that reaches the hub covers all of ``R``, so
+    those rows over ``R`` are counted at once instead of being built.
     """
     n = int(start[ncomp])
     k_all = masks.shape[0]
@@ -262,17 +377,49 @@ def closed_reach_counts(
         m = masks[j, : len(full)]
         kinds.append(0 if not m.any() else 1 if np.array_equal(m, full) else 2)
     live = [j for j in range(k_all) if kinds[j] == 2]
+    live_masks = masks[live] if live else np.zeros((0, masks.shape[1]), dtype=np.uint64)
+
+    hub_share = HUB_SHARE if hub_share is None else hub_share
+    size = np.diff(start)
+    hub = int(np.argmax(size))
+    perm = None
+    flagged = np.zeros(ncomp, dtype=np.bool_)
+    region_end = 0  # positions [0, region_end) are whole chunks inside the hub's closed reach
     bits = chunk_words * 64
+    if size[hub] > 1 and size[hub] >= hub_share * n:
+        in_r = _reach_flags(ncomp, cptr, cidx, hub)
+        rptr, ridx = _reverse_csr(ncomp, cptr, cidx)
+        flagged = _reach_flags(ncomp, rptr, ridx, hub)
+        old_of_new = np.concatenate([np.nonzero(in_r)[0], np.nonzero(~in_r)[0]])
+        perm = np.empty(ncomp, dtype=np.int64)
+        perm[old_of_new] = np.arange(ncomp)
+        cptr, cidx = _permute_csr(cptr, cidx, old_of_new, perm)
+        new_size = size[old_of_new]
+        new_start = np.zeros(ncomp + 1, dtype=np.int64)
+        np.cumsum(new_size, out=new_start[1:])
+        pos_old = _permuted_positions(start, old_of_new, new_start)
+        live_masks = (
+            np.stack([bitset_of(unpack_bits(live_masks[j], n)[pos_old]) for j in range(len(live))])
+            if live
+            else live_masks
+        )
+        start = new_start
+        flagged = flagged[old_of_new]
+        region_end = (int(new_size[: int(in_r.sum())].sum()) // bits) * bits
+    rptr, ridx = _reverse_csr(ncomp, cptr, cidx)
     rows = np.empty((ncomp, chunk_words), dtype=np.uint64)
     lo = np.zeros(ncomp, dtype=np.int64)
     hi = np.zeros(ncomp, dtype=np.int64)
     stamp = np.full(ncomp, -1, dtype=np.int64)
+    queued = np.full(ncomp, -1, dtype=np.int64)
+    heap = np.empty(ncomp, dtype=np.int64)
     comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
     nchunks = (n + bits - 1) // bits
     padded = np.zeros((len(live), nchunks * chunk_words), dtype=np.uint64)
     if live:
-        padded[:, : masks.shape[1]] = masks[live]
+        padded[:, : live_masks.shape[1]] = live_masks
     part = np.zeros((ncomp, len(live) + 1), dtype=np.int64)
+    limit = max(LINEAR_AFTER, ncomp // 8)
     for k in range(nchunks):
         pa = k * bits
         pb = min(n, pa + bits)
@@ -280,26 +427,122 @@ def closed_reach_counts(
             ncomp,
             cptr,
             cidx,
+            rptr,
+            ridx,
             start,
+            comp_of_pos,
             pa,
             pb,
-            int(comp_of_pos[pa]),
             padded,
             rows,
             lo,
             hi,
             stamp,
+            queued,
+            heap,
             k,
             part,
+            flagged,
+            pb <= region_end,
+            limit,
         )
         if progress is not None:
             progress(k + 1, nchunks)  # type: ignore[operator]
+    if region_end:
+        # every component that reaches the hub covers the hub's whole region
+        words = region_end // 64
+        part[flagged, 0] += region_end
+        for i in range(len(live)):
+            part[flagged, 1 + i] += int(np.bitwise_count(padded[i, :words]).sum())
+    if perm is not None:
+        part = part[perm]
     out[:, 0] = part[:, 0]
     for j in range(k_all):
         if kinds[j] == 1:
             out[:, 1 + j] = part[:, 0]
         elif kinds[j] == 2:
             out[:, 1 + j] = part[:, 1 + live.index(j)]
+    return out
+
+
+def unpack_bits(words: np.ndarray, n: int) -> np.ndarray:
+    return np.unpackbits(words.view(np.uint8), bitorder="little")[:n].astype(np.bool_)
+
+
+def bitset_of(flags: np.ndarray) -> np.ndarray:
+    packed = np.packbits(flags.astype(np.bool_), bitorder="little")
+    pad = (-len(packed)) % 8
+    if pad:
+        packed = np.concatenate([packed, np.zeros(pad, dtype=np.uint8)])
+    return packed.view("<u8").astype(np.uint64)
+
+
+@njit(cache=True)
+def _reach_flags(ncomp: int, ptr: np.ndarray, idx: np.ndarray, root: int) -> np.ndarray:
+    """Components reachable from ``root`` along the CSR (``root`` included)."""
+    seen = np.zeros(ncomp, dtype=np.bool_)
+    stack = np.empty(ncomp, dtype=np.int64)
+    seen[root] = True
+    stack[0] = root
+    top = 1
+    while top:
+        top -= 1
+        c = stack[top]
+        for e in range(ptr[c], ptr[c + 1]):
+            d = idx[e]
+            if not seen[d]:
+                seen[d] = True
+                stack[top] = d
+                top += 1
+    return seen
+
+
+@njit(cache=True)
+def _reverse_csr(ncomp: int, ptr: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.zeros(ncomp + 1, dtype=np.int64)
+    for e in range(len(idx)):
+        counts[idx[e] + 1] += 1
+    for c in range(ncomp):
+        counts[c + 1] += counts[c]
+    fill = counts[:-1].copy()
+    out = np.empty(len(idx), dtype=np.int32)
+    for c in range(ncomp):
+        for e in range(ptr[c], ptr[c + 1]):
+            d = idx[e]
+            out[fill[d]] = c
+            fill[d] += 1
+    return counts, out
+
+
+@njit(cache=True)
+def _permute_csr(
+    ptr: np.ndarray, idx: np.ndarray, old_of_new: np.ndarray, perm: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    ncomp = len(old_of_new)
+    nptr = np.zeros(ncomp + 1, dtype=np.int64)
+    for j in range(ncomp):
+        c = old_of_new[j]
+        nptr[j + 1] = nptr[j] + ptr[c + 1] - ptr[c]
+    nidx = np.empty(len(idx), dtype=np.int32)
+    for j in range(ncomp):
+        c = old_of_new[j]
+        k = nptr[j]
+        for e in range(ptr[c], ptr[c + 1]):
+            nidx[k] = perm[idx[e]]
+            k += 1
+    return nptr, nidx
+
+
+@njit(cache=True)
+def _permuted_positions(
+    start: np.ndarray, old_of_new: np.ndarray, new_start: np.ndarray
+) -> np.ndarray:
+    """For each new position, the old position it holds."""
+    out = np.empty(new_start[-1], dtype=np.int64)
+    for j in range(len(old_of_new)):
+        c = old_of_new[j]
+        for i in range(start[c + 1] - start[c]):
+            out[new_start[j] + i] = start[c] + i
     return out
 
 

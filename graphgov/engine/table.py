@@ -322,10 +322,12 @@ def render_table(
     keep: np.ndarray | None = None,
     bom: bool = True,
     meta: dict[str, Any] | None = None,
-) -> tuple[bytes | str, int, list[str]]:
+    stream: bool = False,
+) -> tuple[Any, int, list[str]]:
     """The blast-radius table as CSV (written column-wise), JSON or a terminal table.
 
-    Returns (data, number of rows, warnings).
+    Returns (data, number of rows, warnings). With ``stream``, CSV comes as an iterator of byte
+    pieces (the warnings list fills as it is consumed).
     """
     from ..analysis.columns import COLUMN, COLUMNS, DECIMALS
 
@@ -343,16 +345,19 @@ def render_table(
         if fmt == "xlsx":  # a real workbook (graphgov/reports/xlsx.py)
             from ..reports.xlsx import blast_radius_xlsx
 
-            book, warnings = blast_radius_xlsx(rows)
-            return book, len(rows), warnings
-        text, warnings = render_blast_radius(rows, fmt, bom=bom, meta=meta)
-        return text, len(rows), warnings
-    from ..reports.columnar import csv_from_columns
+            book, book_warnings = blast_radius_xlsx(rows)
+            return book, len(rows), book_warnings
+        text, text_warnings = render_blast_radius(rows, fmt, bom=bom, meta=meta)
+        return text, len(rows), text_warnings
+    from ..reports.columnar import csv_pieces
 
     core, v = table.core, table.cols.values
     idx = order
+    ids_arrow = core.extra.get("ids_arrow")
     data: dict[str, Any] = {
-        "node": [core.ids[i] for i in idx.tolist()],
+        "node": ids_arrow.take(idx)
+        if ids_arrow is not None
+        else [core.ids[i] for i in idx.tolist()],
         "name": core.name[idx],
         "kind": core.kind[idx],
         "owner": core.owner[idx],
@@ -366,12 +371,16 @@ def render_table(
         if name not in data:
             data[name] = v[name][idx]
     types = {c: COLUMN[c].type for c in COLUMNS}
-    out, warnings = csv_from_columns(
+    warnings: list[str] = []
+    pieces = csv_pieces(
         COLUMNS,
         data,
         types,
         DECIMALS,
+        warnings,
         bom=bom,
         missing={"criticality": core.criticality[idx] == 0},
     )
-    return out, len(idx), warnings
+    if not stream:
+        return b"".join(pieces), len(idx), warnings
+    return pieces, len(idx), warnings

@@ -8,7 +8,7 @@ compares the two writers. Columns are pyarrow string arrays joined in C.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,15 +18,22 @@ from .tables import EXCEL_CELL_LIMIT, neutralise
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
-def _text(values: Sequence[Any]) -> Any:
+def _text_raw(values: Any) -> Any:
+    """Text cells as a pyarrow string array (None as null), built in C from object arrays."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if isinstance(values, pa.Array | pa.ChunkedArray):
-        arr = values
-    else:
-        arr = pa.array([None if v is None else str(v) for v in values], type=pa.string())
-    arr = pc.fill_null(arr, "")
+        return values
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def _text(values: Any) -> Any:
+    import pyarrow.compute as pc
+
+    arr = pc.fill_null(_text_raw(values), "")
     risky = pc.starts_with(arr, FORMULA_START[0])
     for ch in FORMULA_START[1:]:
         risky = pc.or_(risky, pc.starts_with(arr, ch))
@@ -87,46 +94,62 @@ def csv_from_columns(
     missing: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[bytes, list[str]]:
     """CSV bytes of columns ``data[name]`` (arrays or lists, one entry per row, in row order)."""
+    warnings: list[str] = []
+    out = b"".join(csv_pieces(columns, data, types, decimals, warnings, bom=bom, missing=missing))
+    return out, warnings
+
+
+def csv_pieces(
+    columns: Sequence[str],
+    data: Mapping[str, Any],
+    types: Mapping[str, str],
+    decimals: Mapping[str, int],
+    warnings: list[str],
+    *,
+    bom: bool = True,
+    missing: Mapping[str, np.ndarray] | None = None,
+    batch: int = 100_000,
+) -> Iterator[bytes]:
+    """The CSV as pieces of bytes (the header, then batches of rows), so that a large table is
+    written without holding all of it in memory. Warnings are appended to ``warnings``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     missing = missing or {}
-    warnings: list[str] = []
-    arrays = []
-    for name in columns:
-        kind = types[name]
-        values = data[name]
-        if kind == "text":
-            arr = _text(values)
-            long = pc.greater(pc.utf8_length(arr), EXCEL_CELL_LIMIT)
-            if pc.any(long).as_py():
-                lengths = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
-                for i in np.nonzero(lengths > EXCEL_CELL_LIMIT)[0].tolist():
-                    text_len = len(
-                        str(values[i])
-                        if not isinstance(values, pa.Array | pa.ChunkedArray)
-                        else values[i].as_py()
-                    )
-                    if text_len > EXCEL_CELL_LIMIT:
+    yield (("\ufeff" if bom else "") + ",".join(neutralise(c) for c in columns) + "\r\n").encode(
+        "utf-8"
+    )
+    rows = len(data[columns[0]]) if columns else 0
+    for lo in range(0, rows, batch):
+        hi = min(rows, lo + batch)
+        arrays = []
+        for name in columns:
+            kind = types[name]
+            values = data[name][lo:hi]
+            if kind == "text":
+                arr = _text(values)
+                lengths = pc.utf8_length(arr)
+                if pc.any(pc.greater(lengths, EXCEL_CELL_LIMIT)).as_py():
+                    raw = _text_raw(values)
+                    for i in np.nonzero(
+                        pc.utf8_length(raw).to_numpy(zero_copy_only=False) > EXCEL_CELL_LIMIT
+                    )[0].tolist():
                         warnings.append(
-                            f"row {i + 2}, column {name}: {text_len} characters, over Excel's {EXCEL_CELL_LIMIT}-character cell limit (Excel will cut it)"
+                            f"row {lo + i + 2}, column {name}: {len(raw[i].as_py())} characters, over Excel's {EXCEL_CELL_LIMIT}-character cell limit (Excel will cut it)"
                         )
-        elif kind == "int":
-            arr = _ints(values, missing.get(name))
-        elif kind == "bool":
-            arr = _bools(values)
-        else:
-            arr = _floats(values, decimals.get(name, 3))
-        arrays.append(arr)
-    header = ",".join(neutralise(c) for c in columns) + "\r\n"
-    if not arrays or len(arrays[0]) == 0:
-        body = b""
-    else:
-        rows = pc.binary_join_element_wise(*arrays, ",")
-        rows = pc.binary_join_element_wise(rows, "", "\r\n")
-        body = _concat(rows)
-    out = (("\ufeff" if bom else "") + header).encode("utf-8") + body
-    return out, warnings
+            elif kind == "int":
+                m = missing.get(name)
+                arr = _ints(values, None if m is None else m[lo:hi])
+            elif kind == "bool":
+                arr = _bools(values)
+            else:
+                arr = _floats(values, decimals.get(name, 3))
+            arrays.append(arr)
+        joined = pc.binary_join_element_wise(*arrays, ",")
+        joined = pc.binary_join_element_wise(joined, "", "\r\n")
+        del arrays
+        yield _concat(joined)
+    del pa
 
 
 def _concat(strings: Any) -> bytes:

@@ -60,16 +60,27 @@ def remove_stale_temporaries(folder: str | os.PathLike[str]) -> int:
 
 
 def write_atomic(
-    path: str | os.PathLike[str], data: bytes | str, retries: int = 5, delay: float = 0.2
+    path: str | os.PathLike[str],
+    data: bytes | str | Iterable[bytes],
+    retries: int = 5,
+    delay: float = 0.2,
 ) -> None:
-    """Write ``data`` to ``path`` atomically. Raises :class:`OutputError` (exit 4) on failure."""
+    """Write ``data`` (text, bytes, or pieces of bytes written as they come) to ``path``
+    atomically. Raises :class:`OutputError` (exit 4) on failure."""
     target = Path(path)
-    payload = data.encode("utf-8", errors="backslashreplace") if isinstance(data, str) else data
+    pieces: Iterable[bytes] = (
+        [data.encode("utf-8", errors="backslashreplace")]
+        if isinstance(data, str)
+        else [data]
+        if isinstance(data, bytes)
+        else data
+    )
     if target.exists() and not target.is_file() and not target.is_dir():
         # a device or pipe (/dev/stdout, /dev/null, a FIFO): write into it, never replace it
         try:
             with open(target, "wb") as fh:
-                fh.write(payload)
+                for piece in pieces:
+                    fh.write(piece)
         except OSError as err:
             msg = f"cannot write {target}: {err.strerror}"
             raise OutputError(msg) from err
@@ -91,7 +102,8 @@ def write_atomic(
     try:
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
+                for piece in pieces:
+                    fh.write(piece)
                 fh.flush()
                 os.fsync(fh.fileno())
         except OSError as err:

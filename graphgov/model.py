@@ -715,7 +715,7 @@ def _report_shape(G: nx.DiGraph, diag: Diagnostics) -> None:
 
 
 def report_shape(
-    ids: list[Any], src: Any, dst: Any, diag: Diagnostics, rank_of: Any = None
+    ids: list[Any], src: Any, dst: Any, diag: Diagnostics, rank_of: Any = None, texts: Any = None
 ) -> dict[str, Any]:
     """Self-loops, cycles and case collisions of the graph ``ids``/``src → dst`` (arrays; successors
     in edge order), reported as warnings. Returns ``cycles`` (the largest, each with its size and a
@@ -735,7 +735,7 @@ def report_shape(
     if len(big):
         from .engine.core import id_rank
 
-        rank = id_rank(ids) if rank_of is None else rank_of
+        rank = id_rank(ids, texts) if rank_of is None else rank_of
         on_cycle = np.nonzero(size[comp] > 1)[0]
         smallest = np.full(ncomp, n, dtype=np.int64)
         np.minimum.at(smallest, comp[on_cycle], rank[on_cycle])
@@ -751,7 +751,10 @@ def report_shape(
             info.append(
                 {
                     "size": len(members_i),
-                    "example": [ids[i] for i in _example_cycle(members_i, comp, indptr, indices)],
+                    "example": [
+                        ids[i]
+                        for i in K.example_cycle(members_i[0], comp, indptr, indices).tolist()
+                    ],
                 }
             )
     for item, members in zip(info, cycles, strict=True):
@@ -764,7 +767,7 @@ def report_shape(
         )
     if len(big) > MAX_CYCLES_LISTED:
         diag.warn("cycle", f"… and {len(big) - MAX_CYCLES_LISTED} more cycles not listed")
-    for group in _case_collisions(ids):
+    for group in _case_collisions(ids, texts):
         diag.warn(
             "case-collision",
             f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)",
@@ -772,12 +775,14 @@ def report_shape(
     return {"cycles": info, "cycle_count": int(len(big))}
 
 
-def _case_collisions(ids: list[Any]) -> list[list[Any]]:
+def _case_collisions(ids: list[Any], texts: Any = None) -> list[list[Any]]:
     """Groups of ids that differ only by case, sorted (ASCII ids are compared in C)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = pa.array([x if isinstance(x, str) else str(x) for x in ids], type=pa.string())
+    from .engine.core import id_texts
+
+    if texts is None:
+        texts = id_texts(ids)
     if len(texts) and pc.all(pc.string_is_ascii(texts)).as_py():
         lower = pc.ascii_lower(texts)
         counts = pc.value_counts(lower)
@@ -792,61 +797,6 @@ def _case_collisions(ids: list[Any]) -> list[list[Any]]:
     for x in candidates:
         by_lower[str(x).lower()].append(x)
     return sorted(g for g in by_lower.values() if len(g) > 1)
-
-
-def _example_cycle(members: list[int], comp: Any, indptr: Any, indices: Any) -> list[int]:
-    """A shortest cycle through the first member (BFS inside the component, successors in edge order)."""
-    start = members[0]
-    c = comp[start]
-    parent: dict[int, int] = {}
-    frontier = [start]
-    seen = {start}
-    while frontier:
-        nxt = []
-        for u in frontier:
-            for e in range(int(indptr[u]), int(indptr[u + 1])):
-                v = int(indices[e])
-                if comp[v] != c:
-                    continue
-                if v == start:
-                    path = [u]
-                    while path[-1] != start:
-                        path.append(parent[path[-1]])
-                    path.reverse()
-                    return [*path, start]
-                if v not in seen:
-                    seen.add(v)
-                    parent[v] = u
-                    nxt.append(v)
-        frontier = nxt
-    return [start, start]
-
-
-def example_cycle(G: nx.DiGraph, members: list[str]) -> list[str]:
-    """A shortest cycle through the smallest member of a strongly connected component (BFS, bounded)."""
-    start = members[0]
-    inside = set(members)
-    parent: dict[str, str] = {}
-    frontier = [start]
-    seen = {start}
-    while frontier:
-        nxt = []
-        for u in frontier:
-            for v in G.successors(u):
-                if v not in inside:
-                    continue
-                if v == start:
-                    path = [u]
-                    while path[-1] != start:
-                        path.append(parent[path[-1]])
-                    path.reverse()
-                    return [*path, start]
-                if v not in seen:
-                    seen.add(v)
-                    parent[v] = u
-                    nxt.append(v)
-        frontier = nxt
-    return [start, start]
 
 
 def format_cycle(path: list[str]) -> str:

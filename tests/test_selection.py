@@ -184,7 +184,8 @@ def test_select_on_the_commands(cli, tmp_path):
     r = cli("snapshot", *base, "--select", "pilot", "-o", tmp_path / "s.json")
     assert r.exit_code == 0, r.output
     snap = json.loads((tmp_path / "s.json").read_text())
-    assert {m["node"] for m in snap["metrics"]} == select(sample(), "pilot")
+    ids = snap["graph"]["nodes"]["id"]  # version 3: metrics by node position
+    assert {ids[p] for p in snap["metrics"]["node"]} == select(sample(), "pilot")
     assert (
         len(snap["graph"]["nodes"]) == 65
     )  # the graph stays whole, so next quarter re-scores it right

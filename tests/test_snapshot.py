@@ -51,7 +51,10 @@ def test_snapshot_holds_everything_and_reads_back(tmp_path):
     assert {"settings", "policy", "inputs", "graph", "metrics", "verdicts", "diagnostics"} <= set(
         data
     )
-    assert set(data["metrics"][0]) >= set(graphgov.COLUMNS)
+    # version 3 is columnar: one list per metric column, nodes by position in graph.nodes.id
+    assert set(data["metrics"]["columns"]) >= set(graphgov.COLUMNS) - {"node"}
+    ids = data["graph"]["nodes"]["id"]
+    assert [ids[p] for p in data["metrics"]["node"]] == sorted(ids)
     snap = read_snapshot(path)
     assert snap.as_of == AS_OF and snap.version == VERSION
     assert sorted(snap.graph.edges(data="since")) == [("p", "api", "2026-08-01")]
@@ -249,3 +252,29 @@ def test_bundled_history_is_up_to_date_with_the_sample(tmp_path):
             assert made_doc[key] == kept_doc[key], (
                 f"{name}: {key} is stale: run python data/history/make_history.py"
             )
+
+
+def test_version_2_snapshot_reads_as_the_same_snapshot_as_version_3(tmp_path):
+    """A version-2 file (the layout before the columnar one) still reads, to the same graph,
+    metrics and verdicts as the version-3 file written from the same inputs."""
+    v2 = read_snapshot(ROOT / "tests" / "fixtures" / "snapshots" / "v2-2026-08-31.json")
+    v3 = read_snapshot(ROOT / "data" / "history" / "2026-08-31.json")
+    assert v2.version == 2 and v3.version == 3
+    assert list(v2.graph.nodes(data=True)) == list(v3.graph.nodes(data=True))
+    assert sorted(v2.graph.edges(data=True)) == sorted(v3.graph.edges(data=True))
+    assert v2.as_of == v3.as_of and v2.inputs == v3.inputs
+    assert {n: v["verdict"] for n, v in v2.verdicts.items()} == {
+        n: v["verdict"] for n, v in v3.verdicts.items()
+    }
+
+
+def test_gzip_snapshot_round_trip(tmp_path):
+    path = tmp_path / "q3.json.gz"
+    write_snapshot(small_graph(), path, as_of=AS_OF)
+    assert path.read_bytes()[:2] == b"\x1f\x8b"
+    plain = tmp_path / "q3.json"
+    write_snapshot(small_graph(), plain, as_of=AS_OF)
+    import gzip
+
+    assert gzip.decompress(path.read_bytes()) == plain.read_bytes()
+    assert read_snapshot(path).metrics == read_snapshot(plain).metrics

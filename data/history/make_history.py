@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = {}
         for v in payload["verdicts"]:
             counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
-        print(f"{path}: {len(payload['graph']['nodes'])} nodes, {len(payload['graph']['edges'])} edges, verdicts {counts}")
+        print(f"{path}: {len(payload['graph']['nodes']['id'])} nodes, {len(payload['graph']['edges']['source'])} edges, verdicts {counts}")
     return 0
 
 

@@ -56,16 +56,48 @@ def snapshot(
 
     settings = load.settings()
     pol = load_policy(policy)
-    G = load.graph(settings, [output])
-    load.announce(G, "writing the snapshot")
-    payload = write_snapshot(
-        G, output, settings, settings.today, pol, select=load.select, exclude=load.exclude
-    )
+    if load.select or load.exclude:
+        G = load.graph(settings, [output])
+        load.announce(G, "writing the snapshot")
+        payload = write_snapshot(
+            G, output, settings, settings.today, pol, select=load.select, exclude=load.exclude
+        )
+    else:
+        payload = _snapshot_of_core(load, settings, pol, output)
     if not load.quiet:
         click.echo(
-            f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
+            f"wrote snapshot of {len(payload['graph']['nodes']['id'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
             err=True,
         )
+
+
+def _snapshot_of_core(load, settings, pol, output):  # type: ignore[no-untyped-def]
+    """A snapshot written from the columnar core: bulk edge lists never become a networkx graph."""
+    from ..engine.table import metric_table
+    from ..progress import Progress
+    from ..reports.output import write_atomic
+    from ..review.snapshot import snapshot_pieces, write_snapshot
+    from ..review.snapshot_columns import core_payload
+
+    prog = Progress(enabled=not load.quiet)
+    with prog.stage("reading"):
+        core = load.core(settings, [output])
+    if core.nx_graph is not None:
+        return write_snapshot(core.nx_graph, output, settings, settings.today, pol)
+    load.announce(core, "writing the snapshot")
+    scored = pol.settings_for(settings)
+    table = metric_table(core, scored, scored.today, progress=prog)
+    import gc
+
+    with prog.stage("writing"):
+        # millions of small lists and no cycles among them: the cycle collector would only rescan
+        gc.disable()
+        try:
+            payload = core_payload(core, table, scored, scored.today, pol)
+            write_atomic(output, snapshot_pieces(payload, output))
+        finally:
+            gc.enable()
+    return payload
 
 
 @click.command()

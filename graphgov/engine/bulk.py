@@ -97,7 +97,7 @@ def read_edge_file(data: bytes, source: str) -> _FileEdges:
     rows = table.num_rows
     if rows == 0 or rows != lines - 1:
         raise NotBulk("blank lines or values across lines")
-    cols = {name: table.column(f"c{i}").combine_chunks() for i, name in enumerate(names)}
+    cols = {name: table.column(f"c{i}") for i, name in enumerate(names)}
     for name, col in cols.items():
         if not pc.all(pc.equal(pc.utf8_trim_whitespace(col), col)).as_py():
             raise NotBulk(f"{name}: surrounding white space")
@@ -118,7 +118,7 @@ def read_edge_file(data: bytes, source: str) -> _FileEdges:
     if "since" in cols:
         from ..model import FieldError, parse_date
 
-        enc = cols["since"].dictionary_encode()
+        enc = pc.dictionary_encode(cols["since"].combine_chunks())
         try:
             days = [
                 int(NO_DATE) if not d else day_number(parse_date(d, "since"))
@@ -216,8 +216,12 @@ def build_core(
     m = sum(f.rows for f in files)
     # interleave (source, target) per row so that nodes are numbered in the order they are met
     # interleave (source, target) per row, so that nodes are numbered in the order they are met
-    sources = pa.chunked_array([f.src for f in files], type=pa.string()).combine_chunks()
-    targets = pa.chunked_array([f.dst for f in files], type=pa.string()).combine_chunks()
+    sources = pa.chunked_array(
+        [c for f in files for c in f.src.chunks], type=pa.string()
+    ).combine_chunks()
+    targets = pa.chunked_array(
+        [c for f in files for c in f.dst.chunks], type=pa.string()
+    ).combine_chunks()
     both = pa.concat_arrays([sources, targets])
     pick = np.empty(2 * m, dtype=np.int64)
     pick[0::2] = np.arange(m)
@@ -242,8 +246,13 @@ def build_core(
     if any(f.relation is not None for f in files):
         rel = pa.chunked_array(
             [
-                f.relation if f.relation is not None else pa.array([""] * f.rows, pa.string())
+                c
                 for f in files
+                for c in (
+                    f.relation.chunks
+                    if f.relation is not None
+                    else [pa.array([""] * f.rows, pa.string())]
+                )
             ],
             type=pa.string(),
         ).combine_chunks()
@@ -308,7 +317,7 @@ def build_core(
     }
 
     # the register on top (the record path's step 2), then its edges (step 3)
-    index = core.index()
+    index: dict[Any, int] = core.index() if overlay else {}
     touched: dict[int, _Node] = {}
     overlay_nodes = [r for r in overlay if not hasattr(r, "target")]
     overlay_edges = [r for r in overlay if hasattr(r, "target")]
@@ -384,7 +393,9 @@ def build_core(
         node.attrs[DERIVED_FROM] = sorted(set(resolved))
     _set_node_columns(core, touched)
     core.graph["structure"] = []
-    core.graph.update(report_shape(core.ids, core.src, core.dst, diag, core.rank()))
+    core.graph.update(
+        report_shape(core.ids, core.src, core.dst, diag, core.rank(), texts=ids_arrow)
+    )
     return core
 
 

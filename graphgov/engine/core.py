@@ -36,20 +36,29 @@ def day_number(text: Any) -> int:
     return (dt.date.fromisoformat(str(text)[:10]) - EPOCH).days
 
 
-def id_rank(ids: Sequence[Hashable]) -> np.ndarray:
+def id_rank(ids: Sequence[Hashable], texts: Any = None) -> np.ndarray:
     """Each id's position in the sorted order of the ids as text (Python's ``str`` order).
 
     Sorted by pyarrow: UTF-8 byte order is code point order, which is how Python compares text.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(ids)
-    arr = pa.array([x if isinstance(x, str) else str(x) for x in ids], type=pa.string())
+    arr = texts if texts is not None else id_texts(ids)
     order = pc.sort_indices(arr).to_numpy()
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n, dtype=np.int64)
     return rank
+
+
+def id_texts(ids: Sequence[Hashable]) -> Any:
+    """The ids as a pyarrow string array (``str`` of ids that are not text)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(ids, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([x if isinstance(x, str) else str(x) for x in ids], type=pa.string())
 
 
 def day_date(number: int) -> dt.date:
@@ -97,7 +106,7 @@ class GraphCore:
         """Node positions in the sorted order of the ids (computed once)."""
         r = self.extra.get("_rank")
         if r is None:
-            r = self.extra["_rank"] = id_rank(self.ids)
+            r = self.extra["_rank"] = id_rank(self.ids, self.extra.get("ids_arrow"))
         return r
 
     def with_edges(self, keep: np.ndarray) -> GraphCore:
@@ -231,6 +240,22 @@ def from_networkx(G: Any) -> GraphCore:
     return core
 
 
+def node_attrs_of(core: GraphCore, i: int) -> dict[str, Any]:
+    """The attributes build_graph gives node ``i`` of a bulk core that a register described."""
+    from ..model import ALIASES, FORMATS, KIND, NAME, PROVENANCE
+
+    t = core.extra["touched"][i]
+    attrs = dict(t.attrs)
+    attrs.setdefault(KIND, "unknown")
+    attrs.setdefault(NAME, t.id)
+    if len(t.kinds) > 1:
+        attrs["kinds"] = sorted(t.kinds)
+    attrs[ALIASES] = sorted(t.aliases)
+    attrs[PROVENANCE] = t.provenance
+    attrs[FORMATS] = sorted(t.formats)
+    return attrs
+
+
 def to_networkx(core: GraphCore) -> Any:
     """The networkx graph of a core, as :func:`graphgov.model.build_graph` would have built it."""
     import networkx as nx
@@ -258,15 +283,7 @@ def to_networkx(core: GraphCore) -> Any:
                 },
             )
             continue
-        attrs = dict(t.attrs)
-        attrs.setdefault(KIND, "unknown")
-        attrs.setdefault(NAME, t.id)
-        if len(t.kinds) > 1:
-            attrs["kinds"] = sorted(t.kinds)
-        attrs[ALIASES] = sorted(t.aliases)
-        attrs[PROVENANCE] = t.provenance
-        attrs[FORMATS] = sorted(t.formats)
-        G.add_node(node, **attrs)
+        G.add_node(node, **node_attrs_of(core, i))
     register_edges = ex.get("register_edges", {})
     names = ex["relation_names"]
     strength = ex["strength"]

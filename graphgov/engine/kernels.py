@@ -923,3 +923,44 @@ def chain_tokens(
         else:
             _walk(start, tl, nxt, step_u, comp, codes, pos, n)
     return offsets, codes
+
+
+@njit(cache=True)
+def example_cycle(
+    start: int, comp: np.ndarray, indptr: np.ndarray, indices: np.ndarray
+) -> np.ndarray:
+    """A shortest cycle through ``start`` (BFS inside its component, successors in CSR order)."""
+    n = len(comp)
+    c = comp[start]
+    parent = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=np.bool_)
+    seen[start] = True
+    queue[0] = start
+    head = 0
+    tail = 1
+    while head < tail:
+        u = queue[head]
+        head += 1
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if comp[v] != c:
+                continue
+            if v == start:
+                path = [u]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                out = np.empty(len(path) + 1, dtype=np.int64)
+                for i in range(len(path)):
+                    out[i] = path[len(path) - 1 - i]
+                out[len(path)] = start
+                return out
+            if not seen[v]:
+                seen[v] = True
+                parent[v] = u
+                queue[tail] = v
+                tail += 1
+    out = np.empty(2, dtype=np.int64)
+    out[0] = start
+    out[1] = start
+    return out

@@ -35,7 +35,12 @@ class MetricTable:
         """Row order of the table: highest irreversibility first, then node id."""
         return np.lexsort((self.core.rank(), -self.cols["irreversibility"]))
 
-    def rows(self) -> dict[Hashable, dict[str, Any]]:
+    def rows_for(self, indices: Any) -> dict[Hashable, dict[str, Any]]:
+        """Row dicts of some nodes only (by index)."""
+        wanted = {int(i) for i in np.asarray(indices).tolist()}
+        return self.rows(wanted)
+
+    def rows(self, only: set[int] | None = None) -> dict[Hashable, dict[str, Any]]:
         """Row dicts keyed by node (the shape of :func:`graphgov.analysis.table.node_metrics`)."""
         from ..analysis.irreversibility import FACTORS
 
@@ -63,6 +68,8 @@ class MetricTable:
         assert start is not None and scaled is not None
         out: dict[Hashable, dict[str, Any]] = {}
         for i, node in enumerate(core.ids):
+            if only is not None and i not in only:
+                continue
             crit = int(core.criticality[i])
             row: dict[str, Any] = {
                 "node": node,

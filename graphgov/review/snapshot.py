@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +42,8 @@ from ..errors import InputError, ParseError
 from ..settings import Settings, default_settings
 
 FORMAT = "graphgov-snapshot"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 MAX_SNAPSHOT_MB = 2048
 
 
@@ -96,8 +96,8 @@ def make_snapshot(
     only; the graph is kept whole, so that a later review re-scores it as it was.
 
     >>> snap = make_snapshot(nx.DiGraph([("a", "b")]), as_of=dt.date(2026, 9, 30))
-    >>> snap["version"], snap["as_of"], [m["blast_radius"] for m in snap["metrics"]]
-    (2, '2026-09-30', [1, 0])
+    >>> snap["version"], snap["as_of"], snap["metrics"]["columns"]["blast_radius"]
+    (3, '2026-09-30', [1, 0])
     """
     from .. import __version__
     from ..analysis.table import COLUMNS, node_metrics
@@ -136,23 +136,27 @@ def make_snapshot(
     if diag is not None:
         for f in diag.findings:
             counts["warnings" if f.level == "warning" else "rejected"] += 1
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "graphgov_version": __version__,
-        "as_of": as_of.isoformat(),
-        "inputs": _json_value(G.graph.get("inputs") or []),
-        "settings": settings.as_dict(),
-        "policy": policy.as_dict(),
-        "graph": {
-            "nodes": nodes,
-            "edges": edges,
-            "structure": _json_value(G.graph.get("structure") or []),
-        },
-        "metrics": metrics,
-        "verdicts": [_json_value(found[n].as_dict()) for n in sorted(found, key=str)],
-        "diagnostics": counts,
-    }
+    from .snapshot_columns import to_columnar
+
+    return to_columnar(
+        {
+            "format": FORMAT,
+            "version": 2,
+            "graphgov_version": __version__,
+            "as_of": as_of.isoformat(),
+            "inputs": _json_value(G.graph.get("inputs") or []),
+            "settings": settings.as_dict(),
+            "policy": policy.as_dict(),
+            "graph": {
+                "nodes": nodes,
+                "edges": edges,
+                "structure": _json_value(G.graph.get("structure") or []),
+            },
+            "metrics": metrics,
+            "verdicts": [_json_value(found[n].as_dict()) for n in sorted(found, key=str)],
+            "diagnostics": counts,
+        }
+    )
 
 
 def write_snapshot(
@@ -167,12 +171,60 @@ def write_snapshot(
 ) -> dict[str, Any]:
     """Write the snapshot of ``G`` to ``path`` (atomically, never over an input); returns it."""
     from ..reports.output import check_not_input, write_atomic
-    from ..reports.tables import to_json
 
     check_not_input(path, [i["path"] for i in G.graph.get("inputs") or [] if i.get("path")])
     payload = make_snapshot(G, settings, as_of, policy, select=select, exclude=exclude)
-    write_atomic(path, to_json(payload))
+    write_atomic(path, snapshot_pieces(payload, path))
     return payload
+
+
+def snapshot_bytes(payload: Mapping[str, Any], path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes: compact, sorted JSON; gzip-compressed (fixed header) for a ``.gz`` name."""
+    return b"".join(snapshot_pieces(payload, path))
+
+
+def snapshot_pieces(payload: Mapping[str, Any], path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """:func:`snapshot_bytes` in pieces, one JSON value of the document at a time, so that a
+    large snapshot is never held twice in memory (the same bytes as one ``json.dumps``)."""
+    import zlib
+
+    pieces = (p.encode("utf-8") for p in _json_pieces(payload))
+    if not os.fspath(path).endswith(".gz"):
+        yield from pieces
+        yield b"\n"
+        return
+    # gzip with zlib's own header: modification time 0, so the bytes depend on the content only
+    z = zlib.compressobj(1, zlib.DEFLATED, 31)
+    for piece in pieces:
+        out = z.compress(piece)
+        if out:
+            yield out
+    yield z.compress(b"\n") + z.flush()
+
+
+def _json_pieces(value: Any) -> Iterator[str]:
+    import json
+
+    from ..reports.tables import json_default
+
+    if isinstance(value, Mapping):
+        yield "{"
+        for i, key in enumerate(sorted(value, key=str)):
+            yield ("," if i else "") + json.dumps(str(key), ensure_ascii=False) + ":"
+            yield from _json_pieces(value[key])
+        yield "}"
+        return
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        yield "null"
+        return
+    yield json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=json_default,
+        allow_nan=False,
+    )
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
@@ -188,7 +240,17 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
         )
     if p.stat().st_size > MAX_SNAPSHOT_MB << 20:
         raise InputError(f"{source}: over {MAX_SNAPSHOT_MB} MiB, too large for a snapshot")
-    text = decode(p.read_bytes(), source, "utf-8", "JSON")
+    raw = p.read_bytes()
+    if raw.startswith(b"\x1f\x8b"):
+        import gzip
+        import zlib
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as err:
+            msg = f"{source}: not a readable gzip file ({err}) — write the snapshot again"
+            raise ParseError(msg) from err
+    text = decode(raw, source, "utf-8", "JSON")
     data = jsonstrict.loads(text, source, max_nesting=200)
     return snapshot_from_dict(data, source)
 
@@ -224,6 +286,10 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
         )
     if version == 1:
         data = _upgrade_v1(data, source)
+    if version == 3:
+        from .snapshot_columns import from_columnar
+
+        data = from_columnar(data, source)
     as_of_text = _need(data, "as_of", str, source)
     try:
         as_of = dt.date.fromisoformat(as_of_text)

@@ -187,7 +187,7 @@ def test_select_on_the_commands(cli, tmp_path):
     ids = snap["graph"]["nodes"]["id"]  # version 3: metrics by node position
     assert {ids[p] for p in snap["metrics"]["node"]} == select(sample(), "pilot")
     assert (
-        len(snap["graph"]["nodes"]) == 65
+        len(snap["graph"]["nodes"]["id"]) == 65
     )  # the graph stays whole, so next quarter re-scores it right
     r = cli(
         "map",

@@ -10,15 +10,40 @@ An edge ``u → v`` means ``v`` depends on ``u``: a failure at ``u`` reaches ``v
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .analysis.table import COLUMNS, node_metrics
 from .errors import ConfigError, GraphGovError, InputError, OutputError, ParseError
-from .ingest import load
-from .model import build_graph
 from .settings import SETTINGS, Settings, load_settings
+
+# the library's heavier parts (networkx, numpy, the parsers) load when first used, so that
+# `graphgov --help` and `import graphgov` stay quick
+_LAZY = {
+    "COLUMNS": ("analysis.columns", "COLUMNS"),
+    "node_metrics": ("analysis.table", "node_metrics"),
+    "load": ("ingest", "load"),
+    "build_graph": ("model", "build_graph"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    msg = f"module 'graphgov' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+if TYPE_CHECKING:
+    from .analysis.columns import COLUMNS
+    from .analysis.table import node_metrics
+    from .ingest import load
+    from .model import build_graph
 
 
 def analyze(

@@ -723,6 +723,7 @@ def report_shape(
     from .engine import kernels as K
 
     n = len(ids)
+    K.use_compiled(n + len(src))
     loops = src == dst
     for u in sorted(ids[i] for i in np.unique(src[loops]).tolist()):
         diag.warn("self-loop", f"self-dependency {u} --> {u} (kept and flagged)")

@@ -71,8 +71,19 @@ def _same(a: dict, b: dict) -> None:
             assert ra.get(key) == rb[key], (node, key, ra.get(key), rb[key])
 
 
+@pytest.fixture(params=["compiled", "plain"])
+def kernel_mode(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The kernels compiled by numba, and as plain Python (what small graphs run)."""
+    if request.param == "compiled":
+        K.compile_kernels()
+        yield
+    else:
+        with K.plain_python():
+            yield
+
+
 @pytest.mark.parametrize("seed", range(12))
-def test_engine_equals_reference_on_random_graphs(seed: int) -> None:
+def test_engine_equals_reference_on_random_graphs(seed: int, kernel_mode: None) -> None:
     n = [5, 12, 40, 120][seed % 4]
     G = _random_graph(seed, n, int(n * [1.0, 1.5, 2.5][seed % 3]))
     settings = default_settings()
@@ -93,7 +104,7 @@ def test_engine_equals_reference_with_few_words_per_chunk(monkeypatch: pytest.Mo
     ("hub_share", "linear_after"), [(0.01, 1), (2.0, 1), (2.0, 10**9), (0.0, 3)]
 )
 def test_engine_equals_reference_with_and_without_the_hub_and_the_scan(
-    monkeypatch: pytest.MonkeyPatch, hub_share: float, linear_after: int
+    monkeypatch: pytest.MonkeyPatch, hub_share: float, linear_after: int, kernel_mode: None
 ) -> None:
     """The frontier (heap) walk, its switch to one scan, and the hub shortcut give the same counts."""
     import graphgov.engine.kernels as kernels

@@ -40,7 +40,7 @@ def test_all_is_complete():
         for n in dir(graphgov)
         if not n.startswith("_") and not isinstance(getattr(graphgov, n), type(sys))
     }
-    public -= {"annotations", "Any"}
+    public -= {"annotations", "Any", "TYPE_CHECKING"}
     assert public <= set(graphgov.__all__), public - set(graphgov.__all__)
     for name in graphgov.__all__:
         assert hasattr(graphgov, name), name
@@ -102,3 +102,14 @@ def test_click_is_thin():
             continue
         assert "ClickException" not in path.read_text(encoding="utf-8"), path
     assert isinstance(main, click.Group)
+
+
+def test_readme_metrics_table_is_the_declared_columns():
+    """The README's table of blast-radius columns is generated from graphgov.analysis.columns."""
+    from pathlib import Path
+
+    from graphgov.analysis.columns import COLUMNS, METRIC_COLUMNS, readme_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert readme_table() in readme
+    assert tuple(c.name for c in METRIC_COLUMNS) == COLUMNS

@@ -8,10 +8,12 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 import click
-import networkx as nx
 
 from ..errors import GraphGovError, OutputError
 from ..reports.output import check_not_input, write_atomic
@@ -37,6 +39,10 @@ def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise CliError(str(err), err.exit_code) from err
         except RecursionError as err:
             raise CliError("input is nested too deeply to process", 3) from err
+        except MemoryError as err:
+            from ..engine.budget import memory_message
+
+            raise CliError(memory_message(), 4) from err
         except KeyboardInterrupt:
             raise click.Abort() from None
 
@@ -228,11 +234,16 @@ class LoadOptions:
         return core
 
     def announce(self, G: Any, what: str) -> None:
-        """On a terminal, say that long work has started (metrics on a large graph take seconds)."""
+        """Before long work, say what it will take (on a terminal), and refuse a graph that cannot
+        fit in memory with a clear error instead of running out part-way."""
+        from ..engine.budget import estimate
+
         n = G.n if hasattr(G, "n") else G.number_of_nodes()
         m = G.m if hasattr(G, "m") else G.number_of_edges()
+        guess = estimate(n, m)
+        guess.check()
         if not self.quiet and sys.stderr.isatty() and n >= LARGE_GRAPH:
-            click.echo(f"{what} for {n:,} nodes and {m:,} edges…", err=True)
+            click.echo(f"{what} for {n:,} nodes and {m:,} edges ({guess.describe()})…", err=True)
 
     def input_paths(self) -> list[str]:
         return all_input_paths(self.inputs, self.registers, self.config)

@@ -134,53 +134,10 @@ def read_edge_file(data: bytes, source: str) -> _FileEdges:
 def _dedupe(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows that repeat an edge: (edge of each row, first row of each edge), edges numbered in
     the order they are first met."""
-    from numba import njit
+    from . import kernels as K
 
-    global _dedupe_kernel
-    if _dedupe_kernel is None:
-        _dedupe_kernel = njit(cache=True)(_dedupe_py)
-    return _dedupe_kernel(n, src, dst)  # type: ignore[no-any-return]
-
-
-_dedupe_kernel: Any = None
-
-
-def _dedupe_py(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    m = len(src)
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for r in range(m):
-        ptr[src[r] + 1] += 1
-    for i in range(n):
-        ptr[i + 1] += ptr[i]
-    fill = ptr[:-1].copy()
-    rows = np.empty(m, dtype=np.int64)
-    for r in range(m):
-        rows[fill[src[r]]] = r
-        fill[src[r]] += 1
-    stamp = np.full(n, -1, dtype=np.int64)
-    mark = np.zeros(n, dtype=np.int64)
-    edge_first = np.empty(m, dtype=np.int64)  # by provisional edge id
-    prov_of_row = np.empty(m, dtype=np.int64)
-    ne = 0
-    for u in range(n):
-        for k in range(ptr[u], ptr[u + 1]):
-            r = rows[k]
-            v = dst[r]
-            if stamp[v] != u:
-                stamp[v] = u
-                mark[v] = ne
-                edge_first[ne] = r
-                ne += 1
-            prov_of_row[r] = mark[v]
-    firsts = edge_first[:ne]
-    order = np.argsort(firsts)
-    renumber = np.empty(ne, dtype=np.int64)
-    for j in range(ne):
-        renumber[order[j]] = j
-    edge_of_row = np.empty(m, dtype=np.int64)
-    for r in range(m):
-        edge_of_row[r] = renumber[prov_of_row[r]]
-    return edge_of_row, firsts[order].copy()
+    K.use_compiled(n + len(src))
+    return K.dedupe_edges(n, src, dst)  # type: ignore[no-any-return]
 
 
 def first_order_codes(values: Any) -> tuple[np.ndarray, list[str]]:

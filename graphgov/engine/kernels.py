@@ -12,20 +12,84 @@ pass in increasing order sees every dependent before the component that it depen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import numpy as np
-from numba import njit, types
-from numba.extending import intrinsic
+
+KERNELS: list[str] = []  # the functions compiled together by :func:`compile_kernels`
+COMPILE_AT = 4096  # nodes + edges from which the kernels run compiled (smaller: plain Python)
+_compiled = False
 
 
-@intrinsic
-def _ctpop(typingctx, x):  # type: ignore[no-untyped-def]
-    """The CPU's population count of a 64-bit word (LLVM's ``ctpop``)."""
-    sig = types.uint64(types.uint64)
+def njit(cache: bool = True):  # type: ignore[no-untyped-def]
+    """Mark a kernel. Kernels are plain Python until :func:`compile_kernels` runs (the first time a
+    graph of :data:`COMPILE_AT` or more nodes and edges is worked on): small graphs never pay for
+    importing numba and loading compiled code, large ones run compiled from then on."""
 
-    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
-        return builder.ctpop(args[0])
+    def mark(fn):  # type: ignore[no-untyped-def]
+        KERNELS.append(fn.__name__)
+        return fn
 
-    return sig, codegen
+    return mark
+
+
+def compile_kernels() -> None:
+    """Replace every kernel of this module by its numba-compiled version (cached on disk)."""
+    global _compiled
+    if _compiled:
+        return
+    import numba
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def _ctpop(typingctx, x):  # type: ignore[no-untyped-def]
+        """The CPU's population count of a 64-bit word (LLVM's ``ctpop``)."""
+        sig = types.uint64(types.uint64)
+
+        def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+            return builder.ctpop(args[0])
+
+        return sig, codegen
+
+    module = globals()
+    _ORIGINAL.setdefault("_ctpop", module["_ctpop"])
+    module["_ctpop"] = _ctpop
+    for name in KERNELS:
+        _ORIGINAL.setdefault(name, module[name])
+        module[name] = numba.njit(cache=True)(_ORIGINAL[name])
+    _compiled = True
+
+
+_ORIGINAL: dict[str, Any] = {}
+
+
+@contextmanager
+def plain_python() -> Iterator[None]:
+    """Run the kernels as plain Python inside this block (the reference the tests compare with)."""
+    global _compiled
+    module = globals()
+    saved = {name: module[name] for name in _ORIGINAL}
+    was = _compiled
+    module.update(_ORIGINAL)
+    _compiled = True  # nothing compiles inside the block
+    try:
+        yield
+    finally:
+        module.update(saved)
+        _compiled = was
+
+
+def use_compiled(size: int) -> None:
+    """Compile the kernels when a graph of ``size`` nodes and edges is large enough to gain."""
+    if size >= COMPILE_AT:
+        compile_kernels()
+
+
+def _ctpop(x: np.uint64) -> np.uint64:
+    return np.uint64(int(x).bit_count())
 
 
 @njit(cache=True)
@@ -964,3 +1028,42 @@ def example_cycle(
     out[0] = start
     out[1] = start
     return out
+
+
+@njit(cache=True)
+def dedupe_edges(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    m = len(src)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for r in range(m):
+        ptr[src[r] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    rows = np.empty(m, dtype=np.int64)
+    for r in range(m):
+        rows[fill[src[r]]] = r
+        fill[src[r]] += 1
+    stamp = np.full(n, -1, dtype=np.int64)
+    mark = np.zeros(n, dtype=np.int64)
+    edge_first = np.empty(m, dtype=np.int64)  # by provisional edge id
+    prov_of_row = np.empty(m, dtype=np.int64)
+    ne = 0
+    for u in range(n):
+        for k in range(ptr[u], ptr[u + 1]):
+            r = rows[k]
+            v = dst[r]
+            if stamp[v] != u:
+                stamp[v] = u
+                mark[v] = ne
+                edge_first[ne] = r
+                ne += 1
+            prov_of_row[r] = mark[v]
+    firsts = edge_first[:ne]
+    order = np.argsort(firsts)
+    renumber = np.empty(ne, dtype=np.int64)
+    for j in range(ne):
+        renumber[order[j]] = j
+    edge_of_row = np.empty(m, dtype=np.int64)
+    for r in range(m):
+        edge_of_row[r] = renumber[prov_of_row[r]]
+    return edge_of_row, firsts[order].copy()

@@ -48,6 +48,7 @@ class Structure:
 
 
 def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
+    K.use_compiled(n + len(src))
     indptr, indices = K.csr(n, src, dst)
     comp, ncomp = K.scc(n, indptr, indices)
     size = np.bincount(comp, minlength=ncomp).astype(np.int64)

@@ -112,7 +112,6 @@ def node_metrics(
         f = factors(
             blast_radius=reach.blast_radius[n],
             weighted=reach.blast_radius_weighted[n],
-            total_weight=reach.total_weight,
             failure=reach.failure_set[n],
             depth=depth[n],
             sinks=reach.decision_sinks[n],

@@ -32,6 +32,7 @@ GOVERNED = """systems:
 UNGATED = """systems:
   p:
     authority: {authorized_by: CRO}
+    scaled_at: 2024-09-30
 """
 
 
@@ -57,11 +58,12 @@ def test_ungated_org_breaks_each_default_rule(cli, org):
     r = cli("gate", inv, "--register", reg, "--as-of", "2026-09-30", "-q")
     assert r.exit_code == 1, r.output
     lines = r.stdout.strip().splitlines()
-    # p reaches 8 of the 11 criticality points (f_reach 1), both dependents fail (f_hard 1),
-    # depth 2 of 6, 2 owners of 5, no dates: 100·(0.25 + 0.15 + 0.15·2/6 + 0.15·2/5) = 51.0
+    # p reaches weighted criticality 8 (f_reach ln(1 + 25·8/60) / ln(26) = 0.450), both
+    # dependents fail (f_hard 1), depth 2 of 6, 2 owners of 5, two years in production (f_age 1):
+    # 100·(0.25·0.450 + 0.15 + 0.15·2/6 + 0.15·2/5 + 0.15) = 52.3
     assert (
         lines[0]
-        == "GG001 termination-authority-above-tier: pilot-derived p is entrenched (irreversibility 51) and names no termination authority"
+        == "GG001 termination-authority-above-tier: pilot-derived p is entrenched (irreversibility 52.3) and names no termination authority"
     )
     # api and core are shadow production depending on the ungated pilot p
     assert (
@@ -86,7 +88,7 @@ def test_rules_come_from_the_policy(cli, org, write):
     r = cli("gate", inv, "--register", reg, "--policy", policy, "--as-of", "2026-09-30", "-q")
     assert r.exit_code == 1
     assert r.stdout.splitlines()[0] == (
-        "GG004 not-terminable: pilot-derived p is not terminable: irreversibility 51 is 50 or more and no termination authority"
+        "GG004 not-terminable: pilot-derived p is not terminable: irreversibility 52.3 is 50 or more and no termination authority"
         " is named; switching it off fails 1 node of criticality 4 or more (core) and it has no credited safe state"
     )
 

@@ -193,11 +193,10 @@ def test_irreversibility_factors_and_score_by_hand():
     )
     s = default_settings()
     row = node_metrics(G, s, AS_OF)["p"]
-    total = 3 + 4 + 2 + 3
-    share = (4 + 2 + 3) / total
-    f_reach = min(1.0, math.log1p(100 * share) / math.log1p(100 * 0.25))
+    weighted = 4 + 2 + 3  # against the fixed saturation point 60, with k = 25
+    f_reach = min(1.0, math.log1p(25 * weighted / 60) / math.log1p(25))
     expected = {
-        "f_reach": f_reach,  # share 0.75 saturates: 1.0
+        "f_reach": f_reach,  # ln(1 + 3.75) / ln(26) = 0.478
         "f_hard": 2 / 3,
         "f_depth": 2 / 6,
         "f_sinks": 1 / 5,
@@ -216,7 +215,7 @@ def test_irreversibility_factors_and_score_by_hand():
     }
     score = 100 * sum(weights[k] * expected[k] for k in weights) / sum(weights.values())
     assert row["irreversibility"] == pytest.approx(round(score, 1))
-    assert row["tier"] == "entrenched"  # 25 + 10 + 5 + 3 + 6 + 3.7 = 52.7
+    assert row["tier"] == "costly"  # 12 + 10 + 5 + 3 + 6 + 3.7 = 39.7
     assert row["_days_in_production"] == 180
 
 

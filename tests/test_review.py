@@ -95,24 +95,25 @@ def test_review_verdict_and_changes_since_the_baseline(cli, tmp_path, quarter):
     rows = read_csv(out / "review.csv")
     assert [r["node"] for r in rows] == ["p"]
     row = rows[0]
-    # Baseline (2026-06-30): p → a is a fallback, a → b hard. Dependents a (3), b (4) hold 7 of
-    # the 13 criticality points (llm and p count 3): f_reach 1; nothing fails: f_hard 0; depth 2 of 6;
-    # no sink; owners team-a, team-b: 2 of 5; no dates:
-    #   100·(0.25·1 + 0.15·0 + 0.15·2/6 + 0 + 0.15·2/5) = 36.0
-    # Now: p → a hard, and the dashboard c depends on p (hard): all 3 dependents fail, depth 2,
-    # 1 sink of 5, 3 owners of 5:
-    #   100·(0.25 + 0.15 + 0.15·2/6 + 0.15·1/5 + 0.15·3/5) = 57.0
-    # gradient (57 − 36)·90/92 days = 20.54 per quarter; (75 − 57)/20.54 = 0.9 quarters.
+    # Baseline (2026-06-30): p → a is a fallback, a → b hard. Dependents a (3), b (4): weighted
+    # criticality 7 against the fixed point 60, f_reach = ln(1 + 25·7/60)/ln(26) = 0.419; nothing
+    # fails: f_hard 0; depth 2 of 6; no sink; owners team-a, team-b: 2 of 5; no dates:
+    #   100·(0.25·0.419 + 0.15·0 + 0.15·2/6 + 0 + 0.15·2/5) = 21.5
+    # Now: p → a hard, and the dashboard c (criticality 2) depends on p (hard): weighted 9,
+    # f_reach = ln(1 + 25·9/60)/ln(26) = 0.478; all 3 dependents fail, depth 2, 1 sink of 5,
+    # 3 owners of 5:
+    #   100·(0.25·0.478 + 0.15 + 0.15·2/6 + 0.15·1/5 + 0.15·3/5) = 44.0
+    # gradient (44.0 − 21.5)·90/92 days = 22.01 per quarter; (75 − 44)/22.01 = 1.4 quarters.
     # b (criticality 4) fails with p and there is no safe state; termination is "TBD": absent.
     assert (row["irreversibility"], row["gradient"], row["quarters_to_irreversible"]) == (
-        "57.0",
-        "20.54",
-        "0.9",
+        "44.0",
+        "22.01",
+        "1.4",
     )
-    assert row["baseline_irreversibility"] == "36.0"
+    assert row["baseline_irreversibility"] == "21.5"
     assert row["verdict"] == "not terminable"
+    # 44.0 is below the entrenched bound 50: the missing termination authority (TBD) is a gap
     assert row["reason_codes"].split("; ") == [
-        "entrenched-without-termination-authority",
         "critical-failure-without-safe-state",
         "missing-authority-termination",
         "gradient-crosses-top-tier",

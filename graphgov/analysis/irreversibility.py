@@ -2,8 +2,9 @@
 
 ::
 
-    f_reach  = min(1, ln(1 + k·share) / ln(1 + k·reach_saturation))
-               share = blast_radius_weighted / total weighted criticality of the graph
+    f_reach  = min(1, ln(1 + k·w / reach_saturation) / ln(1 + k))
+               w = blast_radius_weighted (a fixed saturation point: reading unrelated inputs
+               never changes a node's f_reach)
     f_hard   = failure_set / blast_radius                 (0 when blast_radius is 0)
     f_depth  = min(1, integration_depth / depth_saturation)
     f_sinks  = min(1, decision_sinks / sinks_saturation)
@@ -65,7 +66,6 @@ def factors(
     *,
     blast_radius: int,
     weighted: int,
-    total_weight: int,
     failure: int,
     depth: int,
     sinks: int,
@@ -73,9 +73,8 @@ def factors(
     days: int | None,
     settings: Settings,
 ) -> dict[str, float]:
-    share = weighted / total_weight if total_weight > 0 else 0.0
     k = float(settings.reach_log_scale)
-    f_reach = min(1.0, math.log1p(k * share) / math.log1p(k * float(settings.reach_saturation)))
+    f_reach = min(1.0, math.log1p(k * weighted / float(settings.reach_saturation)) / math.log1p(k))
     return {
         "f_reach": f_reach,
         "f_hard": failure / blast_radius if blast_radius else 0.0,

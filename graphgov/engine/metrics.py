@@ -316,8 +316,7 @@ def compute(
         _safe_state_credited=safe,
         _days_in_production=days,
     )
-    total_weight = int(crit_eff.sum())
-    f = factors(vals, days, total_weight, settings)
+    f = factors(vals, days, settings)
     vals.update({k: py_round(v, 3) for k, v in f.items()})
     value = score(f, settings)
     vals["irreversibility"] = value
@@ -326,19 +325,14 @@ def compute(
     return out
 
 
-def factors(
-    vals: dict[str, np.ndarray], days: np.ndarray, total_weight: int, settings: Any
-) -> dict[str, np.ndarray]:
+def factors(vals: dict[str, np.ndarray], days: np.ndarray, settings: Any) -> dict[str, np.ndarray]:
     """The six factors (see :mod:`graphgov.analysis.irreversibility`), exactly as Python computes them."""
     weighted = vals["blast_radius_weighted"]
     k = float(settings.reach_log_scale)
-    sat = math.log1p(k * float(settings.reach_saturation))
+    point = float(settings.reach_saturation)
     uniq, inv = np.unique(weighted, return_inverse=True)
     reach_u = np.array(
-        [
-            min(1.0, math.log1p(k * (int(w) / total_weight if total_weight > 0 else 0.0)) / sat)
-            for w in uniq
-        ],
+        [min(1.0, math.log1p(k * int(w) / point) / math.log1p(k)) for w in uniq],
         dtype=np.float64,
     )
     blast = vals["blast_radius"]

@@ -8,7 +8,7 @@ stood at the quarter's end (edges first seen later are left out, undated edges c
 as for the gradient), and register facts dated after the quarter's end (assumption reviews, drills,
 readiness gates) are not yet known then. Northwind Mutual's quarters end in February, May,
 August and November. Over the quarters the document-summariser pilot gathers dependents and goes
-from reversible (11.5) to entrenched, and the severity model derived from the claims-triage pilot
+from reversible (11.7) to entrenched, and the severity model derived from the claims-triage pilot
 from reversible to entrenched. Snapshots are deterministic: running this again gives the same
 bytes.
 """

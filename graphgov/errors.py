@@ -12,7 +12,8 @@ nothing else does.
     │   ├── ReferenceError_ a reference matches no node, or several
     │   └── ConflictError   two sources disagree about one node or edge
     ├── ConfigError         a setting or a policy file is wrong          (exit 3)
-    └── OutputError         an output cannot be written, or would overwrite an input (exit 4)
+    ├── OutputError         an output cannot be written, or would overwrite an input (exit 4)
+    └── EngineError         the Dask cluster cannot be reached or cannot finish (exit 5)
 
 Messages follow one form: ``path:line:col: what is wrong — how to fix it``.
 """
@@ -54,6 +55,12 @@ class OutputError(GraphGovError):
     """An output cannot be written safely."""
 
     exit_code = 4
+
+
+class EngineError(GraphGovError):
+    """The Dask cluster (``engine = dask``) cannot be reached, or cannot finish the work."""
+
+    exit_code = 5
 
 
 def where(path: str, line: int | None = None, col: int | None = None) -> str:

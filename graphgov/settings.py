@@ -208,7 +208,39 @@ SETTINGS: tuple[Setting, ...] = (
         "Without --focus, a map shows the whole graph up to this many nodes.",
         "output",
     ),
+    # --- where the work runs (never changes a result, so outputs leave these out)
+    Setting(
+        "engine",
+        "local",
+        "str",
+        "Where the reach passes run: local (this process) or dask (a Dask cluster; same results).",
+        "engine",
+    ),
+    Setting(
+        "scheduler",
+        "",
+        "str",
+        "Dask scheduler address (tcp://host:8786) for engine dask; empty: a LocalCluster here.",
+        "engine",
+    ),
+    Setting(
+        "dask_workers",
+        2,
+        "int",
+        "Worker processes of the LocalCluster started when engine is dask without a scheduler.",
+        "engine",
+    ),
+    Setting(
+        "dask_timeout",
+        10.0,
+        "float",
+        "Seconds to wait for the Dask scheduler (and its first worker) before giving up.",
+        "engine",
+    ),
 )
+
+#: settings that say where the work runs, not what it computes
+ENGINE_SETTINGS = frozenset(s.name for s in SETTINGS if s.group == "engine")
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -244,9 +276,12 @@ class Settings:
         return Settings(values, sources)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready values (dates as ISO strings), sorted by name."""
+        """JSON-ready values (dates as ISO strings), sorted by name. The engine settings (where
+        the work runs) are left out: a snapshot made on a cluster equals one made locally."""
         out: dict[str, Any] = {}
         for name in sorted(self.values):
+            if name in ENGINE_SETTINGS:
+                continue
             v = self.values[name]
             out[name] = v.isoformat() if isinstance(v, dt.date) else v
         return out
@@ -356,6 +391,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _validate(values: Mapping[str, Any]) -> None:
+    if values["engine"] not in ("local", "dask"):
+        msg = f"setting 'engine' must be local or dask, not {values['engine']!r}"
+        raise ConfigError(msg)
+    if values["dask_workers"] < 1:
+        msg = "setting 'dask_workers' must be at least 1"
+        raise ConfigError(msg)
+    if values["dask_timeout"] <= 0:
+        msg = "setting 'dask_timeout' must be greater than 0"
+        raise ConfigError(msg)
     if not 1 <= values["default_criticality"] <= 5:
         msg = "setting 'default_criticality' must be between 1 and 5"
         raise ConfigError(msg)
@@ -407,5 +451,7 @@ def settings_markdown() -> str:
         )
         if isinstance(default, bool):
             default = str(default).lower()
+        if default == "":
+            default = "(none)"
         lines.append(f"| `{s.name}` | `{default}` | {s.type} | {s.help} |")
     return "\n".join(lines) + "\n"

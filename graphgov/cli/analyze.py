@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from .common import emit, guard, infer_format, input_options
+from .engine import engine_options, engine_session
 
 
 @click.command()
 @input_options
+@engine_options
 @click.option(
     "-o",
     "--output",
@@ -27,6 +29,13 @@ from .common import emit, guard, infer_format, input_options
     type=click.Path(dir_okay=False),
     help="An earlier snapshot (`graphgov snapshot`): the gradient is measured against it.",
 )
+@click.option(
+    "--plan",
+    "plan_only",
+    is_flag=True,
+    help="Print the time and memory of the reach passes on 1..64 workers, measured on a few "
+    "chunks of this input, and stop.",
+)
 @guard
 def analyze(
     load,
@@ -34,6 +43,7 @@ def analyze(
     fmt,
     pilots_only,
     baseline,
+    plan_only,
 ):  # type: ignore[no-untyped-def]
     """The blast-radius table: every metric for every node, highest irreversibility first."""
     from ..engine.table import metric_table, render_table
@@ -47,10 +57,16 @@ def analyze(
 
         base = read_snapshot(baseline)
     prog = Progress(enabled=not load.quiet)
-    with prog.stage("reading"):
-        core = load.core(settings, [output])
-    load.announce(core, "computing every metric")
-    table = metric_table(core, settings, settings.today, baseline=base, progress=prog)
+    if plan_only:
+        from ..engine.estimate import plan
+
+        click.echo(plan(load.core(settings, [output])).text(), nl=False)
+        return
+    with engine_session(settings, load.quiet):  # the cluster is reached before the inputs are read
+        with prog.stage("reading"):
+            core = load.core(settings, [output])
+        load.announce(core, "computing every metric")
+        table = metric_table(core, settings, settings.today, baseline=base, progress=prog)
     keep = load.keep_mask(core, table, settings)  # --select / --exclude
     meta = {"as_of": settings.today.isoformat(), "graphgov_version": _version()}
     with prog.stage("rendering"):

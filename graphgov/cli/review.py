@@ -16,6 +16,7 @@ from .common import (
     infer_format,
     input_options,
 )
+from .engine import engine_options, engine_session
 
 
 def _policy_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,6 +37,7 @@ def _baseline_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command()
 @input_options
+@engine_options
 @_policy_option
 @click.option(
     "-o",
@@ -56,14 +58,15 @@ def snapshot(
 
     settings = load.settings()
     pol = load_policy(policy)
-    if load.select or load.exclude:
-        G = load.graph(settings, [output])
-        load.announce(G, "writing the snapshot")
-        payload = write_snapshot(
-            G, output, settings, settings.today, pol, select=load.select, exclude=load.exclude
-        )
-    else:
-        payload = _snapshot_of_core(load, settings, pol, output)
+    with engine_session(settings, load.quiet):
+        if load.select or load.exclude:
+            G = load.graph(settings, [output])
+            load.announce(G, "writing the snapshot")
+            payload = write_snapshot(
+                G, output, settings, settings.today, pol, select=load.select, exclude=load.exclude
+            )
+        else:
+            payload = _snapshot_of_core(load, settings, pol, output)
     if not load.quiet:
         click.echo(
             f"wrote snapshot of {len(payload['graph']['nodes']['id'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
@@ -102,6 +105,7 @@ def _snapshot_of_core(load, settings, pol, output):  # type: ignore[no-untyped-d
 
 @click.command()
 @input_options
+@engine_options
 @_policy_option
 @_baseline_option
 @click.option(
@@ -136,11 +140,12 @@ def review(
     base = read_snapshot(baseline) if baseline else None
     hist = [read_snapshot(h) for h in _snapshot_files(history)]
     _not_inside_inputs(output, load.inputs)
-    G = load.graph(settings, [])
-    load.announce(G, "building the review")
-    data = build_review(
-        G, settings, pol, base, hist, settings.today, select=load.select, exclude=load.exclude
-    )
+    with engine_session(settings, load.quiet):
+        G = load.graph(settings, [])
+        load.announce(G, "building the review")
+        data = build_review(
+            G, settings, pol, base, hist, settings.today, select=load.select, exclude=load.exclude
+        )
     files = write_review(data, output, bom=bool(settings.csv_bom), inputs=load.input_paths())
     click.echo(_systems_table(data), nl=False)
     if not load.quiet:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -1067,3 +1068,257 @@ def dedupe_edges(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, 
     for r in range(m):
         edge_of_row[r] = renumber[prov_of_row[r]]
     return edge_of_row, firsts[order].copy()
+
+
+# --------------------------------------------------------------------------- chunk ranges
+# The chunks of the two reaches are independent passes (each chunk has its own stamp), and the
+# counts of all chunks add up. A range of chunks can therefore run anywhere (a Dask worker, see
+# :mod:`graphgov.engine.distributed`) and the partial counts of disjoint ranges that cover every
+# chunk sum to exactly what ``closed_reach_counts`` / ``label_reach_counts`` return. The set-up and
+# the ending of ``closed_reach_counts`` are repeated here, split around its chunk loop
+# (tests/test_dask.py checks that the pieces give its result).
+
+
+def closed_reach_chunks(n: int, chunk_words: int) -> int:
+    """Number of chunks ``closed_reach_counts`` makes over ``n`` positions."""
+    bits = chunk_words * 64
+    return (n + bits - 1) // bits
+
+
+@dataclass
+class ReachPrep:
+    """What every chunk of one :func:`closed_reach_counts` needs (in its renumbering)."""
+
+    ncomp: int
+    n: int
+    chunk_words: int
+    nchunks: int
+    cptr: np.ndarray
+    cidx: np.ndarray
+    rptr: np.ndarray
+    ridx: np.ndarray
+    start: np.ndarray
+    comp_of_pos: np.ndarray
+    padded: np.ndarray
+    flagged: np.ndarray
+    region_end: int
+    limit: int
+    perm: np.ndarray | None
+    kinds: list[int]
+    live: list[int]
+
+
+def closed_reach_prepare(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    start: np.ndarray,
+    masks: np.ndarray,
+    chunk_words: int,
+    hub_share: float | None = None,
+) -> ReachPrep:
+    """The set-up of :func:`closed_reach_counts` (same arguments): masks sorted by kind, the hub's
+    renumbering, the reverse CSR. Then :func:`closed_reach_part` over chunk ranges (anywhere) and
+    :func:`closed_reach_finish` over the sum of the parts give ``closed_reach_counts``' result."""
+    n = int(start[ncomp])
+    k_all = masks.shape[0]
+    full = np.zeros((masks.shape[1],), dtype=np.uint64)
+    full[: n // 64] = np.uint64(0xFFFFFFFFFFFFFFFF)
+    if n % 64:
+        full[n // 64] = np.uint64((1 << (n % 64)) - 1)
+    kinds = []
+    for j in range(k_all):
+        m = masks[j, : len(full)]
+        kinds.append(0 if not m.any() else 1 if np.array_equal(m, full) else 2)
+    live = [j for j in range(k_all) if kinds[j] == 2]
+    live_masks = masks[live] if live else np.zeros((0, masks.shape[1]), dtype=np.uint64)
+    hub_share = HUB_SHARE if hub_share is None else hub_share
+    size = np.diff(start)
+    perm = None
+    flagged = np.zeros(ncomp, dtype=np.bool_)
+    region_end = 0
+    bits = chunk_words * 64
+    hub = int(np.argmax(size)) if ncomp else 0
+    if ncomp and size[hub] > 1 and size[hub] >= hub_share * n:
+        in_r = _reach_flags(ncomp, cptr, cidx, hub)
+        rptr, ridx = _reverse_csr(ncomp, cptr, cidx)
+        flagged = _reach_flags(ncomp, rptr, ridx, hub)
+        old_of_new = np.concatenate([np.nonzero(in_r)[0], np.nonzero(~in_r)[0]])
+        perm = np.empty(ncomp, dtype=np.int64)
+        perm[old_of_new] = np.arange(ncomp)
+        cptr, cidx = _permute_csr(cptr, cidx, old_of_new, perm)
+        new_size = size[old_of_new]
+        new_start = np.zeros(ncomp + 1, dtype=np.int64)
+        np.cumsum(new_size, out=new_start[1:])
+        pos_old = _permuted_positions(start, old_of_new, new_start)
+        live_masks = (
+            np.stack([bitset_of(unpack_bits(live_masks[j], n)[pos_old]) for j in range(len(live))])
+            if live
+            else live_masks
+        )
+        start = new_start
+        flagged = flagged[old_of_new]
+        region_end = (int(new_size[: int(in_r.sum())].sum()) // bits) * bits
+    rptr, ridx = _reverse_csr(ncomp, cptr, cidx)
+    comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
+    nchunks = closed_reach_chunks(n, chunk_words) if n else 0
+    padded = np.zeros((len(live), nchunks * chunk_words), dtype=np.uint64)
+    if live:
+        padded[:, : live_masks.shape[1]] = live_masks
+    return ReachPrep(
+        ncomp,
+        n,
+        chunk_words,
+        nchunks,
+        cptr,
+        cidx,
+        rptr,
+        ridx,
+        start,
+        comp_of_pos,
+        padded,
+        flagged,
+        region_end,
+        max(LINEAR_AFTER, ncomp // 8),
+        perm,
+        kinds,
+        live,
+    )
+
+
+def closed_reach_scratch(prep: ReachPrep) -> tuple[np.ndarray, ...]:
+    """The working rows of :func:`closed_reach_part` (reusable across calls: chunks have their
+    own stamps)."""
+    ncomp = prep.ncomp
+    return (
+        np.empty((ncomp, prep.chunk_words), dtype=np.uint64),
+        np.zeros(ncomp, dtype=np.int64),
+        np.zeros(ncomp, dtype=np.int64),
+        np.full(ncomp, -1, dtype=np.int64),
+        np.full(ncomp, -1, dtype=np.int64),
+        np.empty(ncomp, dtype=np.int64),
+    )
+
+
+def closed_reach_part(
+    prep: ReachPrep, ka: int, kb: int, scratch: tuple[np.ndarray, ...] | None = None
+) -> np.ndarray:
+    """The counts of chunks ``ka .. kb-1`` (``(ncomp, live masks + 1)``, prep's numbering).
+    Parts of disjoint ranges add up; each chunk has its own stamp, so a range can run anywhere."""
+    ncomp = prep.ncomp
+    part = np.zeros((ncomp, len(prep.live) + 1), dtype=np.int64)
+    kb = min(kb, prep.nchunks)
+    if ka >= kb:
+        return part
+    rows, lo, hi, stamp, queued, heap = scratch or closed_reach_scratch(prep)
+    bits = prep.chunk_words * 64
+    for k in range(ka, kb):
+        pa = k * bits
+        pb = min(prep.n, pa + bits)
+        reach_chunk(
+            ncomp,
+            prep.cptr,
+            prep.cidx,
+            prep.rptr,
+            prep.ridx,
+            prep.start,
+            prep.comp_of_pos,
+            pa,
+            pb,
+            prep.padded,
+            rows,
+            lo,
+            hi,
+            stamp,
+            queued,
+            heap,
+            k,
+            part,
+            prep.flagged,
+            pb <= prep.region_end,
+            prep.limit,
+        )
+    return part
+
+
+def closed_reach_finish(prep: ReachPrep, part: np.ndarray) -> np.ndarray:
+    """``closed_reach_counts``' result from the sum of the parts of every chunk."""
+    out = np.zeros((prep.ncomp, len(prep.kinds) + 1), dtype=np.int64)
+    if prep.n == 0:
+        return out
+    part = part.copy()
+    if prep.region_end:
+        words = prep.region_end // 64
+        part[prep.flagged, 0] += prep.region_end
+        for i in range(len(prep.live)):
+            part[prep.flagged, 1 + i] += int(np.bitwise_count(prep.padded[i, :words]).sum())
+    if prep.perm is not None:
+        part = part[prep.perm]
+    out[:, 0] = part[:, 0]
+    for j, kind in enumerate(prep.kinds):
+        if kind == 1:
+            out[:, 1 + j] = part[:, 0]
+        elif kind == 2:
+            out[:, 1 + j] = part[:, 1 + prep.live.index(j)]
+    return out
+
+
+def label_reach_words(nlabels: int, chunk_words: int) -> int:
+    """Words per chunk ``label_reach_counts`` uses for ``nlabels`` labels."""
+    return max(1, min(chunk_words, (nlabels + 63) // 64))
+
+
+def label_reach_chunks(nlabels: int, chunk_words: int) -> int:
+    """Number of chunks ``label_reach_counts`` makes over ``nlabels`` labels."""
+    bits = label_reach_words(nlabels, chunk_words) * 64
+    return (nlabels + bits - 1) // bits
+
+
+def label_reach_range(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    sptr: np.ndarray,
+    scol: np.ndarray,
+    nlabels: int,
+    chunk_words: int,
+    qptr: np.ndarray,
+    qcol: np.ndarray,
+    ka: int,
+    kb: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The part of :func:`label_reach_counts` that chunks ``ka .. kb-1`` count: ``excl`` and
+    ``full`` add up over ranges, ``qhit`` is their logical or."""
+    excl = np.zeros(ncomp, dtype=np.int64)
+    full = np.zeros(ncomp, dtype=np.int64)
+    qhit = np.zeros(len(qcol), dtype=np.bool_)
+    if nlabels == 0 or ncomp == 0:
+        return excl, full, qhit
+    words = label_reach_words(nlabels, chunk_words)
+    bits = words * 64
+    rows = np.empty((ncomp, words), dtype=np.uint64)
+    lo = np.zeros(ncomp, dtype=np.int64)
+    hi = np.zeros(ncomp, dtype=np.int64)
+    stamp = np.full(ncomp, -1, dtype=np.int64)
+    for k in range(ka, min(kb, label_reach_chunks(nlabels, chunk_words))):
+        ca = k * bits
+        sparse_reach_chunk(
+            ncomp,
+            cptr,
+            cidx,
+            sptr,
+            scol,
+            qptr,
+            qcol,
+            ca,
+            ca + bits,
+            rows,
+            lo,
+            hi,
+            stamp,
+            k,
+            excl,
+            full,
+            qhit,
+        )
+    return excl, full, qhit

@@ -148,8 +148,29 @@ def compute(
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     progress: Progress | None = None,
     explain: bool = True,
+    reach: Any = None,
 ) -> Columns:
-    """Every metric column of the blast-radius table (gradient left unknown; see :mod:`.gradient`)."""
+    """Every metric column of the blast-radius table (gradient left unknown; see :mod:`.gradient`).
+
+    ``reach`` runs the chunked reaches: anything with ``closed_reach_counts`` and
+    ``label_reach_counts`` of :mod:`.kernels`' signatures and meaning. By default the setting
+    ``engine`` chooses: ``local`` the kernels in this process, ``dask`` a Dask cluster
+    (:mod:`.distributed`; same counts, so the same table).
+    """
+    if reach is None and getattr(settings, "engine", "local") == "dask":
+        from .distributed import session
+
+        with session(settings) as engine:
+            return compute(
+                core,
+                settings,
+                as_of,
+                chunk_bytes=chunk_bytes,
+                progress=progress,
+                explain=explain,
+                reach=engine,
+            )
+    R = K if reach is None else reach
     prog = progress or QUIET
     n = core.n
     out = Columns()
@@ -186,7 +207,7 @@ def compute(
     words = chunk_words(st.ncomp, n, chunk_bytes)
     prog.end()
     with prog.stage("reach"):
-        counts = K.closed_reach_counts(
+        counts = R.closed_reach_counts(
             st.ncomp, st.cptr, st.cidx, st.start, masks, words, prog.update
         )
     cc = counts[comp]
@@ -206,7 +227,7 @@ def compute(
         with prog.stage("failure set"):
             hs = structure(n, src[hard_edges], dst[hard_edges])
             hmask = np.stack([bitset(high[hs.order])]) if n else np.zeros((1, 0), np.uint64)
-            hcounts = K.closed_reach_counts(
+            hcounts = R.closed_reach_counts(
                 hs.ncomp,
                 hs.cptr,
                 hs.cidx,
@@ -240,7 +261,7 @@ def compute(
     qptr = np.zeros(st.ncomp + 1, dtype=np.int64)
     np.cumsum(qcounts, out=qptr[1:])
     qcol = owner_codes[q_nodes].astype(np.int64)
-    o_excl, o_full, qhit = K.label_reach_counts(
+    o_excl, o_full, qhit = R.label_reach_counts(
         st.ncomp, st.cptr, st.cidx, sptr, scol, nown, words, qptr, qcol
     )
     owners = np.where(cyclic, o_full[comp], o_excl[comp])
@@ -257,7 +278,7 @@ def compute(
     if len(didx):
         rptr, ridx = _reverse_dag(st)
         psptr, pscol = _label_csr(st, dcodes, len(didx), reverse=True)
-        a_excl, a_full, _ = K.label_reach_counts(
+        a_excl, a_full, _ = R.label_reach_counts(
             st.ncomp, rptr, ridx, psptr, pscol, len(didx), words
         )
         rc = st.ncomp - 1 - comp

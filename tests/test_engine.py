@@ -194,3 +194,23 @@ def test_longest_paths_break_ties_by_id() -> None:
     G = nx.DiGraph([("a", "c"), ("a", "b"), ("b", "d"), ("c", "d")])
     rows = node_metrics(G)
     assert rows["a"]["explain"].startswith("depth 2: a → b → d")
+
+
+def test_authority_columns_and_the_authorities_of_the_pilots_above() -> None:
+    G = nx.DiGraph()
+    G.add_node("p1", lifecycle="pilot", authority={"termination": "CRO", "authorized_by": "CEO"})
+    G.add_node("p2", lifecycle="pilot", readiness_gate={"passed_at": "2026-01-01"})
+    G.add_node("q", lifecycle="pilot", authority={"termination": "COO"})
+    G.add_node("a")
+    G.add_node("b")
+    G.add_node("c")
+    G.add_edges_from([("p1", "a"), ("a", "b"), ("p2", "b"), ("q", "c"), ("c", "q")])
+    rows = node_metrics(G, default_settings(), AS_OF)
+    assert rows["p1"]["termination_authority"] == "CRO" and rows["p1"]["authorized_by"] == "CEO"
+    assert rows["p2"]["readiness_gate_passed_at"] == "2026-01-01"
+    assert rows["a"]["pilot_authorities"] == "CRO"
+    assert rows["b"]["pilot_authorities"] == "(unnamed); CRO"
+    assert rows["p1"]["pilot_authorities"] is None  # itself excluded
+    # q sits on a cycle with c: c depends on q; q depends only on itself (not counted)
+    assert rows["c"]["pilot_authorities"] == "COO"
+    assert rows["q"]["pilot_authorities"] is None

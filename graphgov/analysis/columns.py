@@ -187,6 +187,24 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         "text",
         "the deepest chain (`→` an edge, `⇝` a path inside a cycle), failure and degradation counts, sinks, owners, time in production, and for shadow production the path from the pilot",
     ),
+    Column("authorized_by", "text", "who authorized it (the register's `authority.authorized_by`)"),
+    Column("monitored_by", "text", "who monitors it (`authority.monitored_by`)"),
+    Column("recalibration_authority", "text", "who may recalibrate it (`authority.recalibration`)"),
+    Column(
+        "termination_authority",
+        "text",
+        "who may switch it off (`authority.termination`, as written: a placeholder such as TBD counts as absent in verdicts)",
+        map=True,
+    ),
+    Column(
+        "readiness_gate_passed_at", "text", "when it passed the scale-readiness gate, if it did"
+    ),
+    Column("last_drill", "text", "its last switch-off drill (`reversibility.last_drill`)"),
+    Column(
+        "pilot_authorities",
+        "text",
+        "the termination authorities of the pilot-derived nodes it depends on (itself excluded), sorted, `(unnamed)` for those that name none: who can act on what it depends on",
+    ),
 )
 
 COLUMN = {c.name: c for c in METRIC_COLUMNS}

@@ -470,6 +470,7 @@ def _set_node_columns(core: GraphCore, touched: dict[int, Any]) -> None:
         REVERSIBILITY,
         SCALED_AT,
     )
+    from .core import governance_of
 
     index = core.index()
     attrs_of: dict[int, dict[str, Any]] = {}
@@ -489,6 +490,9 @@ def _set_node_columns(core: GraphCore, touched: dict[int, Any]) -> None:
         core.last_drill[i] = day_number(rev.get("last_drill"))
         if a.get(DERIVED_FROM):
             core.derived_from[i] = [index[o] for o in a[DERIVED_FROM] if o in index]
+        gov = governance_of(a)
+        if gov:
+            core.governance[i] = gov
         attrs_of[i] = node
     core.extra["touched"] = attrs_of
 

@@ -82,6 +82,9 @@ class GraphCore:
     hard: np.ndarray
     since: np.ndarray
     derived_from: dict[int, list[int]] = field(default_factory=dict)
+    # governance facts shown in the table, by node position, for the nodes that have them:
+    # {"authority": {...}, "readiness_gate": {...}, "last_drill": "..."}
+    governance: dict[int, dict[str, Any]] = field(default_factory=dict)
     _index: dict[Hashable, int] | None = None
     graph: dict[str, Any] = field(default_factory=dict)  # what G.graph holds (cycles, inputs, ...)
     extra: dict[str, Any] = field(
@@ -127,6 +130,7 @@ class GraphCore:
             self.hard[keep],
             self.since[keep],
             self.derived_from,
+            self.governance,
             self._index,
             self.graph,
             {"_rank": self.extra["_rank"]} if "_rank" in self.extra else {},
@@ -152,6 +156,21 @@ def empty_core(ids: Sequence[Hashable]) -> GraphCore:
         np.zeros(0, dtype=np.bool_),
         np.zeros(0, dtype=np.int32),
     )
+
+
+def governance_of(data: Any) -> dict[str, Any]:
+    """The governance facts of a node's attributes that the blast-radius table shows."""
+    out: dict[str, Any] = {}
+    auth = data.get("authority")
+    if isinstance(auth, dict) and auth:
+        out["authority"] = dict(auth)
+    gate = data.get("readiness_gate")
+    if isinstance(gate, dict) and gate.get("passed_at"):
+        out["passed_at"] = gate["passed_at"]
+    rev = data.get("reversibility")
+    if isinstance(rev, dict) and rev.get("last_drill"):
+        out["last_drill"] = rev["last_drill"]
+    return out
 
 
 def from_networkx(G: Any) -> GraphCore:
@@ -183,6 +202,7 @@ def from_networkx(G: Any) -> GraphCore:
     safe = np.zeros(n, dtype=np.bool_)
     drill = np.full(n, NO_DATE, dtype=np.int32)
     derived: dict[int, list[int]] = {}
+    governance: dict[int, dict[str, Any]] = {}
     for i, (node, data) in enumerate(G.nodes(data=True)):
         kind[i] = data.get(KIND, "unknown")
         name[i] = data.get(NAME, node)
@@ -205,6 +225,9 @@ def from_networkx(G: Any) -> GraphCore:
         origins = data.get(DERIVED_FROM)
         if origins:
             derived[i] = [index[o] for o in origins if o in index]
+        gov = governance_of(data)
+        if gov:
+            governance[i] = gov
     m = G.number_of_edges()
     src = np.empty(m, dtype=np.int32)
     dst = np.empty(m, dtype=np.int32)
@@ -233,6 +256,7 @@ def from_networkx(G: Any) -> GraphCore:
         hard,
         since,
         derived,
+        governance,
     )
     core._index = index
     core.graph = G.graph

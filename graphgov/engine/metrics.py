@@ -285,6 +285,7 @@ def compute(
         ancestry = np.where(cyclic, a_full[rc] - derived, a_excl[rc])
     else:
         ancestry = np.zeros(n, dtype=np.int64)
+    authorities = _pilot_authorities(core, st, derived, ancestry, words)
     production_words = {w.lower() for w in settings.production_lifecycles}
     production = np.array(
         [str(x or "").strip().lower() in production_words for x in core.lifecycle], dtype=np.bool_
@@ -334,6 +335,8 @@ def compute(
         pilot_ancestry=ancestry,
         shadow_production=shadow,
         _failure_critical=fail_crit,
+        **_governance_columns(core),
+        pilot_authorities=authorities,
         _safe_state_credited=safe,
         _days_in_production=days,
     )
@@ -492,3 +495,84 @@ def time_source(core: GraphCore) -> np.ndarray:
     dated[st.comp[core.src[has]]] = True
     below = K.dated_below(st.ncomp, st.cptr, st.cidx, dated)
     return (core.scaled_at != NO_DATE) | below[st.comp]
+
+
+UNNAMED = "(unnamed)"
+
+
+def _governance_columns(core: GraphCore) -> dict[str, np.ndarray]:
+    """Named roles, the readiness gate and the last drill, by node (None where not stated)."""
+    n = core.n
+    cols = {
+        name: np.full(n, None, dtype=object)
+        for name in (
+            "authorized_by",
+            "monitored_by",
+            "recalibration_authority",
+            "termination_authority",
+            "readiness_gate_passed_at",
+            "last_drill",
+        )
+    }
+    for i, gov in core.governance.items():
+        auth = gov.get("authority") or {}
+        for role, column in (
+            ("authorized_by", "authorized_by"),
+            ("monitored_by", "monitored_by"),
+            ("recalibration", "recalibration_authority"),
+            ("termination", "termination_authority"),
+        ):
+            if auth.get(role):
+                cols[column][i] = str(auth[role])
+        if gov.get("passed_at"):
+            cols["readiness_gate_passed_at"][i] = str(gov["passed_at"])
+        if gov.get("last_drill"):
+            cols["last_drill"][i] = str(gov["last_drill"])
+    return cols
+
+
+def _pilot_authorities(
+    core: GraphCore, st: Structure, derived: np.ndarray, ancestry: np.ndarray, words: int
+) -> np.ndarray:
+    """Per node: the termination authorities of the pilot-derived nodes it depends on (itself
+    excluded), sorted and joined by "; ", with (unnamed) for those that name none."""
+    n = core.n
+    out = np.full(n, None, dtype=object)
+    didx = np.nonzero(derived)[0]
+    if len(didx) == 0 or not bool(np.any(ancestry > 0)):
+        return out
+    label_of: dict[str, int] = {}
+    labels = np.full(n, -1, dtype=np.int64)
+    for i in didx.tolist():
+        term = ((core.governance.get(i) or {}).get("authority") or {}).get("termination")
+        name = str(term) if term else UNNAMED
+        labels[i] = label_of.setdefault(name, len(label_of))
+    names = list(label_of)
+    nl = len(names)
+    rptr, ridx = _reverse_dag(st)
+    sptr, scol = _label_csr(st, labels, nl, reverse=True)
+    asking = np.nonzero(ancestry > 0)[0]
+    q_nodes = np.repeat(asking, nl)
+    q_labels = np.tile(np.arange(nl, dtype=np.int64), len(asking))
+    q_comp = st.ncomp - 1 - st.comp[q_nodes].astype(np.int64)
+    order = np.argsort(q_comp, kind="stable")
+    q_nodes, q_labels, q_comp = q_nodes[order], q_labels[order], q_comp[order]
+    qptr = np.zeros(st.ncomp + 1, dtype=np.int64)
+    np.cumsum(np.bincount(q_comp, minlength=st.ncomp), out=qptr[1:])
+    _, _, hit = K.label_reach_counts(st.ncomp, rptr, ridx, sptr, scol, nl, words, qptr, q_labels)
+    found: dict[int, set[str]] = {}
+    for v, lab in zip(q_nodes[hit].tolist(), q_labels[hit].tolist(), strict=True):
+        found.setdefault(v, set()).add(names[lab])
+    # on a cycle, the other pilot-derived members count too
+    cyclic = st.size[st.comp] > 1
+    members: dict[int, list[int]] = {}
+    for u in didx[cyclic[didx]].tolist():
+        members.setdefault(int(st.comp[u]), []).append(u)
+    if members:
+        for v in np.nonzero(cyclic)[0].tolist():
+            for u in members.get(int(st.comp[v]), ()):
+                if u != v:
+                    found.setdefault(v, set()).add(names[int(labels[u])])
+    for v, got in found.items():
+        out[v] = "; ".join(sorted(got))
+    return out

@@ -60,7 +60,18 @@ class MetricTable:
             "_failure_critical",
         )
         bools = ("pilot", "pilot_derived", "shadow_production", "_safe_state_credited")
-        lists = {c: v[c].tolist() for c in ints + bools + FACTORS + ("irreversibility", "tier")}
+        texts = (
+            "authorized_by",
+            "monitored_by",
+            "recalibration_authority",
+            "termination_authority",
+            "readiness_gate_passed_at",
+            "last_drill",
+            "pilot_authorities",
+        )
+        lists = {
+            c: v[c].tolist() for c in ints + bools + FACTORS + ("irreversibility", "tier") + texts
+        }
         days = v["_days_in_production"].tolist()
         explain = self.explain.to_pylist()
         start = self.cols.production_start

@@ -32,6 +32,7 @@ from typing import Any, cast
 
 import networkx as nx
 
+from ..analysis.paths import bfs
 from ..model import PROVENANCE, READINESS_GATE
 from ..settings import Settings, default_settings
 from .policy import DEFAULT_POLICY, GATE_RULES, TIERS, Policy
@@ -126,11 +127,9 @@ def findings(
             for p in derived:
                 if _gated(G, p, policy, as_of):
                     continue
-                paths = nx.single_source_shortest_path(
-                    G, p
-                )  # one traversal per ungated pilot-derived node
-                for s in sorted(shadow.intersection(paths), key=str):
-                    path = " → ".join(map(str, paths[s]))
+                tree = bfs(G.successors, p)  # one traversal per ungated pilot-derived node
+                for s in sorted(shadow.intersection(tree.parent), key=str):
+                    path = tree.text(s)
                     out.append(
                         Finding(
                             "shadow-production-without-gate",

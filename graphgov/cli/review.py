@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from ..errors import GraphGovError
 from .common import (
     CliError,
     emit,
@@ -222,24 +220,6 @@ def diff(old, new, threshold, fmt, output):  # type: ignore[no-untyped-def]
     emit(render_diff(diff_snapshots(a, b, threshold), fmt, a, b), output)
 
 
-def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Any error means unusable input for the gate: exit status 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except GraphGovError as err:
-            raise CliError(str(err), 2) from err
-        except CliError as err:
-            err.exit_code = 2  # type: ignore[misc]
-            raise
-        except RecursionError as err:
-            raise CliError("input is nested too deeply to process", 2) from err
-
-    return wrapper
-
-
 @click.command()
 @input_options
 @_policy_option
@@ -258,7 +238,7 @@ def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(dir_okay=False),
     help="Write the findings here (default: standard output).",
 )
-@_gate_guard
+@guard
 def gate(
     load,
     policy,
@@ -266,7 +246,7 @@ def gate(
     fmt,
     output,
 ):  # type: ignore[no-untyped-def]
-    """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none, 2 for unusable input."""
+    """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none; 3 for unusable input, 4 when the findings cannot be written."""
     from ..review.gate import evaluate, render_json, render_sarif, render_text
     from ..review.policy import load_policy
     from ..review.snapshot import read_snapshot

@@ -238,6 +238,12 @@ def diff(old, new, threshold, fmt, output):  # type: ignore[no-untyped-def]
     type=click.Path(dir_okay=False),
     help="Write the findings here (default: standard output).",
 )
+@click.option(
+    "--sarif-root",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder SARIF file locations are relative to (default: the current folder, the repository root in CI).",
+)
 @guard
 def gate(
     load,
@@ -245,6 +251,7 @@ def gate(
     baseline,
     fmt,
     output,
+    sarif_root,
 ):  # type: ignore[no-untyped-def]
     """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none; 3 for unusable input, 4 when the findings cannot be written."""
     from ..review.gate import evaluate, render_json, render_sarif, render_text
@@ -259,7 +266,10 @@ def gate(
     result = evaluate(
         G, settings, pol, base, settings.today, select=load.select, exclude=load.exclude
     )
-    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[fmt]
-    emit(render(result), output)
+    if fmt == "sarif":
+        text = render_sarif(result, sarif_root)
+    else:
+        text = {"text": render_text, "json": render_json}[fmt](result)
+    emit(text, output)
     if result["failed"]:
         click.get_current_context().exit(1)

@@ -48,6 +48,11 @@ def _text(v: Any) -> str | None:
     return None if v is None or isinstance(v, str) else "a string"
 
 
+def _label(v: Any) -> str | None:
+    ok = v is None or isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool))
+    return None if ok else "a string"  # a name defaults to the id, which may be a number
+
+
 def _date(v: Any) -> str | None:
     if v is None:
         return None
@@ -116,7 +121,8 @@ def _assumptions(v: Any) -> str | None:
 
 
 NODE_FIELDS: dict[str, Check] = {
-    **{k: _text for k in (NAME, KIND, OWNER, LIFECYCLE, DESCRIPTION, SYSTEM, TYPE)},
+    NAME: _label,
+    **{k: _text for k in (KIND, OWNER, LIFECYCLE, DESCRIPTION, SYSTEM, TYPE)},
     SCALED_AT: _date,
     CRITICALITY: _whole,
     PILOT: _flag,
@@ -173,7 +179,7 @@ def check_metrics(row: Mapping[str, Any], source: str, at: str) -> None:
         if key == "node" or value is None:
             continue
         if key in TEXT_METRICS:
-            ok = isinstance(value, str)
+            ok = _label(value) is None if key == "name" else isinstance(value, str)
             expected = "a string"
         else:
             ok = isinstance(value, int | float)

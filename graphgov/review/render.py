@@ -956,20 +956,11 @@ def write_review(
     bom: bool = True,
     inputs: Sequence[str] = (),
 ) -> list[str]:
-    """Write review.html, review.md, review.csv, review.xlsx and the charts into ``out_dir`` (created if missing)."""
-    from ..errors import OutputError
-    from ..reports.output import check_not_input, write_atomic
+    """Write review.html, review.md, review.csv, review.xlsx and the charts as the whole content of
+    ``out_dir`` (written into a temporary folder and swapped into place: never a mix of two runs)."""
+    from ..reports.output import check_not_input, write_folder
 
     folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: exists and is not a folder — give -o a folder")
-    if not folder.exists():
-        try:
-            folder.mkdir(parents=False)
-        except OSError as err:
-            raise OutputError(
-                f"cannot create {folder}: {err.strerror} — create its parent folder first"
-            ) from err
     images = charts(review)
     csv_text, _ = render_csv(review, bom)
     from ..reports.xlsx import to_xlsx
@@ -989,8 +980,5 @@ def write_review(
     }
     for name in files:
         check_not_input(folder / name, inputs)
-    written = []
-    for name, data in files.items():
-        write_atomic(folder / name, data)
-        written.append(str(folder / name))
+    written = write_folder(folder, files)
     return written

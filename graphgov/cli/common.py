@@ -34,6 +34,13 @@ class CliError(click.ClickException):
         click.echo(f"graphgov: error: {visible(self.format_message(), keep=chr(10))}", err=True)
 
 
+def say(text: str, nl: bool = True) -> None:
+    """Print a message on stderr with every control, bidi and zero-width character shown as an
+    escape (:func:`graphgov.textsafe.visible`): an id from an input cannot clear the screen, set
+    the terminal's title or reorder the line, on a terminal or through a pipe."""
+    click.echo(visible(text, keep="\n\r"), err=True, nl=nl)
+
+
 #: options that name files a command reads: no output may replace them
 INPUT_OPTIONS = {
     "baseline": "--baseline",
@@ -416,9 +423,9 @@ def progress_printer() -> Callable[[int, int, str], None] | None:
             return
         end = "\n" if done >= total else ""
         name = (current[-50:]) if current else ""
-        click.echo(f"\rreading {done}/{total} files {name:<50}", err=True, nl=False)
+        say(f"\rreading {done}/{total} files {name:<50}", nl=False)
         if end:
-            click.echo("", err=True)
+            say("")
 
     return show
 
@@ -457,13 +464,13 @@ def report_findings(
         write_atomic(rejects, text)
     if quiet:
         return
-    click.echo(f"{diag.summary()}; graph: {nodes} nodes, {edges} edges", err=True)
+    say(f"{diag.summary()}; graph: {nodes} nodes, {edges} edges")
     findings = diag.findings
     for f in findings[:limit]:
-        click.echo(f"  {f.level}: {_clip(f.message)}", err=True)
+        say(f"  {f.level}: {_clip(f.message)}")
     if len(findings) > limit:
         more = f"  … {len(findings) - limit} more"
-        click.echo(more + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
+        say(more + ("" if rejects else " (write them all with --rejects FILE)"))
 
 
 def _clip(text: str, width: int = 400) -> str:
@@ -477,11 +484,15 @@ def emit(text: str | bytes | Iterable[bytes], output: str | None) -> None:
     """Write ``text`` (or pieces of bytes) to ``output`` atomically, or to stdout (no output, or
     ``-o -``).
 
-    Standard output never gets a byte-order mark: it is read by programs, not by Excel."""
+    Standard output never gets a byte-order mark: it is read by programs, not by Excel. On a
+    terminal, text has control, bidi and zero-width characters shown as escapes; through a pipe it
+    is written byte for byte."""
     if output and output != STDOUT:
         write_atomic(output, text)
         return
     # UTF-8 whatever the locale: bytes go to the binary buffer when there is one
+    if isinstance(text, str) and sys.stdout.isatty():
+        text = visible(text, keep="\n\r\t")
     if isinstance(text, str):
         pieces: Iterable[bytes] = [
             text.removeprefix("\ufeff").encode("utf-8", errors="backslashreplace")

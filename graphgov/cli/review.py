@@ -13,6 +13,7 @@ from .common import (
     guard,
     infer_format,
     input_options,
+    say,
 )
 
 
@@ -60,9 +61,8 @@ def snapshot(
         G, output, settings, settings.today, pol, select=load.select, exclude=load.exclude
     )
     if not load.quiet:
-        click.echo(
-            f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
-            err=True,
+        say(
+            f"wrote snapshot of {len(payload['graph']['nodes'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}"
         )
 
 
@@ -112,12 +112,11 @@ def review(
     if not load.quiet:
         c = data["summary"]["counts"]
         n = data["summary"]["systems"]
-        click.echo(
+        say(
             f"{n} pilot-derived system{'' if n == 1 else 's'}: {c['not terminable']} not terminable, "
-            f"{c['conditionally terminable']} conditionally terminable, {c['terminable']} terminable",
-            err=True,
+            f"{c['conditionally terminable']} conditionally terminable, {c['terminable']} terminable"
         )
-        click.echo(f"wrote {len(files)} files to {output}", err=True)
+        say(f"wrote {len(files)} files to {output}")
 
 
 def _systems_table(data: dict) -> str:  # type: ignore[type-arg]

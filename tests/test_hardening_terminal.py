@@ -30,7 +30,7 @@ def test_escape_sequences_in_ids_are_shown_as_escapes_in_warnings(cli, write):
 
 def test_review_table_and_messages_are_escaped(cli, write, tmp_path):
     src = write("s.csv", 'id,lifecycle\n"a\x1b[2Jb\u202e",experimental\n')
-    r = cli("review", src, "-o", tmp_path / "rev")
+    r = cli("review", src, "-o", tmp_path / "rev", "--lenient")
     assert r.exit_code == 0, r.output
     assert not RAW.search(r.output), repr(r.output)
     assert "a\\x1b[2Jb\\u202e" in r.stdout
@@ -38,6 +38,6 @@ def test_review_table_and_messages_are_escaped(cli, write, tmp_path):
 
 def test_impact_table_is_escaped(cli, write):
     src = write("s.csv", 'id,depends_on\nm,\n"d\x1b]0;t\x07",m\n')
-    r = cli("impact", "m", src, "-q")
+    r = cli("impact", "m", src, "-q", "--lenient")
     assert r.exit_code == 0, r.output
     assert not RAW.search(r.stdout) and "d\\x1b]0;t\\x07" in r.stdout

@@ -43,6 +43,7 @@ from . import (  # noqa: F401  (built-in formats register themselves)
     spdx,
     terraform,
 )
+from .identifiers import check_identifiers
 from .organisation import AnyRecord, apply_organisation, split_records
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .spreadsheet import sheet_to_csv, sniff_stdin
@@ -323,6 +324,7 @@ def _build_from_files(
     diag = Diagnostics(lenient=bool(settings.lenient))
     records, manifest = read_records(files, settings, diag, progress)
     graph_records, org = split_records(records)
+    check_identifiers(graph_records, diag)
     G = build_graph(graph_records, diag)
     apply_organisation(G, org, diag)
     for stats in diag.sources.values():

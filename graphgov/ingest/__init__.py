@@ -47,7 +47,7 @@ from .identifiers import check_identifiers
 from .organisation import AnyRecord, apply_organisation, split_records
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .spreadsheet import sheet_to_csv, sniff_stdin
-from .text import decode
+from .text import decode, head_text, utf16_without_bom
 
 HEAD_BYTES = 65536
 
@@ -248,9 +248,12 @@ def _parse_file(
     if item.format is not None:
         fmt = get_format(item.format)
     else:
-        head = data[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+        head = head_text(data, str(settings.encoding or "utf-8"), HEAD_BYTES)
         if not data:
             decode(data, source)  # raises "file is empty"
+        wide = utf16_without_bom(data) if b"\x00" in data[:4096] else None
+        if wide is not None and str(settings.encoding or "utf-8").lower() in ("utf-8", "utf8"):
+            decode(data, source)  # raises: UTF-16 without a byte-order mark, naming it
         try:
             fmt = detect_format(detect_name, head)
         except ParseError:

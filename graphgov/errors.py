@@ -36,6 +36,16 @@ EXIT_STATUSES = {
 }
 
 
+def exit_statuses_markdown() -> str:
+    """The README's table of exit statuses, from :data:`EXIT_STATUSES`.
+
+    >>> exit_statuses_markdown().splitlines()[2]
+    '| 0 | success (for `gate`: no rule broken) |'
+    """
+    rows = [f"| {code} | {text} |" for code, text in EXIT_STATUSES.items()]
+    return "\n".join(["| status | meaning |", "|---:|---|", *rows])
+
+
 @dataclass(frozen=True)
 class Place:
     """Where something is: a file and, when known, a line, a column and a JSON path or field.

@@ -34,3 +34,20 @@ def test_gate_exits_4_when_the_output_folder_is_missing(cli, write, tmp_path):
     r = cli("gate", src, "-o", tmp_path / "missing" / "findings.txt", "-q")
     assert r.exit_code == 4, r.output
     assert r.stderr.startswith("graphgov: error: ") and "does not exist" in r.stderr
+
+
+def test_a_bug_is_one_line_with_status_70_and_debug_shows_the_traceback(cli, write, monkeypatch):
+    import graphgov.cli.common as common
+
+    src = write("s.csv", "id\na\n")
+
+    def broken(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(common, "report_load", broken)
+    r = cli("ingest", src)
+    assert r.exit_code == 70, r.output
+    assert r.stderr.startswith("graphgov: error: internal error: RuntimeError: boom")
+    assert "--debug" in r.stderr and "Traceback" not in r.output
+    with pytest.raises(RuntimeError, match="boom"):
+        cli("--debug", "ingest", src)

@@ -102,3 +102,12 @@ def test_click_is_thin():
             continue
         assert "ClickException" not in path.read_text(encoding="utf-8"), path
     assert isinstance(main, click.Group)
+
+
+def test_readme_documents_the_exit_statuses():
+    from graphgov.errors import exit_statuses_markdown
+
+    assert exit_statuses_markdown() in README, (
+        "README exit-status table is out of date: paste graphgov.errors.exit_statuses_markdown()"
+    )
+    assert "graphgov: error: FILE:LINE[:COL]: what is wrong — how to fix it" in README

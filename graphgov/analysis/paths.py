@@ -111,6 +111,63 @@ def bfs(
     return tree
 
 
+class PointerPaths:
+    """Paths given as an array of parent positions (``parent[i] >= 0``, a root below 0), written as
+    :meth:`Tree.text` writes them. Depths and head anchors are worked out once, in linear time, so
+    writing the path of every position of a long chain stays linear too.
+
+    >>> pp = PointerPaths([-1, 0, 1, 2], str)
+    >>> pp.text(3)
+    '0 → 1 → 2 → 3'
+    >>> PointerPaths([-1] + list(range(19)), str).text(19)
+    '0 → 1 → 2 → 3 → 4 → 5 → … 9 more … → 15 → 16 → 17 → 18 → 19'
+    """
+
+    def __init__(self, parent: list[int], label: Callable[[int], str]) -> None:
+        self.parent = parent
+        self.label = label
+        n = len(parent)
+        depth = [-1] * n
+        anchor = [-1] * n
+        for i in range(n):
+            stack = []
+            j = i
+            while j >= 0 and depth[j] < 0:
+                stack.append(j)
+                j = parent[j]
+            d = depth[j] if j >= 0 else -1
+            for k in reversed(stack):
+                d += 1
+                depth[k] = d
+                if d == HEAD - 1:
+                    anchor[k] = k
+                elif d >= HEAD:
+                    anchor[k] = anchor[parent[k]]
+        self.depth = depth
+        self.anchor = anchor
+
+    def text(self, i: int) -> str:
+        parent = self.parent
+        if self.depth[i] + 1 <= MAX_SHOWN:
+            nodes = [i]
+            while parent[nodes[-1]] >= 0:
+                nodes.append(parent[nodes[-1]])
+            nodes.reverse()
+            return ARROW.join(self.label(p) for p in nodes)
+        tail = [i]
+        for _ in range(MAX_SHOWN - HEAD - 2):
+            tail.append(parent[tail[-1]])
+        tail.reverse()
+        head = [self.anchor[i]]
+        while parent[head[-1]] >= 0:
+            head.append(parent[head[-1]])
+        head.reverse()
+        left_out = self.depth[i] + 1 - len(head) - len(tail)
+        return ARROW.join(
+            [*(self.label(p) for p in head), f"… {left_out} more …", *(self.label(p) for p in tail)]
+        )
+
+
 def chain(n: int) -> Callable[[Hashable], list[Hashable]]:
     """Neighbours of a chain ``0 → 1 → … → n-1`` (for examples and tests).
 

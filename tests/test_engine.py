@@ -89,7 +89,9 @@ def test_engine_equals_reference_with_few_words_per_chunk(monkeypatch: pytest.Mo
     _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
 
 
-@pytest.mark.parametrize(("hub_share", "linear_after"), [(0.01, 1), (2.0, 1), (2.0, 10**9), (0.0, 3)])
+@pytest.mark.parametrize(
+    ("hub_share", "linear_after"), [(0.01, 1), (2.0, 1), (2.0, 10**9), (0.0, 3)]
+)
 def test_engine_equals_reference_with_and_without_the_hub_and_the_scan(
     monkeypatch: pytest.MonkeyPatch, hub_share: float, linear_after: int
 ) -> None:

@@ -42,14 +42,22 @@ def test_nfc_nfd_twins_are_warned_with_both_places(cli, write):
     assert f"({a}:2)" in r.stderr and f"({b}:3)" in r.stderr
 
 
-def test_case_and_homoglyph_twins_are_warned_with_both_places(cli, write):
+def test_homoglyph_twins_are_warned_with_both_places(cli, write):
     src = write("s.csv", "id,owner\nPayments,t\npayments,t\np\u0430yments,t\n")
     r = cli("ingest", src)
     assert r.exit_code == 0, r.output
+    assert "ids differ only by case: Payments, payments" in r.stderr  # the graph builder's warning
     assert (
-        f"ids that differ only by case: 'Payments' ({src}:2) and 'payments' ({src}:3)" in r.stderr
-    )
-    assert "look-alike ids" in r.stderr and f"({src}:4)" in r.stderr
+        "look-alike ids (letters from another script that look the same): "
+        f"'Payments' ({src}:2) and 'p\u0430yments' ({src}:4)"
+    ) in r.stderr
+
+
+def test_edge_lists_are_checked_too(cli, write):
+    # edge lists take a bulk path; an id that needs checking sends them the record way
+    src = write("edges.csv", 'source,target\na,"b\u202ec"\n')
+    r = cli("ingest", src)
+    assert r.exit_code == 3 and "bidi control (\\u202e)" in r.stderr, r.output
 
 
 def test_plain_unicode_ids_are_fine(cli, write):

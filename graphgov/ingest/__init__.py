@@ -43,7 +43,7 @@ from . import (  # noqa: F401  (built-in formats register themselves)
     spdx,
     terraform,
 )
-from .identifiers import check_identifiers
+from .identifiers import check_identifiers, needs_check
 from .organisation import AnyRecord, apply_organisation, split_records
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .spreadsheet import sheet_to_csv, sniff_stdin
@@ -380,6 +380,8 @@ def load_core(
                     progress(k, len(files), source)
                 stats = diag.start_source(source, "edges")
                 fe = read_edge_file(data, source)
+                if needs_check(fe.src) or needs_check(fe.dst):
+                    raise NotBulk  # ids to check (ingest/identifiers.py): the record path does it
                 stats.read = stats.edges = fe.rows
                 edges.append(fe)
                 manifest.append(_manifest_entry(item.path, "edges", data))

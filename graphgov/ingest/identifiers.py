@@ -4,9 +4,13 @@
   of invisible characters (zero-width space, joiners, BOM, soft hyphen) is a problem: an error, or
   with ``--lenient`` a counted warning (the id is kept exactly as written).
 - Ids that are different strings but read the same are warned about with both places: Unicode
-  NFC/NFD twins (``café`` written two ways), case twins, and homoglyph twins (a Cyrillic ``а``
-  for a Latin ``a``), compared on a skeleton: NFKC, case folded, common Cyrillic and Greek
-  look-alikes mapped to Latin.
+  NFC/NFD twins (``café`` written two ways) and homoglyph twins (a Cyrillic ``а`` for a Latin
+  ``a``, also with a different case), compared on a skeleton: NFKC, case folded, common Cyrillic
+  and Greek look-alikes mapped to Latin. Plain ASCII case twins are warned about by the graph
+  builder (``ids differ only by case``).
+
+Only ids that are not plain printable ASCII can trip any of these checks, which is what lets the
+bulk edge-list path skip them (:func:`needs_check`).
 """
 
 from __future__ import annotations
@@ -82,6 +86,18 @@ def _kind(a: str, b: str) -> str:
     return "look-alike ids (letters from another script that look the same)"
 
 
+def needs_check(ids: Any) -> bool:
+    """Whether any of ``ids`` (a pyarrow string array, or strings) is not printable ASCII: only
+    such an id can have a hidden character or a non-ASCII twin."""
+    try:
+        import pyarrow.compute as pc
+
+        printable = pc.match_substring_regex(ids, r"^[\x20-\x7e]*$")
+        return not bool(pc.all(printable).as_py())
+    except (ImportError, TypeError, AttributeError):
+        return any(not (str(i).isascii() and str(i).isprintable()) for i in ids)
+
+
 def check_identifiers(records: Iterable[Record], diag: Diagnostics) -> None:
     """Report hidden characters in ids (a problem) and look-alike twins (a warning, both places)."""
     first: dict[str, tuple[str, str | None]] = {}  # id -> first place
@@ -110,6 +126,8 @@ def check_identifiers(records: Iterable[Record], diag: Diagnostics) -> None:
         for b in group[1:]:
             if listed >= MAX_LISTED:
                 break
+            if a.isascii() and b.isascii():
+                continue  # case twins only: the graph builder warns about those ("differ only by case")
             listed += 1
             (wa, _), (wb, sb) = first[a], first[b]
             diag.warn(

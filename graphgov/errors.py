@@ -12,19 +12,87 @@ nothing else does.
     │   ├── ReferenceError_ a reference matches no node, or several
     │   └── ConflictError   two sources disagree about one node or edge
     ├── ConfigError         a setting or a policy file is wrong          (exit 3)
+    ├── UsageError          options that cannot go together              (exit 2)
     ├── OutputError         an output cannot be written, or would overwrite an input (exit 4)
     └── EngineError         the Dask cluster cannot be reached or cannot finish (exit 5)
 
-Messages follow one form: ``path:line:col: what is wrong — how to fix it``.
+Messages follow one form: ``path:line:col: what is wrong — how to fix it``; the command line
+prints them as ``graphgov: error: <message>`` (see :data:`EXIT_STATUSES`). Where an error
+knows its place, it also carries it as a value, :attr:`GraphGovError.place` (file, line, column,
+JSON path or field), so that callers never parse the message back.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+#: The exit statuses of every command, in one place (the README's table is tested against it).
+EXIT_STATUSES = {
+    0: "success (for `gate`: no rule broken)",
+    1: "findings: `gate` found a broken rule",
+    2: "usage: unknown option, missing argument, options that cannot go together",
+    3: "input invalid: a file, record, setting, policy or snapshot is unusable (nothing written)",
+    4: "output not written: the folder is missing or read-only, the disk is full, the output would overwrite an input, or the graph does not fit in memory",
+    5: "engine: the Dask cluster cannot be reached or cannot finish (`--engine dask`)",
+    70: "internal error: a bug in graphgov (rerun with --debug for the traceback and report it)",
+}
+
+
+def exit_statuses_markdown() -> str:
+    """The README's table of exit statuses, from :data:`EXIT_STATUSES`.
+
+    >>> exit_statuses_markdown().splitlines()[2]
+    '| 0 | success (for `gate`: no rule broken) |'
+    """
+    rows = [f"| {code} | {text} |" for code, text in EXIT_STATUSES.items()]
+    return "\n".join(["| status | meaning |", "|---:|---|", *rows])
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is: a file and, when known, a line, a column and a JSON path or field.
+
+    >>> str(Place("a.csv", 3)), str(Place("m.json", 2, 7)), str(Place("m.json", path="$.nodes[0]"))
+    ('a.csv:3', 'm.json:2:7', 'm.json: $.nodes[0]')
+    """
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None  # a JSON path, or the field of a record
+
+    def __str__(self) -> str:
+        out = where(self.file, self.line, self.column)
+        return f"{out}: {self.path}" if self.path else out
+
 
 class GraphGovError(Exception):
-    """Base class of every error graphgov raises on purpose."""
+    """Base class of every error graphgov raises on purpose.
+
+    ``place`` is where the problem is, when the raiser knows it (a :class:`Place`), and ``reason``
+    what is wrong without the place (for callers that show the place their own way).
+    """
 
     exit_code = 1
+
+    def __init__(
+        self, message: str = "", *, place: Place | None = None, reason: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.place = place
+        self.reason = reason
+
+    @property
+    def file(self) -> str | None:
+        return self.place.file if self.place else None
+
+    @property
+    def line(self) -> int | None:
+        return self.place.line if self.place else None
+
+    @property
+    def column(self) -> int | None:
+        return self.place.column if self.place else None
 
 
 class InputError(GraphGovError):
@@ -49,6 +117,12 @@ class ConfigError(GraphGovError):
     """A setting, configuration file or policy file is wrong."""
 
     exit_code = 3
+
+
+class UsageError(GraphGovError):
+    """Options that contradict each other (two outputs that are one file, for example)."""
+
+    exit_code = 2
 
 
 class OutputError(GraphGovError):

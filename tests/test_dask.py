@@ -258,7 +258,7 @@ def test_unreachable_scheduler_is_a_clean_error(cli, tmp_path):
     out = tmp_path / "x.csv"
     r = cli("analyze", *SAMPLE, "-o", out, "--scheduler", addr, "--set", "dask_timeout=1", "-q")
     assert r.exit_code == 5
-    assert f"Error: cannot reach the Dask scheduler at {addr} within 1 s" in r.stderr
+    assert f"graphgov: error: cannot reach the Dask scheduler at {addr} within 1 s" in r.stderr
     assert "Traceback" not in r.output and not out.exists()
 
 

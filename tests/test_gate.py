@@ -93,17 +93,21 @@ def test_rules_come_from_the_policy(cli, org, write):
     )
 
 
-def test_unusable_input_exits_2(cli, org, write, tmp_path):
+def test_unusable_input_exits_3_usage_2_output_4(cli, org, write, tmp_path):
+    # the error contract: the same exit statuses as every other command
     inv, reg = org(UNGATED)
-    assert cli("gate", tmp_path / "missing.csv").exit_code == 2
+    r = cli("gate", tmp_path / "missing.csv")
+    assert r.exit_code == 3 and r.stderr.startswith("graphgov: error: "), r.output
     bad_policy = write("bad.yaml", "nonsense: 1\n")
     r = cli("gate", inv, "--policy", bad_policy)
-    assert r.exit_code == 2 and "unknown policy key 'nonsense'" in r.output
+    assert r.exit_code == 3 and "unknown policy key 'nonsense'" in r.output
     bad_inv = write("bad.csv", "id,id\na,b\n")
-    assert cli("gate", bad_inv).exit_code == 2
+    assert cli("gate", bad_inv).exit_code == 3
     bad_base = write("base.json", "[]")
-    assert cli("gate", inv, "--baseline", bad_base).exit_code == 2
+    assert cli("gate", inv, "--baseline", bad_base).exit_code == 3
     assert cli("gate", inv, "--format", "xml").exit_code == 2  # usage error
+    r = cli("gate", inv, "--register", reg, "-o", tmp_path / "no-such-folder" / "f.txt")
+    assert r.exit_code == 4 and "does not exist" in r.output, r.output
 
 
 def baseline_of(tmp_path, inv, reg, day="2026-06-30"):

@@ -371,7 +371,7 @@ def test_cli_map_errors(cli, write, tmp_path):
     inv = write("services.csv", SERVICES)
     result = cli("map", inv, "-o", tmp_path / "m.html", "--focus", "nope")
     assert result.exit_code == 3
-    assert "Error: no node 'nope'" in result.output
+    assert "graphgov: error: no node 'nope'" in result.output
     result = cli("map", inv, "-o", inv)
     assert result.exit_code == 4
     assert "output would overwrite input" in result.output

@@ -113,3 +113,12 @@ def test_readme_metrics_table_is_the_declared_columns():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme
     assert tuple(c.name for c in METRIC_COLUMNS) == COLUMNS
+
+
+def test_readme_documents_the_exit_statuses():
+    from graphgov.errors import exit_statuses_markdown
+
+    assert exit_statuses_markdown() in README, (
+        "README exit-status table is out of date: paste graphgov.errors.exit_statuses_markdown()"
+    )
+    assert "graphgov: error: FILE:LINE[:COL]: what is wrong — how to fix it" in README

@@ -3,13 +3,13 @@
 A dependent **fails** when a path of hard edges reaches it from the switched-off node, and
 **degrades** when it is reached only through soft or fallback edges. A credited safe state of the
 switched-off node turns its own outgoing hard edges into fallbacks. Each affected node comes with
-the shortest path that carries the effect.
+the shortest path that carries the effect; paths are held as predecessor pointers and a long
+one is shown by its ends (:mod:`graphgov.analysis.paths`), so memory stays linear in the graph.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Hashable
 from typing import Any
 
@@ -28,45 +28,29 @@ from ..model import (
     resolve_node,
 )
 from ..settings import Settings, default_settings
+from .paths import Tree, bfs
 from .table import credited_safe_state
 
 
-def _bfs(
+def _tree(
     G: nx.DiGraph,
     start: Hashable,
     hard_only: bool,
     skip_first_hop_hard: bool,
     up: bool = False,
     depth: int | None = None,
-) -> dict[Hashable, list[Hashable]]:
-    parent: dict[Hashable, Hashable | None] = {start: None}
-    hops = {start: 0}
-    queue = deque([start])
+) -> Tree:
+    """Breadth-first tree (paths as predecessor pointers, :mod:`graphgov.analysis.paths`)."""
     step = G.predecessors if up else G.successors
-    while queue:
-        u = queue.popleft()
-        if depth is not None and hops[u] >= depth:
-            continue
-        for v in sorted(step(u), key=str):
-            if v in parent:
-                continue
-            if hard_only:
-                edge = G.edges[v, u] if up else G.edges[u, v]
-                strength = edge.get(STRENGTH, Strength.HARD.value)
-                if strength != Strength.HARD.value or (skip_first_hop_hard and u == start):
-                    continue
-            parent[v] = u
-            hops[v] = hops[u] + 1
-            queue.append(v)
-    paths = {}
-    for v in parent:
-        if v == start:
-            continue
-        path = [v]
-        while parent[path[-1]] is not None:
-            path.append(parent[path[-1]])  # type: ignore[arg-type]
-        paths[v] = path if up else list(reversed(path))
-    return paths
+    if not hard_only:
+        return bfs(step, start, max_depth=depth)
+
+    def hard(u: Hashable, v: Hashable) -> bool:
+        edge = G.edges[v, u] if up else G.edges[u, v]
+        strength = edge.get(STRENGTH, Strength.HARD.value)
+        return strength == Strength.HARD.value and not (skip_first_hop_hard and u == start)
+
+    return bfs(step, start, hard, max_depth=depth)
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -126,22 +110,21 @@ def impact(
     nid = resolve_node(G, node)
     safe = nid in credited_safe_state(G, as_of, int(settings.drill_window_days))
     rows = []
-    passes = []
+    passes: list[tuple[Tree, Tree, set[Hashable] | None, bool, tuple[str, str]]] = []
     if direction in ("down", "both"):
-        reach = _bfs(G, nid, hard_only=False, skip_first_hop_hard=False, depth=depth)
-        hard = _bfs(G, nid, hard_only=True, skip_first_hop_hard=safe)
-        passes.append((reach, hard, ("fails", "degrades")))
+        reach = _tree(G, nid, hard_only=False, skip_first_hop_hard=False, depth=depth)
+        hard = _tree(G, nid, hard_only=True, skip_first_hop_hard=safe)
+        passes.append((reach, hard, None, False, ("fails", "degrades")))
     if direction in ("up", "both"):
-        reach = _bfs(G, nid, hard_only=False, skip_first_hop_hard=False, up=True, depth=depth)
+        reach = _tree(G, nid, hard_only=False, skip_first_hop_hard=False, up=True, depth=depth)
         # an ancestor fails the node along hard edges, unless it is shielded by its own credited safe state
-        hard = _bfs(G, nid, hard_only=True, skip_first_hop_hard=False, up=True)
+        hard = _tree(G, nid, hard_only=True, skip_first_hop_hard=False, up=True)
         credited = credited_safe_state(G, as_of, int(settings.drill_window_days))
-        hard = {a: p for a, p in hard.items() if a not in credited}
-        passes.append((reach, hard, ("fails it", "degrades it")))
-    for reach, hard, (hard_word, soft_word) in passes:
-        for v, path in reach.items():
-            fails = v in hard
-            carried = hard[v] if fails else path
+        passes.append((reach, hard, set(credited), True, ("fails it", "degrades it")))
+    for reach, hard, shielded, up, (hard_word, soft_word) in passes:
+        for v in reach.reached():
+            fails = v in hard and (shielded is None or v not in shielded)
+            carried = hard if fails else reach
             data = G.nodes[v]
             crit = data.get(CRITICALITY)
             rows.append(
@@ -158,8 +141,8 @@ def impact(
                     "domain": data.get(DOMAIN),
                     "criticality": crit if isinstance(crit, int) else None,
                     "effect": hard_word if fails else soft_word,
-                    "hops": len(path) - 1,
-                    "path": " → ".join(map(str, carried)),
+                    "hops": reach.depth[v],
+                    "path": carried.text(v, reverse=up),
                 }
             )
     order = {"fails": 0, "degrades": 1, "fails it": 2, "degrades it": 3}

@@ -23,7 +23,12 @@ class _Main(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="graphgov")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the Python traceback of an error instead of the one-line message.",
+)
+def main(debug: bool) -> None:
     """graphgov: blast radius, integration depth and irreversibility of AI pilots.
 
     An edge u → v means v depends on u: a failure at u reaches v.

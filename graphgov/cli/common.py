@@ -18,35 +18,175 @@ import click
 from ..errors import GraphGovError, OutputError
 from ..reports.output import check_not_input, write_atomic
 from ..settings import Settings, load_settings
+from ..textsafe import visible
 
 
 class CliError(click.ClickException):
-    """A library error shown as ``Error: message`` with the error's exit status."""
+    """A library error shown as ``graphgov: error: message`` with the error's exit status.
+
+    The message is shown with control, bidi and zero-width characters as escapes
+    (:func:`graphgov.textsafe.visible`), so text from an input cannot drive the terminal.
+    """
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
+    def show(self, file: Any = None) -> None:
+        click.echo(f"graphgov: error: {visible(self.format_message(), keep=chr(10))}", err=True)
+
+
+def say(text: str, nl: bool = True) -> None:
+    """Print a message on stderr with every control, bidi and zero-width character shown as an
+    escape (:func:`graphgov.textsafe.visible`): an id from an input cannot clear the screen, set
+    the terminal's title or reorder the line, on a terminal or through a pipe."""
+    click.echo(visible(text, keep="\n\r"), err=True, nl=nl)
+
+
+#: options that name files a command reads: no output may replace them
+INPUT_OPTIONS = {
+    "baseline": "--baseline",
+    "policy": "--policy",
+    "history": "--history",
+    "old": "OLD",
+    "new": "NEW",
+    "what_if": "--what-if",
+}
+#: options that name files (or, for review, a folder) a command writes
+OUTPUT_OPTIONS = {"output": "-o/--output"}
+
+
+def debug_enabled() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
+
 
 def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn :class:`GraphGovError` into a clean message and exit status (no traceback)."""
+    """The error contract of every command, in one place.
+
+    Before anything is read, the outputs are checked against every file the command reads
+    (:func:`check_outputs`). A :class:`GraphGovError` becomes ``graphgov: error: ...`` with its exit
+    status (2 usage, 3 input, 4 output); anything unexpected becomes a one-line internal error with
+    exit status 70. ``graphgov --debug`` shows the traceback instead.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            check_outputs(kwargs)
             return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except GraphGovError as err:
+            if debug_enabled():
+                raise
             raise CliError(str(err), err.exit_code) from err
         except RecursionError as err:
-            raise CliError("input is nested too deeply to process", 3) from err
+            if debug_enabled():
+                raise
+            raise CliError(
+                "input is nested too deeply to process — flatten it or split the file", 3
+            ) from err
         except MemoryError as err:
+            if debug_enabled():
+                raise
             from ..engine.budget import memory_message
 
             raise CliError(memory_message(), 4) from err
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except Exception as err:
+            if debug_enabled():
+                raise
+            raise CliError(
+                f"internal error: {type(err).__name__}: {err} — this is a bug in graphgov; "
+                "rerun with `graphgov --debug ...` for the traceback and report it",
+                70,
+            ) from err
 
     return wrapper
+
+
+def _paths(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str | os.PathLike):
+        return [os.fspath(value)]
+    return [os.fspath(v) for v in value if v]
+
+
+def check_outputs(kwargs: dict[str, Any]) -> None:
+    """Refuse, before reading anything, an output that is one of the command's inputs (whatever
+    option names the input: INPUT, --register, --config, ./graphgov.toml, --baseline, --history,
+    --policy, OLD/NEW), a review folder that holds an input, and two outputs that are one file."""
+    from ..errors import OutputError, UsageError
+    from ..ingest import split_format
+
+    load = kwargs.get("load")
+    inputs: list[tuple[str, str]] = []
+    outputs: list[tuple[str, str]] = []
+    if isinstance(load, LoadOptions):
+        inputs += [("INPUT", str(split_format(i)[0])) for i in load.inputs]
+        inputs += [("--register", r) for r in load.registers]
+        if load.config:
+            inputs.append(("--config", load.config))
+        elif Path("graphgov.toml").is_file():
+            inputs.append(("./graphgov.toml", "graphgov.toml"))
+        if load.rejects:
+            outputs.append(("--rejects", load.rejects))
+    for name, label in INPUT_OPTIONS.items():
+        inputs += [(label, p) for p in _paths(kwargs.get(name))]
+    for name, label in OUTPUT_OPTIONS.items():
+        outputs += [(label, p) for p in _paths(kwargs.get(name))]
+    folder_output = _folder_output()
+    for i, (label, out) in enumerate(outputs):
+        for label2, out2 in outputs[i + 1 :]:
+            if _same_path(out, out2):
+                raise UsageError(
+                    f"{label} {out} and {label2} {out2} are the same file — give each output its own path"
+                )
+        for in_label, path in inputs:
+            p = Path(path)
+            if label == OUTPUT_OPTIONS["output"] and folder_output:
+                if _inside(p, Path(out)):
+                    raise OutputError(
+                        f"{label} {out}: the folder holds the {in_label} input {path}, and a review "
+                        "replaces the whole folder — choose another folder"
+                    )
+                continue
+            if p.is_dir():
+                check_not_input(out, [p])
+            elif Path(out).exists() and p.exists() and os.path.samefile(out, p):
+                raise OutputError(
+                    f"{label} {out}: output would overwrite input {path} (given as {in_label}) — choose another output path"
+                )
+
+
+def _folder_output() -> bool:
+    """Whether this command's -o names a folder (review) rather than a file."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    for param in ctx.command.params:
+        if param.name == "output" and isinstance(param.type, click.Path):
+            return not param.type.file_okay
+    return False
+
+
+def _same_path(a: str, b: str) -> bool:
+    pa, pb = Path(a), Path(b)
+    if pa.exists() and pb.exists():
+        return os.path.samefile(pa, pb)
+    return os.path.normcase(pa.resolve()) == os.path.normcase(pb.resolve())
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies below it (symlinks resolved)."""
+    try:
+        p, f = path.resolve(), folder.resolve()
+    except OSError:
+        return False
+    return p == f or f in p.parents
 
 
 def input_options(
@@ -289,9 +429,9 @@ def progress_printer() -> Callable[[int, int, str], None] | None:
             return
         end = "\n" if done >= total else ""
         name = (current[-50:]) if current else ""
-        click.echo(f"\rreading {done}/{total} files {name:<50}", err=True, nl=False)
+        say(f"\rreading {done}/{total} files {name:<50}", nl=False)
         if end:
-            click.echo("", err=True)
+            say("")
 
     return show
 
@@ -330,13 +470,13 @@ def report_findings(
         write_atomic(rejects, text)
     if quiet:
         return
-    click.echo(f"{diag.summary()}; graph: {nodes} nodes, {edges} edges", err=True)
+    say(f"{diag.summary()}; graph: {nodes} nodes, {edges} edges")
     findings = diag.findings
     for f in findings[:limit]:
-        click.echo(f"  {f.level}: {_clip(f.message)}", err=True)
+        say(f"  {f.level}: {_clip(f.message)}")
     if len(findings) > limit:
         more = f"  … {len(findings) - limit} more"
-        click.echo(more + ("" if rejects else " (write them all with --rejects FILE)"), err=True)
+        say(more + ("" if rejects else " (write them all with --rejects FILE)"))
 
 
 def _clip(text: str, width: int = 400) -> str:
@@ -350,11 +490,15 @@ def emit(text: str | bytes | Iterable[bytes], output: str | None) -> None:
     """Write ``text`` (or pieces of bytes) to ``output`` atomically, or to stdout (no output, or
     ``-o -``).
 
-    Standard output never gets a byte-order mark: it is read by programs, not by Excel."""
+    Standard output never gets a byte-order mark: it is read by programs, not by Excel. On a
+    terminal, text has control, bidi and zero-width characters shown as escapes; through a pipe it
+    is written byte for byte."""
     if output and output != STDOUT:
         write_atomic(output, text)
         return
     # UTF-8 whatever the locale: bytes go to the binary buffer when there is one
+    if isinstance(text, str) and sys.stdout.isatty():
+        text = visible(text, keep="\n\r\t")
     if isinstance(text, str):
         pieces: Iterable[bytes] = [
             text.removeprefix("\ufeff").encode("utf-8", errors="backslashreplace")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import guard, input_options
+from .common import guard, input_options, say
 
 
 @click.command(name="map")
@@ -91,8 +91,7 @@ def map(
         shown = f"{result.nodes - result.groups} nodes" + (
             f" and {result.groups} groups" if result.groups else ""
         )
-        click.echo(
+        say(
             f"wrote {result.format} map to {output}: {result.mode} view, {shown}, {result.edges} edges shown"
-            f" (the page holds {result.embedded_nodes} nodes, {result.embedded_edges} edges)",
-            err=True,
+            f" (the page holds {result.embedded_nodes} nodes, {result.embedded_edges} edges)"
         )

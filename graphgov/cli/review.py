@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from ..errors import GraphGovError
 from .common import (
     CliError,
     emit,
     guard,
     infer_format,
     input_options,
+    say,
 )
 from .engine import engine_options, engine_session
 
@@ -68,9 +67,8 @@ def snapshot(
         else:
             payload = _snapshot_of_core(load, settings, pol, output)
     if not load.quiet:
-        click.echo(
-            f"wrote snapshot of {len(payload['graph']['nodes']['id'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}",
-            err=True,
+        say(
+            f"wrote snapshot of {len(payload['graph']['nodes']['id'])} nodes, {len(payload['verdicts'])} verdicts as of {payload['as_of']} to {output}"
         )
 
 
@@ -151,12 +149,11 @@ def review(
     if not load.quiet:
         c = data["summary"]["counts"]
         n = data["summary"]["systems"]
-        click.echo(
+        say(
             f"{n} pilot-derived system{'' if n == 1 else 's'}: {c['not terminable']} not terminable, "
-            f"{c['conditionally terminable']} conditionally terminable, {c['terminable']} terminable",
-            err=True,
+            f"{c['conditionally terminable']} conditionally terminable, {c['terminable']} terminable"
         )
-        click.echo(f"wrote {len(files)} files to {output}", err=True)
+        say(f"wrote {len(files)} files to {output}")
 
 
 def _systems_table(data: dict) -> str:  # type: ignore[type-arg]
@@ -259,24 +256,6 @@ def diff(old, new, threshold, fmt, output):  # type: ignore[no-untyped-def]
     emit(render_diff(diff_snapshots(a, b, threshold), fmt, a, b), output)
 
 
-def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Any error means unusable input for the gate: exit status 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except GraphGovError as err:
-            raise CliError(str(err), 2) from err
-        except CliError as err:
-            err.exit_code = 2  # type: ignore[misc]
-            raise
-        except RecursionError as err:
-            raise CliError("input is nested too deeply to process", 2) from err
-
-    return wrapper
-
-
 @click.command()
 @input_options
 @_policy_option
@@ -295,15 +274,22 @@ def _gate_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(dir_okay=False),
     help="Write the findings here (default: standard output).",
 )
-@_gate_guard
+@click.option(
+    "--sarif-root",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder SARIF file locations are relative to (default: the current folder, the repository root in CI).",
+)
+@guard
 def gate(
     load,
     policy,
     baseline,
     fmt,
     output,
+    sarif_root,
 ):  # type: ignore[no-untyped-def]
-    """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none, 2 for unusable input."""
+    """Check the policy's rules: exit 1 when one is broken (only new ones with --baseline), 0 when none; 3 for unusable input, 4 when the findings cannot be written."""
     from ..review.gate import evaluate, render_json, render_sarif, render_text
     from ..review.policy import load_policy
     from ..review.snapshot import read_snapshot
@@ -316,7 +302,10 @@ def gate(
     result = evaluate(
         G, settings, pol, base, settings.today, select=load.select, exclude=load.exclude
     )
-    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[fmt]
-    emit(render(result), output)
+    if fmt == "sarif":
+        text = render_sarif(result, sarif_root)
+    else:
+        text = {"text": render_text, "json": render_json}[fmt](result)
+    emit(text, output)
     if result["failed"]:
         click.get_current_context().exit(1)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.paths import PointerPaths
 from ..progress import QUIET, Progress
 from .core import NO_DATE, GraphCore, day_date, day_number, from_networkx
 from .metrics import Columns, compute, time_source
@@ -315,15 +316,12 @@ def explanations(core: GraphCore, cols: Columns, settings: Any) -> Any:
         shadow: list[str | None] = [None] * n
         plist = parent.tolist()
         ids = core.ids
+        # issue 13: paths as pointers, long ones shown by their ends (linear, not quadratic)
+        paths = PointerPaths(plist, lambda p: str(ids[p]))
         for i in np.nonzero(v["shadow_production"])[0].tolist():
             if plist[i] == -2:
                 continue
-            path = [i]
-            while plist[path[-1]] >= 0:
-                path.append(plist[path[-1]])
-            shadow[i] = "shadow production: depends on pilot-derived " + " → ".join(
-                str(ids[p]) for p in reversed(path)
-            )
+            shadow[i] = "shadow production: depends on pilot-derived " + paths.text(i)
         parts.append(pa.array(shadow, type=pa.string()))
     return pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
 

@@ -43,10 +43,11 @@ from . import (  # noqa: F401  (built-in formats register themselves)
     spdx,
     terraform,
 )
+from .identifiers import check_identifiers, needs_check
 from .organisation import AnyRecord, apply_organisation, split_records
 from .registry import FORMATS, Format, ParseContext, detect_format, get_format, register_format
 from .spreadsheet import sheet_to_csv, sniff_stdin
-from .text import decode
+from .text import decode, head_text, utf16_without_bom
 
 HEAD_BYTES = 65536
 
@@ -247,9 +248,12 @@ def _parse_file(
     if item.format is not None:
         fmt = get_format(item.format)
     else:
-        head = data[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+        head = head_text(data, str(settings.encoding or "utf-8"), HEAD_BYTES)
         if not data:
             decode(data, source)  # raises "file is empty"
+        wide = utf16_without_bom(data) if b"\x00" in data[:4096] else None
+        if wide is not None and str(settings.encoding or "utf-8").lower() in ("utf-8", "utf8"):
+            decode(data, source)  # raises: UTF-16 without a byte-order mark, naming it
         try:
             fmt = detect_format(detect_name, head)
         except ParseError:
@@ -323,6 +327,7 @@ def _build_from_files(
     diag = Diagnostics(lenient=bool(settings.lenient))
     records, manifest = read_records(files, settings, diag, progress)
     graph_records, org = split_records(records)
+    check_identifiers(graph_records, diag)
     G = build_graph(graph_records, diag)
     apply_organisation(G, org, diag)
     for stats in diag.sources.values():
@@ -375,6 +380,8 @@ def load_core(
                     progress(k, len(files), source)
                 stats = diag.start_source(source, "edges")
                 fe = read_edge_file(data, source)
+                if needs_check(fe.src) or needs_check(fe.dst):
+                    raise NotBulk  # ids to check (ingest/identifiers.py): the record path does it
                 stats.read = stats.edges = fe.rows
                 edges.append(fe)
                 manifest.append(_manifest_entry(item.path, "edges", data))

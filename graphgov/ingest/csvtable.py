@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ParseError
+from ..errors import ParseError, Place
 
 DELIMITERS = (",", ";", "\t")
 
@@ -51,6 +51,7 @@ class CsvTable:
             io.StringIO(text, newline=""), delimiter=self.delimiter, strict=False
         )
         self._last_line = 0
+        self._total_lines: int | None = None
         header = self._next_row()
         while header is not None and not any(cell.strip() for cell in header[1]):
             header = self._next_row()
@@ -84,11 +85,34 @@ class CsvTable:
             raise ParseError(msg) from err
         start = self._last_line + 1
         self._last_line = self._reader.line_num
+        if self._last_line > start and self._open_quote_at_end(start):
+            msg = (
+                f"{self.source}:{start}: a quoted field opened on this line is never closed, so the "
+                f"rest of the file (lines {start}-{self._last_line}) would be read as one field — "
+                'close the quote (a " inside a quoted field is written "")'
+            )
+            raise ParseError(msg, place=Place(self.source, start), reason="unterminated quote")
         for cell in row:
             if len(cell) > self.max_field_chars:
                 msg = f"{self.source}:{start}: a field is longer than {self.max_field_chars} characters — raise max_field_chars or shorten the field"
                 raise ParseError(msg)
         return start, row
+
+    def _open_quote_at_end(self, start: int) -> bool:
+        """The record that starts at line ``start`` runs to the end of the text inside a quote
+        (the lenient reader would take the rest of the file as one field without a word)."""
+        text = self._text
+        if self._total_lines is None:
+            endings = text.count("\n") + text.count("\r") - text.count("\r\n")
+            self._total_lines = endings + (0 if text.endswith(("\n", "\r")) else 1)
+        if self._last_line < self._total_lines:
+            return False
+        lines = io.StringIO(text, newline="").readlines()[start - 1 :]
+        try:
+            list(csv.reader(lines, strict=True))
+        except csv.Error as err:
+            return "unexpected end of data" in str(err)
+        return False
 
     def require(self, required: Sequence[str], what: str) -> None:
         """Refuse a header without the required columns, with a hint about case and spelling."""

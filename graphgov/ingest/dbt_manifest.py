@@ -52,7 +52,7 @@ from ..model import (
     parse_text,
 )
 from . import jsonstrict
-from .fields import as_mapping, node_attrs, plain
+from .fields import as_mapping, expect_list, expect_mapping, node_attrs, plain
 from .jsonstrict import jpath
 from .registry import Format, ParseContext, register_format
 
@@ -158,16 +158,12 @@ def _skip_value(decoder: json.JSONDecoder, text: str, pos: int) -> int:
         pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
 
 
-def _refuse(name: str) -> Any:
-    raise ValueError(name)
-
-
 def read_manifest(text: str, source: str, max_nesting: int = 500) -> dict[str, Any]:
     """The top-level maps graphgov needs; the others are skipped over unparsed.
 
     Any problem falls back to the strict reader, whose message names line and column.
     """
-    decoder = json.JSONDecoder(parse_constant=_refuse)
+    decoder = jsonstrict.strict_decoder()  # NaN and duplicate keys fall back to loads' message
     out: dict[str, Any] = {}
     try:
         pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
@@ -425,21 +421,26 @@ def _edges(
     pairs: dict[tuple[str, str], str] = {}
     for section in _MAPS:
         for uid, node in (data.get(section) or {}).items():
-            deps = node.get("depends_on") if isinstance(node, Mapping) else None
-            nodes = deps.get("nodes") if isinstance(deps, Mapping) else None
-            if isinstance(nodes, list):
-                for parent in nodes:
-                    pairs.setdefault(
-                        (str(parent), uid), f"{source}: {jpath(section, uid, 'depends_on')}"
+            if not isinstance(node, Mapping):
+                continue
+            at = f"{source}: {jpath(section, uid, 'depends_on')}"
+            deps = expect_mapping(node.get("depends_on"), at, "depends_on", ctx)
+            nodes = expect_list(deps.get("nodes"), at + ".nodes", "depends_on.nodes", ctx)
+            for parent in nodes:
+                if not isinstance(parent, str):
+                    ctx.problem(
+                        "wrong-type",
+                        f"{at}.nodes: a parent is a unique_id string, got {parent!r} — fix the manifest",
                     )
+                    continue
+                pairs.setdefault((parent, uid), at)
     parent_map = data.get("parent_map")
-    if isinstance(parent_map, Mapping):
-        for child, parents in parent_map.items():
-            if isinstance(parents, list):
-                for parent in parents:
-                    pairs.setdefault(
-                        (str(parent), str(child)), f"{source}: {jpath('parent_map', child)}"
-                    )
+    if parent_map is not None:
+        at = f"{source}: {jpath('parent_map')}"
+        for child, parents in expect_mapping(parent_map, at, "parent_map", ctx).items():
+            where = f"{source}: {jpath('parent_map', child)}"
+            for parent in expect_list(parents, where, "a parent_map entry", ctx):
+                pairs.setdefault((str(parent), str(child)), where)
     for (parent, child), where in pairs.items():
         if child not in kept:
             continue  # the dependent is a test, hook or analysis left out

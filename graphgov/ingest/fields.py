@@ -281,6 +281,48 @@ def as_mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _type_name(value: Any) -> str:
+    if isinstance(value, str):
+        return f"a string {value!r}" if len(value) <= 60 else "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return f"a boolean {str(value).lower()}"
+    return f"a {type(value).__name__} {value!r}"
+
+
+def expect_list(value: Any, where: str, what: str, ctx: Any) -> list[Any]:
+    """``value`` as a list: missing (None) is an empty list; anything else that is not a list is a
+    problem (an error, or with ``--lenient`` a counted warning and an empty list), never ignored."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    ctx.problem(
+        "wrong-type",
+        f"{where}: {what} must be a list, got {_type_name(value)} — write it as a list "
+        "(with --lenient it is ignored)",
+    )
+    return []
+
+
+def expect_mapping(value: Any, where: str, what: str, ctx: Any) -> Mapping[str, Any]:
+    """``value`` as a mapping: missing (None) is empty; any other type is a problem, as for
+    :func:`expect_list`."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return value
+    ctx.problem(
+        "wrong-type",
+        f"{where}: {what} must be an object, got {_type_name(value)} — write it as key: value "
+        "pairs (with --lenient it is ignored)",
+    )
+    return {}
+
+
 def plain(value: Any) -> Any:
     """JSON-ready copy of a YAML/JSON value (YMap/YList become dict/list)."""
     if isinstance(value, Mapping):

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 
 from ..errors import ParseError
 from ..model import EXTRA, KIND, NAME, TYPE, EdgeRecord, NodeKind, NodeRecord, Record, Ref, Relation
-from .fields import as_mapping
+from .fields import as_mapping, expect_list
 from .registry import Format, ParseContext, register_format
 from .yamlsafe import line_of
 
@@ -211,13 +211,21 @@ def _env_edges(
     for container in containers:
         if not isinstance(container, Mapping):
             continue
-        for var in container.get("env") or []:
-            if (
-                not isinstance(var, Mapping)
-                or not isinstance(var.get("name"), str)
-                or not isinstance(var.get("value"), str)
-            ):
+        at = (
+            f"{ctx.source}:{line_of(container, 'env', 0)}"
+            if line_of(container, "env", 0)
+            else where
+        )
+        for var in expect_list(container.get("env"), at, "a container's env", ctx):
+            if not isinstance(var, Mapping):
+                ctx.problem(
+                    "wrong-type",
+                    f"{at}: an env entry must be an object with name and value, got {var!r} — "
+                    "fix the manifest (with --lenient it is ignored)",
+                )
                 continue
+            if not isinstance(var.get("name"), str) or not isinstance(var.get("value"), str):
+                continue  # valueFrom (secrets, config maps) names no address
             if not var["name"].upper().endswith(_ENV_SUFFIXES):
                 continue
             ref = service_ref(var["value"], ns)

@@ -354,8 +354,7 @@ def _events(text: str, source: str, ctx: ParseContext) -> Iterator[tuple[str, An
                 )
                 return
             ctx.count()
-            m = re.search(r":(\d+):(\d+): (.*)", str(err))
-            detail = f" (col {m.group(2)}: {m.group(3)})" if m else ""
+            detail = f" (col {err.column}: {err.reason})" if err.column and err.reason else ""
             ctx.reject(
                 "invalid-json",
                 f"{source}:{number}: invalid JSON{detail} — fix the line, or pass --lenient to skip it",

@@ -59,7 +59,17 @@ class ParseContext:
     def text(self, fp: BinaryIO, expect: str = "text") -> str:
         limit = int(float(self.settings.max_input_mb) * (1 << 20))
         data = read_bytes(fp, self.source, limit)
-        return decode(data, self.source, self.settings.encoding, expect)
+        text = decode(data, self.source, self.settings.encoding, expect)
+        inner = text.find("\ufeff")
+        if inner >= 0:
+            line = text.count("\n", 0, inner) + 1
+            self.problem(
+                "inner-bom",
+                f"{self.source}:{line}: a byte-order mark (U+FEFF) in the middle of the file, "
+                "as when two exports are joined with cat; the text after it would start with an "
+                "invisible character — remove it (or join the files with tail -n +2 for CSV)",
+            )
+        return text
 
     def json(self, fp: BinaryIO) -> Any:
         return jsonstrict.loads(self.text(fp, "JSON"), self.source, self.settings.max_nesting)

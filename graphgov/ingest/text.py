@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 from typing import BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, Place
 
 _MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an .xlsx, .docx or .zip file)"),
@@ -51,6 +51,8 @@ def decode(data: bytes, source: str, encoding: str = "utf-8", expect: str = "tex
             raise ParseError(msg)
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[3:], "utf-8"
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     elif b"\x00" in data[:4096] and encoding.lower().replace("_", "-") in {
@@ -58,6 +60,10 @@ def decode(data: bytes, source: str, encoding: str = "utf-8", expect: str = "tex
         "utf8",
         "ascii",
     }:
+        wide = utf16_without_bom(data)
+        if wide is not None:
+            msg = f"{source}: looks like {wide.upper()} text without a byte-order mark — save it as UTF-8 {expect}, or pass --encoding {wide}"
+            raise ParseError(msg, place=Place(source), reason=f"{wide} without a byte-order mark")
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         msg = f"{source}:{line}: contains NUL bytes: a binary file, or UTF-16 without a byte-order mark — save it as UTF-8 {expect}"
         raise ParseError(msg)
@@ -82,6 +88,44 @@ def decode(data: bytes, source: str, encoding: str = "utf-8", expect: str = "tex
         msg = f"{source}: file has only blank lines — no header row or records"
         raise ParseError(msg)
     return text
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when the bytes look like mostly-ASCII UTF-16 (every
+    other byte NUL), else None.
+
+    >>> utf16_without_bom("id: a".encode("utf-16-le")), utf16_without_bom(b"id: a")
+    ('utf-16-le', None)
+    """
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def head_text(data: bytes, encoding: str = "utf-8", size: int = 65536) -> str:
+    """The start of a file as text, for format detection: byte-order marks (UTF-8, UTF-16,
+    UTF-32) win, then ``encoding``; undecodable bytes become U+FFFD."""
+    head = data[: size + 4]
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if head.startswith(bom):
+            encoding = codec
+            break
+    try:
+        return codecs.decode(head, encoding, errors="replace").lstrip("\ufeff")
+    except LookupError:
+        return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def line_col(text: str, pos: int) -> tuple[int, int]:

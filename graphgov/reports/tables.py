@@ -149,5 +149,11 @@ def to_table(
 
 
 def _plain(value: Any) -> str:
-    text = str(value)
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    """A table cell on one line, control, bidi and zero-width characters shown as escapes.
+
+    >>> _plain("a\\x1b]0;title\\x07b\\nc")
+    'a\\\\x1b]0;title\\\\x07b c'
+    """
+    from ..textsafe import one_line
+
+    return one_line(value)

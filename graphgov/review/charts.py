@@ -43,7 +43,16 @@ def _png(fig: Any) -> bytes:
 
 
 def _label(text: Any, width: int = 28) -> str:
-    s = str(text).replace("$", r"\$")
+    """A name as a chart label: one line, hidden characters as escapes, ``$`` not read as
+    mathtext, and a leading ``_`` kept (matplotlib leaves such labels out of the legend).
+
+    >>> _label("_x$"), _label("a\\x1bb")
+    (' _x\\\\$', 'a\\\\x1bb')
+    """
+    from ..textsafe import one_line
+
+    s = one_line(text).replace("$", r"\$")
+    s = " " + s if s.startswith("_") else s
     return s if len(s) <= width else s[: width - 1] + "…"
 
 

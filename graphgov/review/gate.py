@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import networkx as nx
 
+from ..analysis.paths import bfs
 from ..model import PROVENANCE, READINESS_GATE
 from ..settings import Settings, default_settings
 from .policy import DEFAULT_POLICY, GATE_RULES, TIERS, Policy
@@ -42,6 +45,14 @@ RULE_TEXT = {
     "shadow-production-without-gate": "No production or critical node may depend on a pilot-derived node that has no scale-readiness gate record.",
     "critical-hard-dependent": "No pilot-derived node may have hard dependents of high criticality without a credited safe state.",
     "not-terminable": "No pilot-derived node may be not terminable.",
+}
+
+#: what to do about each rule, shown as the rule's help in code-scanning tools
+RULE_HELP = {
+    "termination-authority-above-tier": "Name who may switch the system off: set authority.termination in the governance register (or the inventory) for the node, or lower its irreversibility.",
+    "shadow-production-without-gate": "Record the scale-readiness gate of the pilot-derived node (readiness_gate.passed_at and approved_by in the register), or remove the production dependency on it.",
+    "critical-hard-dependent": "Give the pilot-derived node a drilled safe state (reversibility.safe_state and a last_drill within the drill window), or make the critical dependents' edges soft or fallback.",
+    "not-terminable": "Work through the verdict's reasons in `graphgov review`: name the authorities, record the readiness gate, document and review the assumptions, drill the safe state.",
 }
 
 
@@ -126,11 +137,9 @@ def findings(
             for p in derived:
                 if _gated(G, p, policy, as_of):
                     continue
-                paths = nx.single_source_shortest_path(
-                    G, p
-                )  # one traversal per ungated pilot-derived node
-                for s in sorted(shadow.intersection(paths), key=str):
-                    path = " → ".join(map(str, paths[s]))
+                tree = bfs(G.successors, p)  # one traversal per ungated pilot-derived node
+                for s in sorted(shadow.intersection(tree.parent), key=str):
+                    path = tree.text(s)
                     out.append(
                         Finding(
                             "shadow-production-without-gate",
@@ -247,7 +256,7 @@ def render_json(result: Mapping[str, Any]) -> str:
 _PLACE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
 
 
-def _location(G: nx.DiGraph, node: Hashable) -> dict[str, Any]:
+def _location(G: nx.DiGraph, node: Hashable, root: str | None = None) -> dict[str, Any]:
     loc: dict[str, Any] = {
         "logicalLocations": [{"name": str(node), "fullyQualifiedName": str(node), "kind": "object"}]
     }
@@ -259,7 +268,7 @@ def _location(G: nx.DiGraph, node: Hashable) -> dict[str, Any]:
             if m["col"]:
                 region["startColumn"] = max(1, int(m["col"]))
             loc["physicalLocation"] = {
-                "artifactLocation": {"uri": _uri(m["path"])},
+                "artifactLocation": _artifact(m["path"], root),
                 "region": region,
             }
             break
@@ -267,13 +276,39 @@ def _location(G: nx.DiGraph, node: Hashable) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
+    """A URI reference for a file path: percent-encoded from the path's bytes, so a file name
+    that is not UTF-8 (Latin-1, read as surrogate escapes) is written exactly, never an error.
+
+    >>> _uri("a b/c.csv"), _uri("caf\\udce9.csv")
+    ('a%20b/c.csv', 'caf%E9.csv')
+    """
     from urllib.parse import quote
 
-    return quote(path.replace("\\", "/"), safe="/._-~")
+    return quote(os.fsencode(path.replace("\\", "/")), safe="/._-~")
 
 
-def render_sarif(result: Mapping[str, Any]) -> str:
-    """SARIF 2.1.0 (validates against the OASIS schema)."""
+SRCROOT = "SRCROOT"
+
+
+def _artifact(path: str, root: str | None) -> dict[str, Any]:
+    """``{"uri": relative, "uriBaseId": "SRCROOT"}`` for a file under ``root`` (what code-scanning
+    tools map to the repository), else an absolute ``file://`` URI."""
+    p = Path(path)
+    base = Path(root or os.getcwd()).resolve()
+    try:
+        rel = p.resolve().relative_to(base)
+    except (ValueError, OSError):
+        return {"uri": "file://" + _uri(p.resolve().as_posix())}
+    return {"uri": _uri(rel.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _root_uri(root: str | None) -> str:
+    return "file://" + _uri(Path(root or os.getcwd()).resolve().as_posix().rstrip("/") + "/")
+
+
+def render_sarif(result: Mapping[str, Any], root: str | None = None) -> str:
+    """SARIF 2.1.0 (validates against the OASIS schema). File locations are relative to ``root``
+    (default: the current folder), declared as ``originalUriBaseIds.SRCROOT``."""
     from .. import __version__
     from ..reports.tables import to_json
 
@@ -285,6 +320,7 @@ def render_sarif(result: Mapping[str, Any]) -> str:
             "name": "".join(part.capitalize() for part in name.split("-")),
             "shortDescription": {"text": name},
             "fullDescription": {"text": RULE_TEXT[name]},
+            "help": {"text": f"{RULE_TEXT[name]} {RULE_HELP[name]}"},
             "defaultConfiguration": {"level": "error", "enabled": name in result["rules"]},
         }
         for name in rule_names
@@ -296,7 +332,7 @@ def render_sarif(result: Mapping[str, Any]) -> str:
             "ruleIndex": rule_names.index(f.rule),
             "level": "error" if f.state == "new" else "note",
             "message": {"text": f.message},
-            "locations": [_location(G, f.node)],
+            "locations": [_location(G, f.node, root)],
             "partialFingerprints": {"graphgovFinding/v1": f.fingerprint},
         }
         if result["baseline"] is not None:
@@ -312,6 +348,7 @@ def render_sarif(result: Mapping[str, Any]) -> str:
             }
         },
         "results": results,
+        "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(root)}},
         "columnKind": "unicodeCodePoints",
         "properties": {
             "asOf": result["as_of"],
@@ -320,7 +357,7 @@ def render_sarif(result: Mapping[str, Any]) -> str:
         },
     }
     artifacts = [
-        {"location": {"uri": _uri(str(i["path"]))}, "hashes": {"sha-256": i["sha256"]}}
+        {"location": _artifact(str(i["path"]), root), "hashes": {"sha-256": i["sha256"]}}
         for i in result["inputs"]
         if i.get("path") and i.get("sha256")
     ]

@@ -18,6 +18,7 @@ from ..analysis.irreversibility import FACTORS, WEIGHT_OF
 from ..analysis.table import COLUMNS
 from ..reports.blast_radius import DECIMALS
 from ..reports.tables import cell, to_csv
+from ..textsafe import md_code, md_text
 from .verdict import VERDICTS
 
 CHARTS = (
@@ -75,26 +76,23 @@ def esc(value: Any) -> str:
 
 
 def md(value: Any) -> str:
-    """Markdown-safe table text: no raw HTML, no pipes or line breaks that would break the table.
+    """Markdown-safe text, also in a table cell: no raw HTML, markup, pipes or line breaks
+    (:func:`graphgov.textsafe.md_text`).
 
     >>> md("a|b <script>\\nc")
-    'a\\\\|b &lt;script&gt; c'
+    'a\\\\|b \\\\<script\\\\> c'
     """
-    text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\|`[]*_~#":
-        text = text.replace(ch, "\\" + ch)
-    return " ".join(text.split())
+    return md_text(value)
 
 
 def code(value: Any) -> str:
-    """A Markdown code span outside tables (its content is never read as Markdown or HTML).
+    """A Markdown code span outside tables: its fence is longer than any backtick run inside
+    (:func:`graphgov.textsafe.md_code`).
 
-    >>> code("a`b <i>"), code("plain")
-    ('`` a`b <i> ``', '`plain`')
+    >>> code("a`b <i>"), code("plain"), code("```<img>")
+    ('`` a`b <i> ``', '`plain`', '```` ```<img> ````')
     """
-    text = " ".join(("" if value is None else str(value)).split()).replace("``", "` `")
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    return md_code(value)
 
 
 def charts(review: Mapping[str, Any]) -> dict[str, bytes]:
@@ -706,27 +704,29 @@ def _system_html(s: Mapping[str, Any], review: Mapping[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------- Markdown
 def render_markdown(review: Mapping[str, Any]) -> str:
+    """The review as Markdown. Every value from an input, a snapshot or the policy goes through
+    :func:`md` (text) or :func:`code` (ids), so no renderer reads any of it as HTML or markup."""
     s = review["summary"]
     base = review["baseline"]
-    lines = [f"# Termination-capacity review, as of {review['as_of']}", ""]
+    lines = [f"# Termination-capacity review, as of {md(review['as_of'])}", ""]
     lines.append(
-        f"graphgov {review['graphgov_version']}; policy: {md(review['policy']['source'])}; "
+        f"graphgov {md(review['graphgov_version'])}; policy: {md(review['policy']['source'])}; "
         + (
-            f"baseline: {code(base['path'])} ({base['as_of']})"
+            f"baseline: {code(base['path'])} ({md(base['as_of'])})"
             if base
             else "no baseline (gradients from dated edges)"
         )
     )
-    lines += ["", "## Summary", "", f"{s['systems']} pilot-derived systems.", ""]
+    lines += ["", "## Summary", "", f"{md(s['systems'])} pilot-derived systems.", ""]
     if s["baseline_counts"] is not None:
         lines += ["| verdict | now | baseline | change |", "|---|---:|---:|---:|"]
         lines += [
-            f"| {v} | {s['counts'][v]} | {s['baseline_counts'][v]} | {s['change'][v]:+d} |"
+            f"| {md(v)} | {md(s['counts'][v])} | {md(s['baseline_counts'][v])} | {md(_signed(s['change'][v]))} |"
             for v in VERDICTS
         ]
     else:
         lines += ["| verdict | now |", "|---|---:|"]
-        lines += [f"| {v} | {s['counts'][v]} |" for v in VERDICTS]
+        lines += [f"| {md(v)} | {md(s['counts'][v])} |" for v in VERDICTS]
     lines += [
         "",
         "| system | verdict | irreversibility | tier | gradient | quarters to irreversible | blast radius | failure set | reasons |",
@@ -734,22 +734,30 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     ]
     for sys_ in review["systems"]:
         m = sys_["metrics"]
-        lines.append(
-            f"| {md(sys_['node'])} | {sys_['verdict']} | {fmt(m['irreversibility'], 'irreversibility')} | {m['tier']} | {fmt(m['gradient'], 'gradient')} | "
-            f"{fmt(m['quarters_to_irreversible'], 'quarters_to_irreversible')} | {m['blast_radius']} | {m['failure_set']} | {', '.join(r['code'] for r in sys_['reasons'])} |"
-        )
+        cells = [
+            sys_["node"],
+            sys_["verdict"],
+            fmt(m["irreversibility"], "irreversibility"),
+            m["tier"],
+            fmt(m["gradient"], "gradient"),
+            fmt(m["quarters_to_irreversible"], "quarters_to_irreversible"),
+            m["blast_radius"],
+            m["failure_set"],
+            ", ".join(str(r["code"]) for r in sys_["reasons"]),
+        ]
+        lines.append("| " + " | ".join(md(c) for c in cells) + " |")
     lines += ["", "## Charts", ""]
-    lines += [f"![{title}]({name})" for name, title in CHARTS]
+    lines += [f"![{md(title)}]({name})" for name, title in CHARTS]
     lines += ["", "## Systems", ""]
     for sys_ in review["systems"]:
         m = sys_["metrics"]
         lines += [
-            f"### {md(sys_['name'])}: {sys_['verdict']}",
+            f"### {md(sys_['name'])}: {md(sys_['verdict'])}",
             "",
             f"{code(sys_['node'])}, {md(sys_['kind'])}, owner {md(sys_['owner'] or 'none')}",
             "",
         ]
-        lines += [f"- `{r['code']}`: {md(r['sentence'])}" for r in sys_["reasons"]] or [
+        lines += [f"- {code(r['code'])}: {md(r['sentence'])}" for r in sys_["reasons"]] or [
             "- no reason against termination"
         ]
         if sys_.get("plan") is not None:
@@ -757,7 +765,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         t = sys_["impact"]["totals"]
         lines += [
             "",
-            f"**Suspension simulation:** {t['fails']} fail, {t['degrades']} degrade"
+            f"**Suspension simulation:** {md(t['fails'])} fail, {md(t['degrades'])} degrade"
             + (" (credited safe state)" if sys_["impact"]["safe_state_credited"] else "")
             + ".",
             "",
@@ -767,7 +775,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
             lines += (
                 ["| fails | criticality | path |", "|---|---:|---|"]
                 + [
-                    f"| {md(r['node'])} | {fmt(r['criticality'])} | {md(r['path'])} |"
+                    f"| {md(r['node'])} | {md(fmt(r['criticality']))} | {md(r['path'])} |"
                     for r in fails
                 ]
                 + [""]
@@ -784,7 +792,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         lines.append(
             "**Scale-readiness gate:** "
             + (
-                f"passed {gate.get('passed_at')}, approved by {md(gate.get('approved_by') or 'nobody')}"
+                f"passed {md(gate.get('passed_at'))}, approved by {md(gate.get('approved_by') or 'nobody')}"
                 if gate.get("passed_at")
                 else "**no record**"
             )
@@ -795,7 +803,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
             "**Assumption audit:** "
             + (
                 "; ".join(
-                    f"{md(a['statement'])} ({a['last_reviewed'] or 'never'}: {a['status']})"
+                    f"{md(a['statement'])} ({md(a['last_reviewed'] or 'never')}: {md(a['status'])})"
                     for a in audit
                 )
                 if audit
@@ -814,15 +822,16 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         lines.append("")
         lines.append(
             "**Irreversibility:** "
-            + f"{fmt(m['irreversibility'], 'irreversibility')} ({m['tier']}); "
-            + ", ".join(f"{f} {fmt(m[f], f)}" for f in FACTORS)
+            + f"{md(fmt(m['irreversibility'], 'irreversibility'))} ({md(m['tier'])}); "
+            + ", ".join(f"{md(f)} {md(fmt(m[f], f))}" for f in FACTORS)
         )
         grad = m["gradient"]
         lines.append("")
+        quarters = fmt(m["quarters_to_irreversible"], "quarters_to_irreversible")
         lines.append(
             "**Gradient:** "
             + (
-                f"{grad:+.2f} per quarter (from {m.get('_gradient_source')}), quarters to irreversible: {fmt(m['quarters_to_irreversible'], 'quarters_to_irreversible') or 'never at this rate'}"
+                f"{md(_signed(grad, 2))} per quarter (from {md(m.get('_gradient_source'))}), quarters to irreversible: {md(quarters or 'never at this rate')}"
                 if grad is not None
                 else "unknown"
             )
@@ -832,7 +841,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     if review["shadow"]:
         lines += ["| node | lifecycle | criticality | path |", "|---|---|---:|---|"]
         lines += [
-            f"| {md(r['node'])} | {md(r['lifecycle'])} | {fmt(r['criticality'])} | {md(r['path'])} |"
+            f"| {md(r['node'])} | {md(r['lifecycle'])} | {md(fmt(r['criticality']))} | {md(r['path'])} |"
             for r in review["shadow"]
         ]
     else:
@@ -843,14 +852,15 @@ def render_markdown(review: Mapping[str, Any]) -> str:
         lines.append("No baseline given.")
     else:
         lines.append(
-            f"{ch['nodes_added']} nodes added, {ch['nodes_removed']} removed; {ch['edges_added']} edges added, {ch['edges_removed']} removed."
+            f"{md(ch['nodes_added'])} nodes added, {md(ch['nodes_removed'])} removed; "
+            f"{md(ch['edges_added'])} edges added, {md(ch['edges_removed'])} removed."
         )
         lines += [
             "",
             "**Verdicts that got worse:** "
             + (
                 "; ".join(
-                    f"{md(r['node'])}: {r['before'] or 'new'} → {r['now']}"
+                    f"{md(r['node'])}: {md(r['before'] or 'new')} → {md(r['now'])}"
                     for r in ch["worse_verdicts"]
                 )
                 or "none"
@@ -861,7 +871,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
             "**New dependents:** "
             + (
                 "; ".join(
-                    f"{md(r['node'])}: +{r['count']} ({md(_clip(r['dependents'], 6))})"
+                    f"{md(r['node'])}: +{md(r['count'])} ({md(_clip(r['dependents'], 6))})"
                     for r in ch["new_dependents"]
                 )
                 or "none"
@@ -872,7 +882,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
             "**Lost fallbacks:** "
             + (
                 "; ".join(
-                    f"{md(r['source'])} → {md(r['target'])}: {r['what']}"
+                    f"{md(r['source'])} → {md(r['target'])}: {md(r['what'])}"
                     for r in ch["lost_fallbacks"]
                 )
                 or "none"
@@ -883,7 +893,7 @@ def render_markdown(review: Mapping[str, Any]) -> str:
             "**Authorities that disappeared:** "
             + (
                 "; ".join(
-                    f"{md(r['node'])} {r['role']} (was {md(r['was'])})"
+                    f"{md(r['node'])} {md(r['role'])} (was {md(r['was'])})"
                     for r in ch["authorities_disappeared"]
                 )
                 or "none"
@@ -918,7 +928,7 @@ def _plan_markdown(plan: Mapping[str, Any]) -> list[str]:
             "|---:|---|---|---|---:|---:|",
         ]
         lines += [
-            f"| {i} | {md(st['action'])} | {md(st['code'])} | {st['verdict']} | {fmt(st['irreversibility'], 'irreversibility')} | {st['failure_set']} |"
+            f"| {i} | {md(st['action'])} | {md(st['code'])} | {md(st['verdict'])} | {md(fmt(st['irreversibility'], 'irreversibility'))} | {md(st['failure_set'])} |"
             for i, st in enumerate(steps, 1)
         ]
     cut = plan["decoupling"]
@@ -927,9 +937,16 @@ def _plan_markdown(plan: Mapping[str, Any]) -> list[str]:
             "",
             f"Instead of a safe state: fallbacks on the minimum cut of {len(cut['edges'])} hard edge{'s' if len(cut['edges']) != 1 else ''} ("
             + "; ".join(f"{md(u)} → {md(v)}" for u, v in cut["edges"])
-            + f"); with those alone: {cut['verdict']}, irreversibility {fmt(cut['irreversibility'], 'irreversibility')}.",
+            + f"); with those alone: {md(cut['verdict'])}, irreversibility {md(fmt(cut['irreversibility'], 'irreversibility'))}.",
         ]
     return lines
+
+
+def _signed(value: Any, decimals: int = 0) -> str:
+    """A change with its sign (``+3``, ``-0.25``); anything that is not a number as text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:+.{decimals}f}"
 
 
 def write_review(
@@ -939,20 +956,11 @@ def write_review(
     bom: bool = True,
     inputs: Sequence[str] = (),
 ) -> list[str]:
-    """Write review.html, review.md, review.csv, review.xlsx and the charts into ``out_dir`` (created if missing)."""
-    from ..errors import OutputError
-    from ..reports.output import check_not_input, write_atomic
+    """Write review.html, review.md, review.csv, review.xlsx and the charts as the whole content of
+    ``out_dir`` (written into a temporary folder and swapped into place: never a mix of two runs)."""
+    from ..reports.output import check_not_input, write_folder
 
     folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: exists and is not a folder — give -o a folder")
-    if not folder.exists():
-        try:
-            folder.mkdir(parents=False)
-        except OSError as err:
-            raise OutputError(
-                f"cannot create {folder}: {err.strerror} — create its parent folder first"
-            ) from err
     images = charts(review)
     csv_text, _ = render_csv(review, bom)
     from ..reports.xlsx import to_xlsx
@@ -972,8 +980,5 @@ def write_review(
     }
     for name in files:
         check_not_input(folder / name, inputs)
-    written = []
-    for name, data in files.items():
-        write_atomic(folder / name, data)
-        written.append(str(folder / name))
+    written = write_folder(folder, files)
     return written

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import networkx as nx
 
+from ..analysis.paths import bfs
 from ..model import KIND, NAME, OWNER, READINESS_GATE, REVERSIBILITY, STRENGTH, VENDOR, Strength
 from ..settings import Settings, default_settings
 from .policy import DEFAULT_POLICY, Policy
@@ -32,11 +33,9 @@ def vendor_exposure(G: nx.DiGraph, node: Hashable) -> list[dict[str, Any]]:
     >>> [(r["node"], r["path"]) for r in vendor_exposure(G, "app")]
     [('llm', 'llm → m → app')]
     """
-    paths = nx.single_source_shortest_path(G.reverse(copy=False), node)
+    tree = bfs(G.predecessors, node)
     out = []
-    for up, path in paths.items():
-        if up == node:
-            continue
+    for up in tree.reached():
         data = G.nodes[up]
         if _is_vendor(data):
             out.append(
@@ -45,8 +44,8 @@ def vendor_exposure(G: nx.DiGraph, node: Hashable) -> list[dict[str, Any]]:
                     "name": data.get(NAME, up),
                     "kind": data.get(KIND, "unknown"),
                     "owner": data.get(OWNER),
-                    "hops": len(path) - 1,
-                    "path": " → ".join(map(str, reversed(path))),
+                    "hops": tree.depth[up],
+                    "path": tree.text(up, reverse=True),
                 }
             )
     out.sort(key=lambda r: (r["hops"], str(r["node"])))
@@ -134,7 +133,6 @@ def build_review(
     the shadow-production list to the nodes they leave; every number is still of the whole graph."""
     from .. import __version__
     from ..analysis.impact import impact
-    from ..analysis.pilots import pilot_paths
     from ..analysis.table import node_metrics
 
     policy = policy or DEFAULT_POLICY
@@ -222,7 +220,8 @@ def build_review(
         (n for n, r in rows.items() if r["shadow_production"] and (chosen is None or n in chosen)),
         key=str,
     )
-    paths = pilot_paths(G, {n: rows[n]["pilot_derived"] for n in rows}, shadow_nodes)
+    # one multi-source search from every pilot-derived node, paths kept as pointers
+    paths = bfs(G.successors, "pilots", sources=(n for n in rows if rows[n]["pilot_derived"]))
     shadow = [
         {
             "node": n,
@@ -232,7 +231,7 @@ def build_review(
             "lifecycle": rows[n]["lifecycle"],
             "criticality": rows[n]["criticality"],
             "pilot_ancestry": rows[n]["pilot_ancestry"],
-            "path": " → ".join(map(str, paths.get(n, []))),
+            "path": paths.text(n) if n in paths else "",
         }
         for n in shadow_nodes
     ]

@@ -40,6 +40,8 @@ import networkx as nx
 
 from ..errors import InputError, ParseError
 from ..settings import Settings, default_settings
+from .snapshot_check import EDGE_FIELDS, NODE_FIELDS, check_attrs, check_metrics
+from .verdict import VERDICTS
 
 FORMAT = "graphgov-snapshot"
 VERSION = 3
@@ -306,9 +308,9 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
             raise ParseError(
                 f'{source}: $.graph.nodes[{i}]: expected {{"id": ..., "attrs": {{...}}}}'
             )
-        G.add_node(
-            _node_id(item["id"], source, f"$.graph.nodes[{i}].id"), **dict(item.get("attrs") or {})
-        )
+        attrs = dict(item.get("attrs") or {})
+        check_attrs(attrs, NODE_FIELDS, source, f"$.graph.nodes[{i}]")
+        G.add_node(_node_id(item["id"], source, f"$.graph.nodes[{i}].id"), **attrs)
     for i, item in enumerate(_need(graph, "edges", list, source, "$.graph")):
         if (
             not isinstance(item, Mapping)
@@ -326,7 +328,9 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
                 raise ParseError(
                     f"{source}: $.graph.edges[{i}].{name}: node {end!r} is not in $.graph.nodes"
                 )
-        G.add_edge(u, v, **dict(item.get("attrs") or {}))
+        attrs = dict(item.get("attrs") or {})
+        check_attrs(attrs, EDGE_FIELDS, source, f"$.graph.edges[{i}]")
+        G.add_edge(u, v, **attrs)
     G.graph["structure"] = list(graph.get("structure") or [])
     inputs = list(data.get("inputs") or [])
     G.graph["inputs"] = inputs
@@ -334,6 +338,7 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
     for i, row in enumerate(_need(data, "metrics", list, source)):
         if not isinstance(row, Mapping) or "node" not in row:
             raise ParseError(f"{source}: $.metrics[{i}]: expected an object with a node")
+        check_metrics(row, source, f"$.metrics[{i}]")
         metrics[_node_id(row["node"], source, f"$.metrics[{i}].node")] = dict(row)
     verdicts = None
     if data.get("verdicts") is not None:
@@ -342,6 +347,11 @@ def snapshot_from_dict(data: Any, source: str = "snapshot") -> Snapshot:
             if not isinstance(row, Mapping) or "node" not in row or "verdict" not in row:
                 raise ParseError(
                     f"{source}: $.verdicts[{i}]: expected an object with node and verdict"
+                )
+            if row["verdict"] not in VERDICTS or not isinstance(row.get("reasons") or [], list):
+                raise ParseError(
+                    f"{source}: $.verdicts[{i}].verdict: expected one of {', '.join(VERDICTS)} "
+                    f"with a list of reasons, got {row['verdict']!r} — write the snapshot again"
                 )
             verdicts[_node_id(row["node"], source, f"$.verdicts[{i}].node")] = dict(row)
     snap = Snapshot(

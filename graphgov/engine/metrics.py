@@ -68,9 +68,17 @@ def bitset(flags_by_position: np.ndarray) -> np.ndarray:
     return packed.view("<u8").astype(np.uint64)
 
 
-def chunk_words(ncomp: int, n: int, budget: int = DEFAULT_CHUNK_BYTES) -> int:
+CHUNK_WORDS_MAX = 64  # 4,096 target positions a chunk: wider rows only cost memory to touch
+
+
+def chunk_words(ncomp: int, n: int, budget: int | None = None) -> int:
+    """Words of one chunk row: at most :data:`CHUNK_WORDS_MAX`, less when the rows of every
+    component would exceed ``budget`` bytes (:data:`DEFAULT_CHUNK_BYTES`). Fresh memory costs a
+    page fault per 4 KiB on first touch (0.5 s for 384 MiB here), so rows are kept no wider than
+    what the walk needs; the counts do not depend on the width (tested)."""
+    budget = DEFAULT_CHUNK_BYTES if budget is None else budget
     words = budget // max(1, ncomp * 8)
-    return int(max(1, min(words, (n + 63) // 64)))
+    return int(max(1, min(words, CHUNK_WORDS_MAX, (n + 63) // 64)))
 
 
 @dataclass
@@ -145,7 +153,7 @@ def compute(
     settings: Any,
     as_of: dt.date,
     *,
-    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    chunk_bytes: int | None = None,
     progress: Progress | None = None,
     explain: bool = True,
     reach: Any = None,

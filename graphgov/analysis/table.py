@@ -11,7 +11,6 @@ import networkx as nx
 from ..model import REVERSIBILITY
 from ..settings import Settings, default_settings
 from .columns import COLUMNS
-from .depth import Chain, format_chain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,56 +50,6 @@ def node_metrics(
     as_of = as_of or settings.today
     table = metric_table(G, settings, as_of, baseline=baseline, gradient=gradient)
     return table.rows()
-
-
-def _explain(
-    row: dict[str, Any], chain: Chain, shadow_path: list[Hashable] | None, settings: Settings
-) -> str:
-    parts = []
-    br = row["blast_radius"]
-    if br == 0:
-        parts.append("no dependents")
-    else:
-        parts.append(
-            f"depth {row['integration_depth']}: {format_chain(chain, int(settings.explain_max_hops))}"
-        )
-        fail = row["failure_set"]
-        safe = " (credited safe state)" if row["_safe_state_credited"] else ""
-        parts.append(f"{fail} of {br} dependents fail, {row['degraded']} degrade{safe}")
-        if row["decision_sinks"]:
-            parts.append(_count(row["decision_sinks"], "decision sink"))
-        parts.append(
-            _count(row["owners_affected"], "owner")
-            + " affected"
-            + (
-                f", {_count(row['unowned_dependents'], 'dependent')} unowned"
-                if row["unowned_dependents"]
-                else ""
-            )
-        )
-        if row["unknown_criticality"]:
-            parts.append(
-                f"{_count(row['unknown_criticality'], 'dependent')} of unknown criticality counted as {settings.default_criticality}"
-            )
-    start = row["_production_start"]
-    if row["_days_in_production"] is not None and start is not None:
-        parts.append(
-            f"{row['_days_in_production']} days in production (since {start[0].isoformat()}, {start[1]})"
-        )
-    if shadow_path:
-        parts.append(
-            "shadow production: depends on pilot-derived " + " → ".join(map(str, shadow_path))
-        )
-    return "; ".join(parts)
-
-
-def _count(n: int, noun: str) -> str:
-    """A count with its noun.
-
-    >>> _count(1, "owner"), _count(3, "owner")
-    ('1 owner', '3 owners')
-    """
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def sort_rows(rows: dict[Hashable, dict[str, Any]]) -> list[dict[str, Any]]:

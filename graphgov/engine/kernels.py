@@ -426,108 +426,22 @@ def closed_reach_counts(
     reach ``R`` is numbered first: every component that reaches the hub covers all of ``R``, so
     those rows over ``R`` are counted at once instead of being built.
     """
-    n = int(start[ncomp])
-    k_all = masks.shape[0]
-    out = np.zeros((ncomp, k_all + 1), dtype=np.int64)
-    if n == 0:
-        return out
-    # a mask that holds no position counts 0, one that holds every position counts what column 0
-    # counts: only the others go to the kernel
-    full = np.zeros((masks.shape[1],), dtype=np.uint64)
-    full[: n // 64] = np.uint64(0xFFFFFFFFFFFFFFFF)
-    if n % 64:
-        full[n // 64] = np.uint64((1 << (n % 64)) - 1)
-    kinds = []
-    for j in range(k_all):
-        m = masks[j, : len(full)]
-        kinds.append(0 if not m.any() else 1 if np.array_equal(m, full) else 2)
-    live = [j for j in range(k_all) if kinds[j] == 2]
-    live_masks = masks[live] if live else np.zeros((0, masks.shape[1]), dtype=np.uint64)
-
-    hub_share = HUB_SHARE if hub_share is None else hub_share
-    size = np.diff(start)
-    hub = int(np.argmax(size))
-    perm = None
-    flagged = np.zeros(ncomp, dtype=np.bool_)
-    region_end = 0  # positions [0, region_end) are whole chunks inside the hub's closed reach
-    bits = chunk_words * 64
-    if size[hub] > 1 and size[hub] >= hub_share * n:
-        in_r = _reach_flags(ncomp, cptr, cidx, hub)
-        rptr, ridx = _reverse_csr(ncomp, cptr, cidx)
-        flagged = _reach_flags(ncomp, rptr, ridx, hub)
-        old_of_new = np.concatenate([np.nonzero(in_r)[0], np.nonzero(~in_r)[0]])
-        perm = np.empty(ncomp, dtype=np.int64)
-        perm[old_of_new] = np.arange(ncomp)
-        cptr, cidx = _permute_csr(cptr, cidx, old_of_new, perm)
-        new_size = size[old_of_new]
-        new_start = np.zeros(ncomp + 1, dtype=np.int64)
-        np.cumsum(new_size, out=new_start[1:])
-        pos_old = _permuted_positions(start, old_of_new, new_start)
-        live_masks = (
-            np.stack([bitset_of(unpack_bits(live_masks[j], n)[pos_old]) for j in range(len(live))])
-            if live
-            else live_masks
-        )
-        start = new_start
-        flagged = flagged[old_of_new]
-        region_end = (int(new_size[: int(in_r.sum())].sum()) // bits) * bits
-    rptr, ridx = _reverse_csr(ncomp, cptr, cidx)
-    rows = np.empty((ncomp, chunk_words), dtype=np.uint64)
-    lo = np.zeros(ncomp, dtype=np.int64)
-    hi = np.zeros(ncomp, dtype=np.int64)
-    stamp = np.full(ncomp, -1, dtype=np.int64)
-    queued = np.full(ncomp, -1, dtype=np.int64)
-    heap = np.empty(ncomp, dtype=np.int64)
-    comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
-    nchunks = (n + bits - 1) // bits
-    padded = np.zeros((len(live), nchunks * chunk_words), dtype=np.uint64)
-    if live:
-        padded[:, : live_masks.shape[1]] = live_masks
-    part = np.zeros((ncomp, len(live) + 1), dtype=np.int64)
-    limit = max(LINEAR_AFTER, ncomp // 8)
-    for k in range(nchunks):
-        pa = k * bits
-        pb = min(n, pa + bits)
-        reach_chunk(
-            ncomp,
-            cptr,
-            cidx,
-            rptr,
-            ridx,
-            start,
-            comp_of_pos,
-            pa,
-            pb,
-            padded,
-            rows,
-            lo,
-            hi,
-            stamp,
-            queued,
-            heap,
-            k,
-            part,
-            flagged,
-            pb <= region_end,
-            limit,
-        )
+    prep = closed_reach_prepare(ncomp, cptr, cidx, start, masks, chunk_words, hub_share)
+    if prep.n == 0:
+        return np.zeros((ncomp, masks.shape[0] + 1), dtype=np.int64)
+    scratch = closed_reach_scratch(prep)
+    total: np.ndarray | None = None
+    step = max(1, prep.nchunks // 20)  # a part per twentieth: progress, and few allocations
+    for ka in range(0, prep.nchunks, step):
+        part = closed_reach_part(prep, ka, ka + step, scratch)
+        if total is None:
+            total = part
+        else:
+            total += part
         if progress is not None:
-            progress(k + 1, nchunks)  # type: ignore[operator]
-    if region_end:
-        # every component that reaches the hub covers the hub's whole region
-        words = region_end // 64
-        part[flagged, 0] += region_end
-        for i in range(len(live)):
-            part[flagged, 1 + i] += int(np.bitwise_count(padded[i, :words]).sum())
-    if perm is not None:
-        part = part[perm]
-    out[:, 0] = part[:, 0]
-    for j in range(k_all):
-        if kinds[j] == 1:
-            out[:, 1 + j] = part[:, 0]
-        elif kinds[j] == 2:
-            out[:, 1 + j] = part[:, 1 + live.index(j)]
-    return out
+            progress(min(ka + step, prep.nchunks), prep.nchunks)  # type: ignore[operator]
+    assert total is not None
+    return closed_reach_finish(prep, total)
 
 
 def unpack_bits(words: np.ndarray, n: int) -> np.ndarray:

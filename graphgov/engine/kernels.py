@@ -232,6 +232,53 @@ def _fill_range(row: np.ndarray, lo_bit: int, hi_bit: int) -> None:
 
 
 @njit(cache=True)
+def _or_children(
+    c: int,
+    have: bool,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    rows: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    stamp: np.ndarray,
+    chunk_id: int,
+) -> bool:
+    """OR into row ``c`` the rows of its dependents that are set in this chunk, widening the
+    row's word bounds ``lo[c] .. hi[c]`` (words newly inside them are cleared first). Returns
+    whether row ``c`` holds anything (``have`` says whether it did before)."""
+    row = rows[c]
+    for e in range(cptr[c], cptr[c + 1]):
+        d = cidx[e]
+        if stamp[d] != chunk_id:
+            continue
+        dl = lo[d]
+        dh = hi[d]
+        src_row = rows[d]
+        if not have:
+            for w in range(dl, dh):
+                row[w] = src_row[w]
+            lo[c] = dl
+            hi[c] = dh
+            have = True
+            continue
+        cl = lo[c]
+        ch = hi[c]
+        if dl < cl:
+            for w in range(dl, cl):
+                row[w] = 0
+            cl = dl
+        if dh > ch:
+            for w in range(ch, dh):
+                row[w] = 0
+            ch = dh
+        for w in range(dl, dh):
+            row[w] |= src_row[w]
+        lo[c] = cl
+        hi[c] = ch
+    return have
+
+
+@njit(cache=True)
 def _heap_push(heap: np.ndarray, size: int, x: int) -> int:
     i = size
     heap[i] = x
@@ -342,34 +389,7 @@ def reach_chunk(
             lo[c] = wl
             hi[c] = wh
             have = True
-        for e in range(cptr[c], cptr[c + 1]):
-            d = cidx[e]
-            if stamp[d] != chunk_id:
-                continue
-            dl = lo[d]
-            dh = hi[d]
-            src_row = rows[d]
-            if not have:
-                for w in range(dl, dh):
-                    row[w] = src_row[w]
-                lo[c] = dl
-                hi[c] = dh
-                have = True
-                continue
-            cl = lo[c]
-            ch = hi[c]
-            if dl < cl:
-                for w in range(dl, cl):
-                    row[w] = 0
-                cl = dl
-            if dh > ch:
-                for w in range(ch, dh):
-                    row[w] = 0
-                ch = dh
-            for w in range(dl, dh):
-                row[w] |= src_row[w]
-            lo[c] = cl
-            hi[c] = ch
+        have = _or_children(c, have, cptr, cidx, rows, lo, hi, stamp, chunk_id)
         if not have:
             continue
         stamp[c] = chunk_id
@@ -555,34 +575,7 @@ def sparse_reach_chunk(
     for c in range(ncomp):
         have = False
         row = rows[c]
-        for e in range(cptr[c], cptr[c + 1]):
-            d = cidx[e]
-            if stamp[d] != chunk_id:
-                continue
-            dl = lo[d]
-            dh = hi[d]
-            src_row = rows[d]
-            if not have:
-                for w in range(dl, dh):
-                    row[w] = src_row[w]
-                lo[c] = dl
-                hi[c] = dh
-                have = True
-                continue
-            cl = lo[c]
-            ch = hi[c]
-            if dl < cl:
-                for w in range(dl, cl):
-                    row[w] = 0
-                cl = dl
-            if dh > ch:
-                for w in range(ch, dh):
-                    row[w] = 0
-                ch = dh
-            for w in range(dl, dh):
-                row[w] |= src_row[w]
-            lo[c] = cl
-            hi[c] = ch
+        have = _or_children(c, have, cptr, cidx, rows, lo, hi, stamp, chunk_id)
         if have:
             s = 0
             for w in range(lo[c], hi[c]):

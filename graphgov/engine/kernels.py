@@ -629,42 +629,13 @@ def label_reach_counts(
     qcol: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct labels over the exclusive and the closed reach of every component, chunked over labels."""
-    excl = np.zeros(ncomp, dtype=np.int64)
-    full = np.zeros(ncomp, dtype=np.int64)
     if qptr is None or qcol is None:
         qptr = np.zeros(ncomp + 1, dtype=np.int64)
         qcol = np.zeros(0, dtype=np.int64)
-    qhit = np.zeros(len(qcol), dtype=np.bool_)
-    if nlabels == 0 or ncomp == 0:
-        return excl, full, qhit
-    words = max(1, min(chunk_words, (nlabels + 63) // 64))
-    bits = words * 64
-    rows = np.empty((ncomp, words), dtype=np.uint64)
-    lo = np.zeros(ncomp, dtype=np.int64)
-    hi = np.zeros(ncomp, dtype=np.int64)
-    stamp = np.full(ncomp, -1, dtype=np.int64)
-    for k in range((nlabels + bits - 1) // bits):
-        ca = k * bits
-        sparse_reach_chunk(
-            ncomp,
-            cptr,
-            cidx,
-            sptr,
-            scol,
-            qptr,
-            qcol,
-            ca,
-            ca + bits,
-            rows,
-            lo,
-            hi,
-            stamp,
-            k,
-            excl,
-            full,
-            qhit,
-        )
-    return excl, full, qhit
+    chunks = label_reach_chunks(nlabels, chunk_words) if nlabels and ncomp else 0
+    return label_reach_range(
+        ncomp, cptr, cidx, sptr, scol, nlabels, chunk_words, qptr, qcol, 0, chunks
+    )
 
 
 @njit(cache=True)

@@ -28,13 +28,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from .diagnostics import Diagnostics
 from .errors import ConflictError, InputError, ReferenceError_
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class NodeKind(StrEnum):
@@ -502,6 +504,8 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
                 continue
             resolved.append(origin)
         node.attrs[DERIVED_FROM] = sorted(set(resolved))
+
+    import networkx as nx
 
     G = nx.DiGraph()
     for node in sorted(nodes.values(), key=lambda n: n.order):

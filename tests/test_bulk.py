@@ -150,6 +150,39 @@ def test_column_csv_equals_row_csv(tmp_path: Path) -> None:
     assert got == expected.encode("utf-8")
 
 
+def test_column_csv_in_threaded_batches_equals_row_csv() -> None:
+    """Tables of 20,000 rows and more are formatted in batches on two threads: the bytes and the
+    order of the warnings are those of the row writer, whatever the batch size."""
+    from graphgov.reports.columnar import csv_from_columns, csv_pieces
+    from graphgov.reports.tables import EXCEL_CELL_LIMIT, to_csv
+
+    rng = random.Random(7)
+    pool = ["=cmd|x", "b,c", '"q"', "-1", "@x", "+", "\tx", "plain", "", "line\nbreak", "x" * 40]
+    n = 45_001
+    text = [rng.choice(pool) + str(i % 97) for i in range(n)]
+    for i in (3, 22_000, 44_999):
+        text[i] = "L" * (EXCEL_CELL_LIMIT + i % 5 + 1)
+    nums = np.array([rng.randrange(-5, 10**6) for _ in range(n)], dtype=np.int64)
+    score = np.round(np.array([rng.uniform(-3, 100) for _ in range(n)]), 1)
+    flag = np.array([i % 3 == 0 for i in range(n)])
+    cols = ("text", "nums", "score", "flag")
+    types = {"text": "text", "nums": "int", "score": "float", "flag": "bool"}
+    rows = [
+        {"text": text[i], "nums": int(nums[i]), "score": float(score[i]), "flag": bool(flag[i])}
+        for i in range(n)
+    ]
+    expected, _ = to_csv(cols, rows, decimals={"score": 1})
+    data = {"text": np.array(text, dtype=object), "nums": nums, "score": score, "flag": flag}
+    got, warnings = csv_from_columns(cols, data, types, {"score": 1})
+    assert got == expected.encode("utf-8")
+    assert [w.split(",")[0] for w in warnings] == ["row 5", "row 22002", "row 45001"]
+    small: list[str] = []
+    pieces = list(csv_pieces(cols, data, types, {"score": 1}, small, batch=7_000))
+    assert len(pieces) == 1 + 7  # the header, then seven batches
+    assert b"".join(pieces) == got
+    assert small == warnings
+
+
 @pytest.mark.parametrize("x", [0.0, -0.0, 1.5, -2.25, 12.345, float("nan"), -0.004, 99.999])
 def test_float_cells_format_like_python(x: float) -> None:
     from graphgov.reports.columnar import _floats

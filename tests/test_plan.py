@@ -320,3 +320,51 @@ def test_review_holds_the_plan_of_every_system_not_terminable(cli, tmp_path):
         1 for r in rows.values() if r["verdict"] != "terminable"
     )
     assert "decouple job:triage-batch" in (out / "review.md").read_text(encoding="utf-8")
+
+
+def _random_estate(seed):
+    """A random graph with cycles, soft and hard edges, criticalities, owners, pilots, derived_from
+    chains, safe states and authorities, plus parts that have nothing to do with the pilots."""
+    rng = random.Random(seed)
+    G = nx.DiGraph()
+    n = 40
+    for i in range(n):
+        data = {"kind": rng.choice(["model", "dataset", "dashboard", "service"]), "name": f"n{i}"}
+        if rng.random() < 0.6:
+            data["criticality"] = rng.randint(1, 5)
+        if rng.random() < 0.5:
+            data["owner"] = f"team-{rng.randint(0, 4)}"
+        if i % 9 == 0:
+            data["pilot"] = True
+            data["scaled_at"] = f"2026-0{rng.randint(1, 9)}-01"
+            data["authority"] = {"authorized_by": "board"} if rng.random() < 0.5 else {}
+            if rng.random() < 0.4:
+                data["reversibility"] = {"safe_state": "manual queue", "last_drill": "2026-10-01"}
+        G.add_node(f"n{i}", **data)
+    for _ in range(90):
+        u, v = rng.randrange(n), rng.randrange(n)
+        if u != v:
+            G.add_edge(f"n{u}", f"n{v}", strength=rng.choice(["hard", "hard", "soft", "fallback"]))
+    for i in range(3, n, 13):  # derived from a pilot that it is not connected to
+        G.nodes[f"n{i}"]["derived_from"] = [f"n{(i // 9) * 9}"]
+    G.graph["settings"] = graphgov.load_settings(None, {"as_of": AS_OF})
+    return G
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plan_on_the_neighbourhood_equals_the_plan_on_the_whole_graph(seed, monkeypatch):
+    """Plans re-simulate on the node's neighbourhood (what depends on it, what it depends on and
+    the derived_from chains): the same plan as re-simulating on the whole graph every time."""
+    import graphgov.analysis.plan as plan_module
+    from graphgov.analysis.table import node_metrics
+
+    G = _random_estate(seed)
+    rows = node_metrics(G)
+    derived = [n for n in sorted(G) if rows[n]["pilot_derived"]]
+    assert derived
+    local = {n: plan(G, n) for n in derived}
+    assert any(plan_module.neighbourhood(G, n).number_of_nodes() < len(G) for n in derived)
+    monkeypatch.setattr(plan_module, "neighbourhood", lambda G, node: G)
+    whole = {n: plan(G, n) for n in derived}
+    assert local == whole
+    assert any(p["steps"] for p in whole.values())

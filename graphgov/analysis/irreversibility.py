@@ -23,11 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Hashable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..model import SCALED_AT, SINCE, Tier
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FACTORS = ("f_reach", "f_hard", "f_depth", "f_sinks", "f_spread", "f_age")
 WEIGHT_OF = {

@@ -129,7 +129,7 @@ def read_fragment(path: str, settings: Settings | None = None) -> list[Any]:
     return list(parse_register(io.BytesIO(data), str(path), ctx))
 
 
-def apply_records(G: nx.DiGraph, records: Iterable[Any]) -> nx.DiGraph:
+def apply_records(G: nx.DiGraph, records: Iterable[Any], *, in_place: bool = False) -> nx.DiGraph:
     """A copy of ``G`` with register records applied, the fragment's values winning.
 
     A node record's fields replace the node's (``authority``, ``readiness_gate`` and
@@ -137,8 +137,9 @@ def apply_records(G: nx.DiGraph, records: Iterable[Any]) -> nx.DiGraph:
     replace stale ones); a dependency sets the strength (and first-seen date, fallback text) of the
     edge ``source → target``, adding the edge when the graph lacks it. References resolve as the
     register's do (id, alias, unique name); one that matches nothing is an error naming its line.
+    With ``in_place``, ``G`` itself is changed (a copy the caller made for a series of steps).
     """
-    H = _copy(G)
+    H = G if in_place else _copy(G)
     for rec in records:
         if isinstance(rec, NodeRecord):
             node = _resolve(H, rec.id, rec.where)
@@ -173,11 +174,15 @@ def apply_records(G: nx.DiGraph, records: Iterable[Any]) -> nx.DiGraph:
 
 
 def _copy(G: nx.DiGraph) -> nx.DiGraph:
-    """A copy whose node and edge attributes can change without touching ``G`` (``G.graph`` shared)."""
+    """A copy whose node and edge attributes can change without touching ``G`` (``G.graph`` shared).
+
+    Attribute dicts are copied, their values shared: :func:`apply_records` only ever replaces a
+    value (a merged dict, a new list, a deep copy of the fragment's value), never changes one in
+    place, so a shallow copy keeps ``G`` as it was."""
     H = nx.DiGraph()
     H.graph.update(G.graph)
-    H.add_nodes_from((n, copy.deepcopy(d)) for n, d in G.nodes(data=True))
-    H.add_edges_from((u, v, copy.deepcopy(d)) for u, v, d in G.edges(data=True))
+    H.add_nodes_from((n, d.copy()) for n, d in G.nodes(data=True))
+    H.add_edges_from((u, v, d.copy()) for u, v, d in G.edges(data=True))
     return H
 
 
@@ -205,12 +210,12 @@ def evaluate(
     baseline: Any | None = None,
 ) -> dict[str, Any]:
     """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules."""
+    from ..engine.table import metric_table
     from ..review.verdict import verdict_for
     from .impact import impact
-    from .table import node_metrics
 
-    rows = node_metrics(G, settings, as_of, baseline=baseline)
-    row = rows[node]
+    table = metric_table(G, settings, as_of, baseline=baseline)
+    row = table.rows_for([table.core.index()[node]])[node]
     result = impact(G, cast(str, node), settings, as_of)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
     return {
@@ -296,6 +301,8 @@ def plan(
     settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
     as_of = as_of or settings.today
     nid = resolve_node(G, node)
+    full = G
+    G = neighbourhood(G, nid)
 
     def score(H: nx.DiGraph) -> dict[str, Any]:
         return evaluate(H, nid, settings, as_of, policy, baseline)
@@ -319,13 +326,33 @@ def plan(
         else:
             records = read_fragment(str(what_if), settings)
             label = str(what_if)
-        start_graph = apply_records(G, records)
+        start_graph = neighbourhood(apply_records(full, records), nid)
         start = score(start_graph)
         out["what_if"] = {"file": label, **_public(start), "failure_set": start["failure_set"]}
 
     out["steps"] = _steps(start_graph, nid, start, score, as_of, policy)
     out["decoupling"] = _decoupling(start_graph, nid, start, score)
     return out
+
+
+def neighbourhood(G: nx.DiGraph, node: Hashable) -> nx.DiGraph:
+    """The subgraph induced by ``node``, what depends on it and what it depends on (``G.graph``
+    kept). A node's row depends on nothing else (PRODUCT.md, the metrics), and every change a plan
+    tries is to the node's register entry or its own outgoing edges, so each re-simulation on this
+    subgraph gives the numbers of the whole graph, at the cost of the node's own neighbourhood.
+    The nodes that the register's ``derived_from`` chains name are kept too (they decide which
+    nodes are pilot-derived)."""
+    keep = {node} | nx.descendants(G, node) | nx.ancestors(G, node)
+    todo = list(keep)  # and the register's derived_from chains, which make nodes pilot-derived
+    while todo:
+        for origin in G.nodes[todo.pop()].get(DERIVED_FROM) or ():
+            if origin in G and origin not in keep:
+                keep.add(origin)
+                todo.append(origin)
+    if len(keep) == G.number_of_nodes():
+        return G
+    H = G.subgraph(keep).copy()
+    return H
 
 
 def _public(state: Mapping[str, Any]) -> dict[str, Any]:
@@ -480,9 +507,9 @@ def _steps(
     candidates = _governance_candidates(G, node, start, as_of, policy)
 
     def run(chosen: Sequence[dict[str, Any]]) -> tuple[nx.DiGraph, list[dict[str, Any]]]:
-        H, states = G, []
-        for step in chosen:
-            H = apply_records(H, fragment_records(step["fragment"]))
+        H, states = (_copy(G) if chosen else G), []
+        for step in chosen:  # one copy per series: each step changes it further
+            apply_records(H, fragment_records(step["fragment"]), in_place=True)
             states.append(score(H))
         return H, states
 

@@ -280,12 +280,17 @@ def node_attrs_of(core: GraphCore, i: int) -> dict[str, Any]:
     return attrs
 
 
-def to_networkx(core: GraphCore) -> Any:
-    """The networkx graph of a core, as :func:`graphgov.model.build_graph` would have built it."""
+def to_networkx(core: GraphCore, only: np.ndarray | None = None) -> Any:
+    """The networkx graph of a core, as :func:`graphgov.model.build_graph` would have built it.
+
+    With ``only`` (a mask over node positions), the subgraph those nodes induce: their attributes
+    and every edge between two of them, exactly as in the whole graph (not kept on the core)."""
     import networkx as nx
 
     if core.nx_graph is not None:
-        return core.nx_graph
+        if only is None:
+            return core.nx_graph
+        return core.nx_graph.subgraph([core.ids[i] for i in np.nonzero(only)[0].tolist()]).copy()
     from ..model import ALIASES, FORMATS, KIND, NAME, PROVENANCE, RELATION, SINCE, STRENGTH
     from .bulk import STRENGTH_NAME
 
@@ -293,7 +298,9 @@ def to_networkx(core: GraphCore) -> Any:
     prov = ex["provenance"]
     touched = ex.get("touched", {})
     G = nx.DiGraph()
-    for i, node in enumerate(core.ids):
+    positions = range(core.n) if only is None else np.nonzero(only)[0].tolist()
+    for i in positions:
+        node = core.ids[i]
         t = touched.get(i)
         if t is None:
             G.add_node(
@@ -316,7 +323,12 @@ def to_networkx(core: GraphCore) -> Any:
     ids = core.ids
     m_rows = len(ex["edge_of_row"])
     base_edges = int(ex.get("base_edges", len(core.src)))
-    for j in range(len(core.src)):
+    edges = (
+        range(len(core.src))
+        if only is None
+        else np.nonzero(only[core.src] & only[core.dst])[0].tolist()
+    )
+    for j in edges:
         u, v = ids[int(core.src[j])], ids[int(core.dst[j])]
         reg = register_edges.get((u, v))
         if reg is not None:
@@ -351,5 +363,6 @@ def to_networkx(core: GraphCore) -> Any:
             },
         )
     G.graph.update(core.graph)
-    core.nx_graph = G
+    if only is None:
+        core.nx_graph = G
     return G

@@ -12,6 +12,7 @@ pass in increasing order sees every dependent before the component that it depen
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import numpy as np
 KERNELS: list[str] = []  # the functions compiled together by :func:`compile_kernels`
 COMPILE_AT = 4096  # nodes + edges from which the kernels run compiled (smaller: plain Python)
 _compiled = False
+_compile_lock = threading.RLock()
 
 
 def njit(cache: bool = True):  # type: ignore[no-untyped-def]
@@ -38,6 +40,11 @@ def njit(cache: bool = True):  # type: ignore[no-untyped-def]
 
 def compile_kernels() -> None:
     """Replace every kernel of this module by its numba-compiled version (cached on disk)."""
+    with _compile_lock:
+        _compile_kernels()
+
+
+def _compile_kernels() -> None:
     global _compiled
     if _compiled:
         return
@@ -71,16 +78,38 @@ _ORIGINAL: dict[str, Any] = {}
 def plain_python() -> Iterator[None]:
     """Run the kernels as plain Python inside this block (the reference the tests compare with)."""
     global _compiled
-    module = globals()
-    saved = {name: module[name] for name in _ORIGINAL}
-    was = _compiled
-    module.update(_ORIGINAL)
-    _compiled = True  # nothing compiles inside the block
-    try:
-        yield
-    finally:
-        module.update(saved)
-        _compiled = was
+    with _compile_lock:  # no warm-up thread swaps kernels in meanwhile
+        module = globals()
+        saved = {name: module[name] for name in _ORIGINAL}
+        was = _compiled
+        module.update(_ORIGINAL)
+        _compiled = True  # nothing compiles inside the block
+        try:
+            yield
+        finally:
+            module.update(saved)
+            _compiled = was
+
+
+def warm_up(size: int) -> None:
+    """Start importing numba and loading its code generators on a thread, when a graph of about
+    ``size`` nodes and edges will run compiled: the caller reads its input meanwhile (pyarrow's
+    reader releases the GIL), and :func:`compile_kernels` waits for the thread. A failure on the
+    thread is left for the caller's own :func:`compile_kernels` to meet and report."""
+    if size < COMPILE_AT or _compiled:
+        return
+
+    def work() -> None:
+        try:
+            with _compile_lock:
+                _compile_kernels()
+                from numba.core.registry import cpu_target
+
+                cpu_target.target_context.refresh()  # numba's registries, loaded once
+        except Exception:  # noqa: BLE001 - met again, and reported, on the caller's thread
+            pass
+
+    threading.Thread(target=work, name="graphgov-numba-warm-up", daemon=True).start()
 
 
 def use_compiled(size: int) -> None:

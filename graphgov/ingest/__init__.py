@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from ..diagnostics import Diagnostics
@@ -50,6 +50,9 @@ from .spreadsheet import sheet_to_csv, sniff_stdin
 from .text import decode, head_text, utf16_without_bom
 
 HEAD_BYTES = 65536
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "FORMATS",
@@ -371,6 +374,9 @@ def load_core(
     files = _input_files(inputs, register)
     bulk = bulk_inputs(files, settings)
     if bulk:
+        from ..engine.kernels import warm_up
+
+        warm_up(sum(len(data) for _, data in bulk) // 16)  # an edge row is 16-40 bytes
         diag = Diagnostics(lenient=bool(settings.lenient))
         try:
             edges, manifest = [], []

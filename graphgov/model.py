@@ -835,6 +835,7 @@ __all__ = [
 def resolve_node(G: nx.DiGraph, ref: str) -> str:
     """Find a node of a built graph by id, alias or unique name; raise if none or several.
 
+    >>> import networkx as nx
     >>> G = nx.DiGraph(); G.add_node("component:default/pay", name="pay", aliases=["pay-svc"])
     >>> resolve_node(G, "pay"), resolve_node(G, "pay-svc")
     ('component:default/pay', 'component:default/pay')

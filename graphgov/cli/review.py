@@ -130,7 +130,7 @@ def review(
     """The quarterly termination-capacity review: verdicts, reasons, charts, changes since the baseline."""
     from ..review.policy import load_policy
     from ..review.render import write_review
-    from ..review.report import build_review
+    from ..review.report import build_review, review_of_core
     from ..review.snapshot import read_snapshot
 
     settings = load.settings()
@@ -139,11 +139,30 @@ def review(
     hist = [read_snapshot(h) for h in _snapshot_files(history)]
     _not_inside_inputs(output, load.inputs)
     with engine_session(settings, load.quiet):
-        G = load.graph(settings, [])
-        load.announce(G, "building the review")
-        data = build_review(
-            G, settings, pol, base, hist, settings.today, select=load.select, exclude=load.exclude
-        )
+        core = None
+        if not (load.select or load.exclude or base is not None):
+            from ..progress import Progress
+
+            prog = Progress(enabled=not load.quiet)
+            with prog.stage("reading"):
+                core = load.core(settings, [])
+        if core is not None and core.nx_graph is None:
+            # a bulk edge list: no networkx graph of the whole estate
+            load.announce(core, "building the review")
+            data = review_of_core(core, settings, pol, hist, settings.today, progress=prog)
+        else:
+            G = core.nx_graph if core is not None else load.graph(settings, [])
+            load.announce(G, "building the review")
+            data = build_review(
+                G,
+                settings,
+                pol,
+                base,
+                hist,
+                settings.today,
+                select=load.select,
+                exclude=load.exclude,
+            )
     files = write_review(data, output, bom=bool(settings.csv_bom), inputs=load.input_paths())
     click.echo(_systems_table(data), nl=False)
     if not load.quiet:

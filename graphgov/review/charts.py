@@ -242,7 +242,10 @@ def irreversibility_over_time(
     return _png(fig)
 
 
-def blast_radius_top(rows: Sequence[Mapping[str, Any]], top: int = 12) -> bytes:
+TOP_BLAST = 12  # bars of the blast-radius chart
+
+
+def blast_radius_top(rows: Sequence[Mapping[str, Any]], top: int = TOP_BLAST) -> bytes:
     """The blast radius of the nodes with the largest blast radius (pilot-derived ones in red).
 
     Bars are keyed by node id (one bar per node, at its own position; a Component and an API of one

@@ -127,10 +127,15 @@ def build_review(
     *,
     select: str | Sequence[str] | None = None,
     exclude: str | Sequence[str] | None = None,
+    rows: dict[Hashable, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the review shows, as plain data (see the module docstring). ``select`` and
     ``exclude`` (selection expressions, :mod:`graphgov.analysis.selection`) limit the systems and
-    the shadow-production list to the nodes they leave; every number is still of the whole graph."""
+    the shadow-production list to the nodes they leave; every number is still of the whole graph.
+
+    ``rows`` (from :func:`review_of_core`) are the metric rows of the whole graph for at least every
+    pilot-derived and shadow-production node and the largest blast radii; ``G`` is then the part of
+    the graph around the pilot-derived nodes."""
     from .. import __version__
     from ..analysis.impact import impact
     from ..analysis.table import node_metrics
@@ -138,7 +143,8 @@ def build_review(
     policy = policy or DEFAULT_POLICY
     settings = policy.settings_for(settings or G.graph.get("settings") or default_settings())
     as_of = as_of or settings.today
-    rows = node_metrics(G, settings, as_of, baseline=baseline)
+    if rows is None:
+        rows = node_metrics(G, settings, as_of, baseline=baseline)
     chosen: set[Hashable] | None = None
     if select or exclude:
         from ..analysis.selection import select as select_nodes
@@ -270,6 +276,39 @@ def build_review(
         "rows": rows,
         "settings": settings,
     }
+
+
+def review_of_core(
+    core: Any,
+    settings: Settings | None = None,
+    policy: Policy | None = None,
+    history: Sequence[Snapshot] = (),
+    as_of: dt.date | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """:func:`build_review` of a large graph held in the columnar core, without a networkx graph of
+    the whole of it: the metrics of every node come from the compiled engine once, and the
+    impact simulations, verdicts and termination plans run on the subgraph around the
+    pilot-derived nodes (what depends on them, what they depend on, their derived_from chains),
+    which gives the numbers of the whole graph (a node's row depends on nothing else). The
+    review's data is the same as :func:`build_review`'s of the whole graph (tested)."""
+    import numpy as np
+
+    from ..engine.core import neighbourhood_mask, to_networkx
+    from ..engine.table import metric_table
+    from .charts import TOP_BLAST
+
+    policy = policy or DEFAULT_POLICY
+    settings = policy.settings_for(settings or core.graph.get("settings") or default_settings())
+    as_of = as_of or settings.today
+    table = metric_table(core, settings, as_of, progress=progress)
+    derived = np.asarray(table.cols["pilot_derived"], dtype=np.bool_)
+    need = derived | np.asarray(table.cols["shadow_production"], dtype=np.bool_)
+    top = np.lexsort((core.rank(), -np.asarray(table.cols["blast_radius"])))[:TOP_BLAST]
+    need[top] = True  # the blast-radius chart's bars
+    rows = table.rows_for(np.nonzero(need)[0])
+    G = to_networkx(core, only=neighbourhood_mask(core, derived))
+    return build_review(G, settings, policy, None, history, as_of, rows=rows)
 
 
 def _changes(

@@ -137,7 +137,7 @@ def browser_rows(work: Path) -> None:
             gmap.EXPAND_MAX = cap
             try:
                 path = work / f"expand-{cap}.html"
-                gmap.write_map(H, path, focus=["node-000000"], depth=1)
+                gmap.write_map(H, path, focus=["node-000000"], depth=0)
             finally:
                 gmap.EXPAND_MAX = saved
             ctx, page, ready = open_page(browser, path)

@@ -418,3 +418,35 @@ def test_tooltip_shows_the_owner_s_parent_group_other_owners_and_domain():
     assert tips["a"]["other owners"] == "ana"
     assert tips["a"]["domain"] == "sales"
     assert tips["b"]["other owners"] == "" and tips["b"]["owner's parent group"] == ""
+
+
+def test_tooltip_fields_are_the_declared_map_columns(tmp_path):
+    """Every column declared ``map=True`` is in the tooltip, in the declaration's order, with its value."""
+    from graphgov.analysis.columns import COLUMN, MAP_COLUMNS
+    from graphgov.views.map import TIP_KEYS, _tip_label, build_map_data
+
+    assert MAP_COLUMNS, "no column is declared for the map"
+    labels = [_tip_label(c) for c in MAP_COLUMNS]
+    missing = [c for c, label in zip(MAP_COLUMNS, labels, strict=True) if label not in TIP_KEYS]
+    assert missing == [], f"declared map columns missing from the tooltip: {missing}"
+    assert [k for k in TIP_KEYS if k in labels] == labels  # the declaration's order
+    G = nx.DiGraph()
+    G.add_node("a", owner="team-a", lifecycle="production", criticality=4, kind="service")
+    G.add_node("b", kind="dashboard", owner="team-b")
+    G.add_edge("a", "b")
+    rows = graphgov.node_metrics(G)
+    data = build_map_data(G, rows=rows)
+    tip = data["node_fields"].index("tip")
+    tips = {row[0]: dict(zip(data["tip_keys"], row[tip], strict=True)) for row in data["nodes"]}
+    for column, label in zip(MAP_COLUMNS, labels, strict=True):
+        value = rows["a"].get(column)
+        if value is None or value is False or value == "" or column in ("name", "node"):
+            continue
+        shown = tips["a"][label]
+        if COLUMN[column].type == "int":
+            assert shown.split(" ")[0] == str(value), column
+        elif COLUMN[column].type == "float" and COLUMN[column].decimals is not None:
+            assert shown.split(" ")[0] == f"{float(value):.{COLUMN[column].decimals}f}", column
+        else:
+            assert str(value) in shown or shown == "yes", column
+    assert tips["a"]["id"] == "a" and tips["a"]["owner"] == "team-a"

@@ -113,6 +113,11 @@ class MapPage:
         )
         return x, y
 
+    def click_item(self, item: str) -> None:
+        """Click a drawn item as a user would: pan to it first when it is outside the window."""
+        self.js(f"graphgovMap.network.focus({item!r})")
+        self.page.mouse.click(*self.point_of(item))
+
     def tooltip(self) -> str | None:
         return self.js(
             "document.getElementById('gg-tooltip').hidden ? null : document.getElementById('gg-tooltip').textContent"
@@ -280,10 +285,15 @@ def test_summary_groups_expand(tmp_path, open_map):
     assert result.mode == "summary" and result.groups == 12
     m = open_map(tmp_path / "m.html")
     assert m.counts() == (result.nodes, result.edges)
-    x, y = m.point_of("g1")
-    m.page.mouse.click(x, y)
     members = [n for n, d in G.nodes(data=True) if d["system"] == "sys-0000"]
-    assert set(members) <= set(m.shown_ids())
+    # a click reveals the 30 best-linked members; the group's box stays for the rest, "70 more"
+    m.click_item("g1")
+    best = sorted(members, key=lambda n: (-G.degree(n), n))
+    assert m.shown_ids() == sorted(best[:30])
+    assert m.js("graphgovMap.nodes.get('g1').label").endswith(": 70 more")
+    for _ in range(3):
+        m.click_item("g1")
+    assert set(members) == set(m.shown_ids())
     assert m.js("graphgovMap.nodes.get('g1')") is None
     m.assert_clean()
 
@@ -294,19 +304,21 @@ def test_a_click_on_a_hub_stays_bounded_and_says_so(tmp_path, open_map):
         G.nodes[f"leaf{i:04d}"]["owner"] = f"team{i % 9}"
     write_map(G, tmp_path / "focus.html", focus=["hub"], depth=0)
     m = open_map(tmp_path / "focus.html")
-    x, y = m.point_of(m.js("graphgovMap.itemOf('hub')"))
-    m.page.mouse.click(x, y)
-    assert m.counts() == (501, 500)
-    assert "2500 more not drawn" in m.js("document.getElementById('gg-status').textContent")
-    m.page.mouse.click(*m.point_of(m.js("graphgovMap.itemOf('hub')")))
-    assert m.counts() == (1001, 1000)
+    hub = m.js("graphgovMap.itemOf('hub')")
+    m.click_item(hub)
+    assert m.counts() == (31, 30)
+    assert "2970 more not drawn" in m.js("document.getElementById('gg-status').textContent")
+    assert m.js("graphgovMap.view().nodes.find(n => n.id === 'hub').expandable") == ["down"]
+    m.click_item(hub)
+    assert m.counts() == (61, 60)
+    assert m.shown_ids() == sorted(["hub"] + [f"leaf{i:04d}" for i in range(60)])
     m.assert_clean()
     # in a summary the leaves are already drawn through their groups: a click adds none of them
     settings = default_settings().replace(map_summary_threshold=100)
     result = write_map(G, tmp_path / "summary.html", focus=["hub"], depth=1, settings=settings)
     assert (result.mode, result.groups) == ("summary", 9)
     m = open_map(tmp_path / "summary.html")
-    m.page.mouse.click(*m.point_of(m.js("graphgovMap.itemOf('hub')")))
+    m.click_item(m.js("graphgovMap.itemOf('hub')"))
     assert m.counts() == (result.nodes, result.edges) == (10, 9)
     assert "3000 more are in the groups" in m.js("document.getElementById('gg-status').textContent")
     m.assert_clean()
@@ -355,6 +367,7 @@ def hover_everything(m: MapPage) -> tuple[int, int]:
     nodes = m.js("graphgovMap.nodes.getIds()")
     shown_nodes = 0
     for item in nodes:
+        m.js(f"graphgovMap.network.focus({item!r})")  # a fit stops at a legible zoom: pan to it
         x, y = m.point_of(item)
         m.page.mouse.move(x, y)
         tip = m.tooltip()
@@ -364,6 +377,10 @@ def hover_everything(m: MapPage) -> tuple[int, int]:
     edges = m.js("graphgovMap.edges.get().map(function (e) { return [e.id, e.from, e.to]; })")
     shown_edges = 0
     for _eid, a, b in edges:
+        m.js(
+            f"(function () {{ var n = graphgovMap.network, p = n.getPosition({a!r}), q = n.getPosition({b!r});"
+            " n.moveTo({position: {x: (p.x + q.x) / 2, y: (p.y + q.y) / 2}, scale: 0.4}); })()"
+        )
         (x0, y0), (x1, y1) = m.point_of(a), m.point_of(b)
         m.page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2)
         if m.tooltip():
@@ -444,55 +461,36 @@ def test_offline_nothing_fetched_nothing_written(tmp_path, open_map, monkeypatch
 
 
 # --------------------------------------------------------------------------- large graphs
-def test_large_graph_opens_as_a_summary_and_responds(tmp_path, open_map, capsys):
-    """20,000 nodes by default; GRAPHGOV_MAP_NODES and GRAPHGOV_MAP_EDGES_PER_NODE measure larger ones."""
-    n = int(os.environ.get("GRAPHGOV_MAP_NODES", "20000"))
-    assert n >= 20_000
-    G = modular(n, edges_per_node=int(os.environ.get("GRAPHGOV_MAP_EDGES_PER_NODE", "2")))
-    start = time.perf_counter()
+def test_large_graph_opens_as_a_summary_and_responds(tmp_path, open_map):
+    """20,000 nodes: packed, opens on groups, and a click, a search, a blast radius and Reset work.
+
+    How long these take is measured by ``tools/maps_bench.py`` (it prints numbers; tests never time).
+    """
+    n = 20_000
+    G = modular(n)
     result = write_map(G, tmp_path / "big.html")
-    write_seconds = time.perf_counter() - start
     assert result.mode == "summary" and result.embedded_nodes == n
     # packed: at most 150 bytes a node (15 MB for 100,000 nodes)
     assert result.bytes <= 150 * n, result.bytes
+    assert 'data-encoding="deflate-raw+base64"' in (tmp_path / "big.html").read_text()
     m = open_map(tmp_path / "big.html")
-    first_draw_ms = m.js("graphgovMap.firstDrawMs")
     assert m.counts() == (result.nodes, result.edges)
-    # it responds: a click on a group expands it, a search reveals a node
-    assert (
-        m.js(
-            "graphgovMap.network.getNodeAt(graphgovMap.network.canvasToDOM(graphgovMap.network.getPosition('g1')))"
-        )
-        == "g1"
-    )
-    x, y = m.point_of("g1")
-    t = time.perf_counter()
-    m.page.mouse.click(x, y)
-    click_seconds = time.perf_counter() - t
-    assert m.js("graphgovMap.nodes.get('g1')") is None
-    t = time.perf_counter()
+    # a click on a group reveals its best-linked members, the box stays for the rest
+    m.click_item("g1")
+    label = m.js("graphgovMap.nodes.get('g1').label")
+    assert label.endswith(" more") and len(m.shown_ids()) == 30
     last = f"node-{n - 1:06d}"
     m.page.fill("#gg-search", last)
     m.page.press("#gg-search", "Enter")
-    search_seconds = time.perf_counter() - t
     assert last in m.shown_ids()
     # the blast radius of the first node reaches too many nodes to draw one by one: groups light up
-    t = time.perf_counter()
     assert m.js("graphgovMap.showDownstream(graphgovMap.indexOf('node-000000'))") == len(
         nx.descendants(G, "node-000000")
     )
-    highlight_seconds = time.perf_counter() - t
     assert "too many to draw one by one" in m.js("document.getElementById('gg-status').textContent")
     m.page.click("#gg-reset")
     assert m.counts() == (result.nodes, result.edges)
     m.assert_clean()
-    with capsys.disabled():
-        print(
-            f"\n[map] {n} nodes, {G.number_of_edges()} edges: written in {write_seconds:.1f} s ({result.bytes / 1e6:.1f} MB),"
-            f" first render {first_draw_ms / 1000:.2f} s after navigation, page ready {m.open_seconds:.1f} s,"
-            f" group click {click_seconds:.2f} s, search {search_seconds:.2f} s, blast radius {highlight_seconds:.2f} s"
-        )
-    assert first_draw_ms < 60_000 and max(click_seconds, search_seconds, highlight_seconds) < 15
 
 
 # --------------------------------------------------------------------------- the README screenshot
@@ -527,3 +525,28 @@ def test_screenshot_of_the_bundled_sample(tmp_path, open_map):
     shot = m.page.screenshot()
     if not SCREENSHOT.exists() or SCREENSHOT.read_bytes() != shot:
         SCREENSHOT.write_bytes(shot)
+
+
+def test_tooltip_shows_every_declared_map_column(tmp_path, open_map):
+    """The page draws the fields Python derived from METRIC_COLUMNS (map=True): none is dropped."""
+    from graphgov.analysis.columns import MAP_COLUMNS
+    from graphgov.views.map import _tip_label
+
+    G = dag()
+    write_map(G, tmp_path / "m.html", focus=["svc-0040"], depth=1)
+    m = open_map(tmp_path / "m.html")
+    m.click_item(m.js("graphgovMap.itemOf('svc-0040')"))
+    heads = m.js("Array.from(document.querySelectorAll('#gg-details th')).map(t => t.textContent)")
+    rows = graphgov.node_metrics(G)["svc-0040"]
+    expected = [
+        _tip_label(c)
+        for c in MAP_COLUMNS
+        if rows.get(c) not in (None, False, "") and not (c == "name" and rows[c] == "svc-0040")
+    ]
+    assert [h for h in heads if h in expected] == expected
+    # the hover tooltip is built from the same fields
+    x, y = m.point_of(m.js("graphgovMap.itemOf('svc-0040')"))
+    m.page.mouse.move(x, y)
+    tip = m.tooltip()
+    assert all(label in tip for label in expected)
+    m.assert_clean()

@@ -87,7 +87,8 @@ class PyState:
         self.ids = [row[0] for row in data["nodes"]]
         self.index = {nid: i for i, nid in enumerate(self.ids)}
         self.shown = set(data["shown"])
-        self.opened = {0} if data["groups"] else set()
+        # group -> entries revealed (a click reveals open_step more, best-linked first)
+        self.opened: dict[int, int] = {0: 10**9} if data["groups"] else {}
         self.steps: list[tuple[str, list[int]]] = []
         self.succ: dict[int, list[int]] = {}
         self.pred: dict[int, list[int]] = {}
@@ -127,13 +128,15 @@ class PyState:
             self.shown -= set(added) - keep
 
     def open_group(self, g: int) -> None:
-        self.opened.add(g)
+        group = self.data["groups"][g]
+        entries = len(group["children"] or group["members"])
+        self.opened[g] = min(entries, self.opened.get(g, 0) + self.data["open_step"])
 
     def close_group(self, g: int) -> None:
         stack = [g]
         while stack:
             h = stack.pop()
-            self.opened.discard(h)
+            self.opened.pop(h, None)
             stack.extend(self.data["groups"][h]["children"])
 
     def drawn_node_ids(self) -> list[str]:
@@ -344,6 +347,50 @@ def test_filters_hide_and_group_collapse(tmp_path, browser):  # noqa: F811
         assert len(opened["nodes"]) == 7
         closed = m.page.evaluate("() => graphgovMap.collapse('#group1')")
         assert sorted(n["id"] for n in closed["nodes"]) == ids
+        m.assert_clean()
+    finally:
+        m.close()
+
+
+def test_a_2000_node_view_is_drawn_whole_and_answers_a_click(tmp_path, browser):  # noqa: F811
+    """The 2,000-node view of the speed targets (tools/maps_bench.py times it): drawn, laid out, clickable."""
+    from test_map_browser import modular
+
+    from graphgov.settings import default_settings
+
+    G = modular(2000)
+    settings = default_settings().replace(map_max_full_nodes=2000, map_summary_threshold=2000)
+    path = tmp_path / "v.html"
+    result = write_map(G, path, settings=settings)
+    assert (result.mode, result.nodes) == ("full", 2000)
+    m = MapPage(browser, path)
+    try:
+        view = m.js("graphgovMap.view()")
+        assert len(view["nodes"]) == 2000 and len(view["edges"]) == G.number_of_edges()
+        check_geometry(view, "2,000-node view")
+        m.click_item(m.js("graphgovMap.itemOf('node-000001')"))
+        assert m.js("graphgovMap.network.getSelectedNodes()") == [
+            m.js("graphgovMap.itemOf('node-000001')")
+        ]
+        m.assert_clean()
+    finally:
+        m.close()
+
+
+def test_an_expansion_of_300_nodes_is_laid_out_without_overlap(tmp_path, browser):  # noqa: F811
+    """A hub's 300 dependents, added 30 a click: each click's count and the final picture are right."""
+    G = nx.DiGraph(("hub", f"leaf{i:03d}") for i in range(300))
+    G.add_edges_from((f"up{i}", "hub") for i in range(3))
+    path = tmp_path / "h.html"
+    write_map(G, path, focus=["hub"], depth=0)
+    m = MapPage(browser, path)
+    try:
+        for k in range(1, 11):
+            view = m.page.evaluate("() => graphgovMap.expand('hub', 'down')")
+            hub = next(n for n in view["nodes"] if n["id"] == "hub")
+            assert len(view["nodes"]) == 1 + 30 * k
+            assert hub["expandable"] == (["down", "up"] if k < 10 else ["up"])
+        check_geometry(view, "after 300 added")
         m.assert_clean()
     finally:
         m.close()

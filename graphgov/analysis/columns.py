@@ -186,6 +186,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         "explain",
         "text",
         "the deepest chain (`→` an edge, `⇝` a path inside a cycle), failure and degradation counts, sinks, owners, time in production, and for shadow production the path from the pilot",
+        map=True,
     ),
     Column("authorized_by", "text", "who authorized it (the register's `authority.authorized_by`)"),
     Column("monitored_by", "text", "who monitors it (`authority.monitored_by`)"),

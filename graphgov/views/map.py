@@ -123,8 +123,14 @@ GROUP_MAX = 300  # a group larger than this splits into sub-groups
 MAX_GROUP_LINKS = 1500
 # summaries up to this many items get a force-directed layout (computed here, once)
 SPRING_MAX = 600
-# nodes one click on a node may add; the status line says how many more there are
-EXPAND_MAX = 500
+# nodes one click on a node may add (its ⊕ then shows "+N" for the rest; the next click adds the
+# next ones), and entries one click on a group reveals (the group stays drawn as "N more")
+EXPAND_MAX = 30
+OPEN_STEP = 30
+# communities smaller than this are gathered in one group (Louvain leaves many pairs apart)
+SMALL_COMMUNITY = 5
+# above this many nodes communities are linked parts (a breadth-first walk), not Louvain's
+LOUVAIN_MAX = 5000
 DX, DY = 250.0, 100.0  # layout spacing in page pixels (the page uses the same)
 
 _ASSETS = "graphgov.views.assets"
@@ -408,7 +414,14 @@ def namespace(node: Hashable) -> str:
 
 
 def communities(G: nx.DiGraph, members: Sequence[Hashable]) -> dict[Hashable, str]:
-    """Louvain communities (networkx, fixed seed) of ``members``, each named after its best-linked node."""
+    """Louvain communities (networkx, fixed seed) of ``members``, each named after its best-linked node.
+
+    Above :data:`LOUVAIN_MAX` members (networkx's Louvain takes minutes on 100,000 nodes) they are
+    linked parts instead: a breadth-first walk over the edges, either way, from the first member
+    in id order, cut into about 40 runs of consecutive nodes, so that linked nodes share a part.
+    """
+    if len(members) > LOUVAIN_MAX:
+        return _linked_parts(G, members, max(GROUP_MAX, math.ceil(len(members) / 40)))
     H = nx.Graph()
     ordered = sorted(members, key=str)
     H.add_nodes_from(ordered)
@@ -420,6 +433,32 @@ def communities(G: nx.DiGraph, members: Sequence[Hashable]) -> dict[Hashable, st
         hub = min(part, key=lambda n: (-H.degree(n), str(n)))
         name = text(G.nodes[hub].get(NAME) or hub, 60)
         label = f"around {name}"
+        for n in part:
+            out[n] = label
+    return out
+
+
+def _linked_parts(G: nx.DiGraph, members: Sequence[Hashable], size: int) -> dict[Hashable, str]:
+    inside = set(members)
+    seen: set[Hashable] = set()
+    order: list[Hashable] = []
+    for start in sorted(members, key=str):
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = deque([start])
+        while queue:
+            u = queue.popleft()
+            order.append(u)
+            for v in sorted((*G.successors(u), *G.predecessors(u)), key=str):
+                if v in inside and v not in seen:
+                    seen.add(v)
+                    queue.append(v)
+    out: dict[Hashable, str] = {}
+    for k in range(0, len(order), size):
+        part = order[k : k + size]
+        hub = min(part, key=lambda n: (-G.degree(n), str(n)))
+        label = f"linked to {text(G.nodes[hub].get(NAME) or hub, 60)}"
         for n in part:
             out[n] = label
     return out
@@ -480,6 +519,10 @@ def build_groups(
                 found = communities(G, members)
                 for n in members:
                     buckets[found[n]].append(n)
+                small = sorted(v for v, b in buckets.items() if len(b) < SMALL_COMMUNITY)
+                if len(small) > 1 and len(small) < len(buckets):
+                    merged = [n for v in small for n in buckets.pop(v)]
+                    buckets[f"{len(small)} small communities"] = merged
             else:
                 for n in members:
                     buckets[_group_value(n, G.nodes[n], rows[n], key)].append(n)
@@ -537,6 +580,9 @@ def build_groups(
     split(0, list(nodes), keys, force=True)
     # sizes, worst tiers and pilot counts, bottom-up (children always come after their parent)
     node_of = {i: n for n, i in index.items()}
+    # a click on a group reveals its entries a few at a time, the best-linked first
+    for g in groups:
+        g.members.sort(key=lambda m: (-G.degree(node_of[m]), m))
     for gi in range(len(groups) - 1, -1, -1):
         g = groups[gi]
         for m in g.members:
@@ -549,6 +595,8 @@ def build_groups(
             p.size += g.size
             p.pilots += g.pilots
             p.tiers = [a + b for a, b in zip(p.tiers, g.tiers, strict=True)]
+    for g in groups:
+        g.children.sort(key=lambda c: (-groups[c].size, c))
     return groups
 
 
@@ -562,34 +610,50 @@ def _label(node_id: str, name: str, unresolved: bool, limit: int) -> str:
     return ("? " if unresolved else "") + text(shown, limit)
 
 
-TIP_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "title",
-    "unresolved",
-    "self-dependency",
-    "pilot-derived",
-    "shadow production",
-    "blast radius",
-    "dependents",
-    "integration depth",
-    "irreversibility",
-    "factors",
-    "decision sinks",
-    "owners affected",
-    "owner",
-    "owner's parent group",
-    "other owners",
-    "termination authority",
-    "lifecycle",
-    "criticality",
-    "system",
-    "domain",
-    "description",
-    "explain",
-)
+def _tip_label(column: str) -> str:
+    """The tooltip's name for a metric column: ``blast_radius`` is "blast radius", ``node`` is "id"."""
+    return {"node": "id", "pilot_derived": "pilot-derived"}.get(column, column.replace("_", " "))
+
+
+# texts the tooltip shows beside the metric columns, each after the column it belongs with
+TIP_EXTRAS: dict[str, tuple[str, ...]] = {
+    "kind": ("title", "unresolved", "self-dependency"),
+    "owner": ("owner's parent group", "other owners"),
+    "irreversibility": ("factors",),
+    "termination_authority": ("system", "domain", "description"),
+}
+
+
+def _tip_keys() -> tuple[tuple[str, str | None], ...]:
+    """(label, metric column or None) of every tooltip field: the columns declared ``map=True`` in
+    :data:`graphgov.analysis.columns.METRIC_COLUMNS`, in their order, with the node's other texts."""
+    from ..analysis.columns import MAP_COLUMNS
+
+    out: list[tuple[str, str | None]] = []
+    for column in MAP_COLUMNS:
+        out.append((_tip_label(column), column))
+        out.extend((extra, None) for extra in TIP_EXTRAS.get(column, ()))
+    return tuple(out)
+
+
+TIP_FIELDS = _tip_keys()
+TIP_KEYS = tuple(label for label, _ in TIP_FIELDS)
 EDGE_TIP_KEYS = ("relation", "strength", "provenance", "first seen", "title")
+
+
+def _column_text(column: str, value: Any) -> str:
+    """A metric value as the tooltip shows it: its declared decimals, ``yes`` for true, "" when unknown."""
+    from ..analysis.columns import COLUMN
+
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "yes"
+    decimals = COLUMN[column].decimals
+    number = _number(value) if decimals is not None else None
+    if decimals is not None and number is not None:
+        return f"{number:.{decimals}f}"
+    return text(value, 300)
 
 
 def _tooltip_values(
@@ -597,45 +661,43 @@ def _tooltip_values(
 ) -> list[str]:
     """The node tooltip, one text per :data:`TIP_KEYS` entry ("" when unknown; the page leaves it out)."""
     authority = data.get(AUTHORITY)
-    values: dict[str, Any] = {
-        "id": n if isinstance(n, str) else str(n),
+    special: dict[str, Any] = {
+        "node": n if isinstance(n, str) else str(n),
         "name": data.get(NAME) if text(data.get(NAME)) != text(n) else None,
-        "kind": row.get("kind"),
+        "pilot_derived": ("yes" + (" (pilot)" if row.get("pilot") else ""))
+        if row.get("pilot_derived")
+        else None,
+        "blast_radius": f"{row['blast_radius']} ({row['failure_set']} fail, {row['degraded']} degrade)",
+        "irreversibility": f"{_column_text('irreversibility', row['irreversibility'])} ({row['tier']})",
+        "owner": row.get("owner") or data.get(OWNER),
+        "lifecycle": row.get("lifecycle") or data.get(LIFECYCLE),
+        "termination_authority": row.get("termination_authority")
+        or (text(authority.get("termination")) if isinstance(authority, dict) else "")
+        or "(none named)",
         "title": data.get("title"),
         "unresolved": "yes: referenced but never defined" if data.get(UNRESOLVED) else None,
         "self-dependency": "yes (an edge to itself, not drawn)" if self_loop else None,
-        "pilot-derived": ("yes" + (" (pilot)" if row["pilot"] else ""))
-        if row["pilot_derived"]
-        else None,
-        "shadow production": "yes" if row["shadow_production"] else None,
-        "blast radius": f"{row['blast_radius']} ({row['failure_set']} fail, {row['degraded']} degrade)",
-        "dependents": row["dependents"],
-        "integration depth": row["integration_depth"],
-        "irreversibility": f"{row['irreversibility']} ({row['tier']})",
         "factors": ", ".join(
             f"{k[2:]} {float(row[k]):.2f}"
             for k in ("f_reach", "f_hard", "f_depth", "f_sinks", "f_spread", "f_age")
             if _number(row.get(k)) is not None
         ),
-        "decision sinks": row["decision_sinks"] or None,
-        "owners affected": row["owners_affected"] or None,
-        "owner": data.get(OWNER),
         "owner's parent group": data.get(OWNER_PARENT),
         "other owners": ", ".join(
             text(o) for o in data.get(OWNERS) or [] if text(o) != text(data.get(OWNER))
         ),
-        "termination authority": (
-            text(authority.get("termination")) if isinstance(authority, dict) else ""
-        )
-        or "(none named)",
-        "lifecycle": data.get(LIFECYCLE),
-        "criticality": row.get("criticality"),
         "system": data.get(SYSTEM),
         "domain": data.get(DOMAIN),
         "description": data.get(DESCRIPTION),
-        "explain": row.get("explain"),
     }
-    return [text(values[k], 300) for k in TIP_KEYS]
+    out = []
+    for label, column in TIP_FIELDS:
+        key = column if column is not None else label
+        if key in special:
+            out.append(text(special[key], 300))
+        else:
+            out.append(_column_text(key, row.get(key)))
+    return out
 
 
 class _Strings:
@@ -823,6 +885,7 @@ def build_map_data(
         "shown": shown,
         "max_group_links": MAX_GROUP_LINKS,
         "expand_max": EXPAND_MAX,
+        "open_step": OPEN_STEP,
         "dx": DX,
         "dy": DY,
         "total_nodes": G.number_of_nodes(),
@@ -888,30 +951,46 @@ def initial_view(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def view_items(
-    data: dict[str, Any], shown: set[int], opened: set[int], hidden: Iterable[int] = ()
+    data: dict[str, Any],
+    shown: set[int],
+    opened: set[int] | dict[int, int],
+    hidden: Iterable[int] = (),
 ) -> dict[str, Any]:
     """What the page draws for a state: the nodes ``shown`` on their own, the groups ``opened``
     (group 0, the root, is always open), the nodes ``hidden`` by the user. The page computes the same.
 
-    A node not shown is drawn through the outermost closed group holding it, or as itself when
-    every group holding it is open.
+    ``opened`` maps a group to how many of its entries (sub-groups, else members, in the data's
+    order) are revealed; a set means all of them. A node not shown is drawn through the outermost
+    group that is closed or does not reveal the entry leading to it (that group's box then stands
+    for the rest, "N more"), or as itself when every group holding it reveals it.
     """
     groups = data["groups"]
+    if not isinstance(opened, dict):
+        opened = {
+            g: len(groups[g]["children"] or groups[g]["members"]) for g in opened if g < len(groups)
+        }
     off = set(hidden)
     rep: dict[int, str] = {n: f"n{n}" for n in shown if n not in off}
     if groups:
         parent_of = [g["parent"] for g in groups]
+        place = [0] * len(groups)  # a group's position among its parent's children
+        for g in groups:
+            for k, c in enumerate(g["children"]):
+                place[c] = k
         for gi, g in enumerate(groups):
-            for m in g["members"]:
+            for k, m in enumerate(g["members"]):
                 if m in rep or m in off:
                     continue
-                chain = []
-                h = gi
+                chain = []  # (group, position of the entry below it that leads to m)
+                h, at = gi, k
                 while h > 0:
-                    chain.append(h)
-                    h = parent_of[h]
-                closed = [c for c in reversed(chain) if c not in opened]
-                rep[m] = f"g{closed[0]}" if closed else f"n{m}"
+                    chain.append((h, at))
+                    h, at = parent_of[h], place[h]
+                rep[m] = f"n{m}"
+                for c, at in reversed(chain):
+                    if at >= opened.get(c, 0):
+                        rep[m] = f"g{c}"
+                        break
     items = sorted({*rep.values()}, key=lambda s: (s[0], int(s[1:])))
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for u, v, *_ in data["edges"]:

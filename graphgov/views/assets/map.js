@@ -27,13 +27,26 @@
     var TIERS = D.tiers, TIER_COLORS = D.tier_colors, STRENGTHS = D.strengths;
     var REVEAL_MAX = 1000, FONT = "13px system-ui, sans-serif", TAGFONT = "bold 10px system-ui, sans-serif";
     var BOX_H = 30, PLUS = 14;
+    // the smallest zoom a fit goes to (13 px labels drawn at 9 px); links drawn faint above DENSE
+    var MIN_FIT = 0.7, DENSE = 120;
 
     // ---------------------------------------------------------------- indexes
     var outE = [], inE = [], i;
     for (i = 0; i < N.length; i++) { outE.push([]); inE.push([]); }
     for (i = 0; i < E.length; i++) { outE[E[i].from].push(i); inE[E[i].to].push(i); }
-    var groupOf = new Int32Array(N.length).fill(-1);
-    G.forEach(function (g, gi) { g.members.forEach(function (m) { groupOf[m] = gi; }); });
+    var groupOf = new Int32Array(N.length).fill(-1), memberAt = new Int32Array(N.length), place = new Int32Array(G.length);
+    G.forEach(function (g, gi) {
+      g.members.forEach(function (m, k) { groupOf[m] = gi; memberAt[m] = k; });
+      g.children.forEach(function (c, k) { place[c] = k; });
+    });
+    function entries(g) { return G[g].children.length ? G[g].children.length : G[g].members.length; }
+    function restOf(g) {
+      // nodes of group g drawn through its own box: those of the entries it does not reveal yet
+      var k = expanded.has(g) ? expanded.get(g) : 0, t = 0, j;
+      if (!G[g].children.length) return G[g].members.length - Math.min(k, G[g].members.length);
+      for (j = k; j < G[g].children.length; j++) t += G[G[g].children[j]].size;
+      return t;
+    }
     var byId = new Map();
     N.forEach(function (n, k) { if (!byId.has(n.id)) byId.set(n.id, k); });
     function kindTag(n) { return KIND_TAGS[N[n].kind]; }
@@ -44,7 +57,7 @@
     var shown, expanded, hidden, steps, pos, highlight, selected, pathStart, pathEdges, filters;
     function resetState() {
       shown = new Set(D.shown);
-      expanded = new Set(G.length ? [0] : []);
+      expanded = new Map(G.length ? [[0, Infinity]] : []);  // group -> entries revealed
       hidden = new Set();
       steps = [];  // expansions, newest last: {item, dir, added: [node], groups: [group]}
       pos = new Map();
@@ -79,7 +92,9 @@
       var rows = [["grouped by", D.group_note], ["nodes", String(G[g].size)], ["worst tier", TIERS[G[g].tier]]];
       TIERS.forEach(function (t, k) { if (G[g].tiers[k]) rows.push([t, String(G[g].tiers[k])]); });
       if (G[g].pilots) rows.push(["pilot-derived", String(G[g].pilots)]);
-      rows.push(["click", G[g].children.length ? "open into " + G[g].children.length + " groups" : "open into its nodes"]);
+      var shownNow = expanded.has(g) ? expanded.get(g) : 0, next = Math.min(entries(g), shownNow + D.open_step) - shownNow;
+      if (shownNow) rows.push(["not drawn yet", restOf(g) + " nodes"]);
+      rows.push(["click", "show " + (shownNow ? "the next " : "") + next + " of its " + entries(g) + (G[g].children.length ? " groups" : " nodes") + ", best-linked first"]);
       return rows;
     }
 
@@ -96,10 +111,10 @@
       if (shown.has(n)) return "n" + n;
       var g = groupOf[n];
       if (g < 0) return null;
-      var chain = [];
-      while (g > 0) { chain.push(g); g = G[g].parent; }
-      for (var k = chain.length - 1; k >= 0; k--) if (!expanded.has(chain[k])) return "g" + chain[k];
-      return chain.length ? "n" + n : null;  // every group holding it is open
+      var chain = [], at = [], a = memberAt[n];
+      while (g > 0) { chain.push(g); at.push(a); a = place[g]; g = G[g].parent; }
+      for (var k = chain.length - 1; k >= 0; k--) if (!(at[k] < (expanded.get(chain[k]) || 0))) return "g" + chain[k];
+      return chain.length ? "n" + n : null;  // every group holding it reveals it
     }
     function computeView() {
       var rep = new Array(N.length), items = new Set(), links = new Map(), k;
@@ -135,19 +150,28 @@
     function itemLabel(item) {
       var k = +item.slice(1);
       if (item[0] === "n") return N[k].label;
+      if (expanded.has(k)) return G[k].label + ": " + restOf(k) + " more";
       return G[k].label + " (" + G[k].size + ")";
     }
-    function itemTag(item) { return item[0] === "n" ? kindTag(+item.slice(1)) : "group"; }
+    function itemTag(item) { return item[0] === "n" ? kindTag(+item.slice(1)) : (expanded.has(+item.slice(1)) ? "+ more" : "group"); }
     function boxOf(item) {
       var tagW = measure(itemTag(item), TAGFONT) + 10;
       return { w: Math.ceil(PLUS + 6 + tagW + 6 + measure(itemLabel(item), FONT) + 8 + PLUS), h: item[0] === "g" ? BOX_H + 6 : BOX_H };
     }
+    function undrawn(n, dir, v) {
+      // neighbours of n in a direction that are not drawn at all (a click on its \u2295 adds them)
+      var c = 0, seen = new Set();
+      (dir === "down" ? outE[n] : inE[n]).forEach(function (k) {
+        var w = dir === "down" ? E[k].to : E[k].from;
+        if (v.rep[w] === null && !seen.has(w) && passes(w) && edgePasses(E[k])) { seen.add(w); c++; }
+      });
+      return c;
+    }
     function expandable(item, v) {
-      if (item[0] !== "n") return [];
-      var n = +item.slice(1), out = [];
-      if (outE[n].some(function (k) { var r = v.rep[E[k].to]; return r === null && passes(E[k].to) && edgePasses(E[k]); })) out.push("down");
-      if (inE[n].some(function (k) { var r = v.rep[E[k].from]; return r === null && passes(E[k].from) && edgePasses(E[k]); })) out.push("up");
-      return out;
+      if (item[0] !== "n") return { dirs: [], more: {} };
+      var n = +item.slice(1), out = [], more = {};
+      ["down", "up"].forEach(function (d) { var c = undrawn(n, d, v); if (c) { out.push(d); more[d] = c; } });
+      return { dirs: out, more: more };
     }
 
     // ---------------------------------------------------------------- layout (graphgov layered, layered.js)
@@ -160,7 +184,10 @@
       var boxes = items.map(boxOf), linkIds = Array.from(view.links.keys()).sort();
       var edges = linkIds.map(function (id) { var l = view.links.get(id); return [idx.get(l.from), idx.get(l.to)]; });
       var prev = fresh ? null : items.map(function (it) { var p = pos.get(it); return p ? p.y : null; });
-      var r = GGLayout.layered(boxes, edges, { prev: prev, gapX: 70, gapY: 18 });
+      // a dense view routes few long links around the boxes (each bend takes room in every layer it
+      // crosses, and hundreds of them pull the boxes apart); the rest are drawn faint and straight
+      var budget = edges.length > DENSE ? 2 * items.length : 20000;
+      var r = GGLayout.layered(boxes, edges, { prev: prev, gapX: 56, gapY: 18, dummyBudget: budget });
       var dx = 0, dy = 0;
       if (!fresh) {
         var ref = anchor && pos.has(anchor) && idx.has(anchor) ? [anchor] : items.filter(function (it) { return pos.has(it); });
@@ -174,7 +201,8 @@
       items.forEach(function (it, k) {
         var p = { x: r.x[k] + dx, y: r.y[k] + dy };
         pos.set(it, p);
-        at.set(it, { x: p.x, y: p.y, w: boxes[k].w, h: boxes[k].h, exp: expandable(it, view) });
+        var ex = expandable(it, view);
+        at.set(it, { x: p.x, y: p.y, w: boxes[k].w, h: boxes[k].h, exp: ex.dirs, more: ex.more });
       });
       var links = linkIds.map(function (id, k) {
         var pts = (r.points[k] || []).map(function (q) { return [q[0] + dx, q[1] + dy]; });
@@ -194,12 +222,36 @@
     }
     function toScreen(p) { return { x: (p.x - cam.x) * cam.s, y: (p.y - cam.y) * cam.s }; }
     function toWorld(p) { return { x: p.x / cam.s + cam.x, y: p.y / cam.s + cam.y }; }
-    function fit() {
+    var clipped = false;  // the last fit could not show everything at a legible size
+    function bounds(list) {
+      var bb = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+      list.forEach(function (b) { bb.x0 = Math.min(bb.x0, b.x - b.w / 2); bb.x1 = Math.max(bb.x1, b.x + b.w / 2); bb.y0 = Math.min(bb.y0, b.y - b.h / 2); bb.y1 = Math.max(bb.y1, b.y + b.h / 2); });
+      return bb;
+    }
+    function fit(around) {
+      // the whole view, but never smaller than MIN_FIT (labels stay legible): then the view is
+      // centred on `around` (what a click just added, and the item clicked), else on the focus
       if (!drawn || !drawn.items.length) return;
-      var r = container.getBoundingClientRect(), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      drawn.at.forEach(function (b) { x0 = Math.min(x0, b.x - b.w / 2); x1 = Math.max(x1, b.x + b.w / 2); y0 = Math.min(y0, b.y - b.h / 2); y1 = Math.max(y1, b.y + b.h / 2); });
-      var pad = 30, s = Math.min((r.width - 2 * pad) / Math.max(1, x1 - x0), (r.height - 2 * pad) / Math.max(1, y1 - y0), 1.5);
-      cam.s = s; cam.x = (x0 + x1) / 2 - r.width / 2 / s; cam.y = (y0 + y1) / 2 - r.height / 2 / s;
+      var r = container.getBoundingClientRect(), all = bounds(Array.from(drawn.at.values()));
+      var pad = 30, s = Math.min((r.width - 2 * pad) / Math.max(1, all.x1 - all.x0), (r.height - 2 * pad) / Math.max(1, all.y1 - all.y0), 1.5);
+      var bb = all;
+      clipped = s < MIN_FIT;
+      if (clipped) {
+        s = MIN_FIT;
+        var want = (around || []).filter(function (it) { return drawn.at.has(it); });
+        if (!want.length) want = D.focus.map(function (f) { return "n" + f; }).filter(function (it) { return drawn.at.has(it); });
+        if (want.length) bb = bounds(want.map(function (it) { return drawn.at.get(it); }));
+      }
+      cam.s = s; cam.x = (bb.x0 + bb.x1) / 2 - r.width / 2 / s; cam.y = (bb.y0 + bb.y1) / 2 - r.height / 2 / s;
+      if (clipped) {
+        // keep the drawing on screen: no empty margin where there is more to see on the other side
+        var vw = r.width / s, vh = r.height / s;
+        if (all.x1 - all.x0 + 2 * pad / s <= vw) cam.x = (all.x0 + all.x1) / 2 - vw / 2;
+        else cam.x = Math.max(all.x0 - pad / s, Math.min(cam.x, all.x1 + pad / s - vw));
+        if (all.y1 - all.y0 + 2 * pad / s <= vh) cam.y = (all.y0 + all.y1) / 2 - vh / 2;
+        else cam.y = Math.max(all.y0 - pad / s, Math.min(cam.y, all.y1 + pad / s - vh));
+      }
+      status();
       draw();
     }
     function focusOn(item, scale) {
@@ -211,11 +263,18 @@
       draw();
     }
     function isDim(item) { return highlight ? !highlight.items.has(item) : false; }
+    function touches(l) {
+      var s = selectedItem();
+      return (hoverItem !== null && (l.link.from === hoverItem || l.link.to === hoverItem)) || (s !== null && (l.link.from === s || l.link.to === s));
+    }
+    function faint(l) { return drawn.links.length > DENSE && !highlight && !touches(l); }
     function linkStyle(l) {
       var L = l.link, dimmed = highlight && !highlight.edgeItems(L), onPath = pathEdges && L.edge !== undefined && pathEdges.has(L.edge);
+      if (faint(l)) return { color: l.back ? "rgba(173,20,87,0.14)" : "rgba(84,110,122,0.16)", width: L.edge !== undefined ? 1 : Math.min(6, 1 + Math.log2(L.count)), dash: l.back ? [6, 4] : [], path: false };
+      var lit = drawn.links.length > DENSE && !highlight;
       if (L.edge !== undefined) {
         var e = E[L.edge];
-        return { color: dimmed ? "#e6e6e6" : (l.back ? "#ad1457" : relColor(e.relation)), width: onPath ? 4 : (highlight && !dimmed ? 2.5 : 1.4),
+        return { color: dimmed ? "#e6e6e6" : (l.back ? "#ad1457" : relColor(e.relation)), width: onPath ? 4 : ((highlight && !dimmed) || lit ? 2.5 : 1.4),
                  dash: l.back ? [6, 4] : (e.strength === 0 ? [] : (e.strength === 1 ? [8, 6] : [2, 5])), path: onPath };
       }
       var hard = L.strengths[0] > 0;
@@ -247,7 +306,9 @@
       ctx.setTransform(dpr * cam.s, 0, 0, dpr * cam.s, -cam.x * cam.s * dpr, -cam.y * cam.s * dpr);
       var v0 = toWorld({ x: 0, y: 0 }), v1 = toWorld({ x: W, y: H });
       ctx.lineJoin = "round";
-      drawn.links.forEach(function (l) {
+      // faint links first, the ones of the hovered or selected box on top
+      var order = drawn.links.length > DENSE ? drawn.links.filter(faint).concat(drawn.links.filter(function (l) { return !faint(l); })) : drawn.links;
+      order.forEach(function (l) {
         var pts = linkPoints(l), st = linkStyle(l), k;
         var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
         pts.forEach(function (p) { minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]); });
@@ -300,6 +361,12 @@
           ctx.beginPath(); ctx.arc(cx, b.y, 6, 0, 2 * Math.PI); ctx.fillStyle = dim ? "#eeeeee" : "#eceff1"; ctx.fill();
           ctx.strokeStyle = "#546e7a"; ctx.lineWidth = 1; ctx.stroke();
           ctx.beginPath(); ctx.moveTo(cx - 3.5, b.y); ctx.lineTo(cx + 3.5, b.y); ctx.moveTo(cx, b.y - 3.5); ctx.lineTo(cx, b.y + 3.5); ctx.stroke();
+          // how many a click adds to (at most expand_max at a time), above the box's corner
+          var more = "+" + b.more[dir];
+          ctx.font = TAGFONT; ctx.fillStyle = dim ? "#b0b0b0" : "#37474f"; ctx.textBaseline = "bottom";
+          var mw = measure(more, TAGFONT);
+          ctx.fillText(more, dir === "up" ? x - mw - 2 : x + b.w + 2, b.y - 3);
+          ctx.textBaseline = "middle";
         });
       });
       drawCount++;
@@ -339,9 +406,9 @@
 
     // ---------------------------------------------------------------- actions
     var pending = Promise.resolve();
-    function relayout(anchor) {
+    function relayout(anchor, added) {
       layout(anchor, false);
-      fit();
+      fit(added && added.length ? added : (anchor ? [anchor] : null));
       return new Promise(function (resolve) { requestAnimationFrame(function () { resolve(api.view()); }); });
     }
     function directionNow() { return document.getElementById("gg-direction").value; }
@@ -365,17 +432,21 @@
       if (inGroups || skipped) {
         note = "added " + added.length + " nodes next to " + display(n);
         if (inGroups) note += "; " + inGroups + " more are in the groups it links to (click a group to open it)";
-        if (skipped) note += "; " + skipped + " more not drawn (at most " + D.expand_max + " per click; use Find or Highlight blast radius)";
+        if (skipped) note += "; " + skipped + " more not drawn (at most " + D.expand_max + " per click: click its \u2295 again for the next ones)";
       }
       statusNote = note;
       return added;
     }
     function openGroup(g) {
-      if (g <= 0 || expanded.has(g)) return [];
-      expanded.add(g);
-      var kids = G[g].children.length ? G[g].children.map(function (c) { return "g" + c; }) : G[g].members.map(function (m) { return "n" + m; });
-      steps.push({ item: "g" + g, dir: "open", added: [], groups: [g] });
-      return kids;
+      // reveal the next open_step entries of the group (sub-groups, else nodes), best-linked first
+      var had = expanded.has(g) ? expanded.get(g) : 0, all = entries(g);
+      if (g <= 0 || had >= all) return [];
+      var now = Math.min(all, had + D.open_step);
+      expanded.set(g, now);
+      var list = G[g].children.length ? G[g].children.map(function (c) { return "g" + c; }) : G[g].members.map(function (m) { return "n" + m; });
+      if (!had) steps.push({ item: "g" + g, dir: "open", added: [], groups: [g] });
+      statusNote = now < all ? "showing " + now + " of the " + all + (G[g].children.length ? " groups" : " nodes") + " in " + G[g].label + " (best-linked first); click its box for the next " + Math.min(D.open_step, all - now) : "";
+      return list.slice(had, now);
     }
     function closeGroup(g) {
       // the group and every group inside it close again
@@ -576,6 +647,8 @@
       if (nf) txt += "; filters on";
       if (view && view.hiddenLinks) txt += " (" + view.hiddenLinks + " of " + view.groupLinks + " links between groups not drawn: only the " + D.max_group_links + " heaviest are; open a group to see its own)";
       if (D.groups.length && groups) txt += " \u2014 grouped by " + D.group_note + "; click a group to open it";
+      if (clipped) txt += "; the view is larger than the window at a legible size: drag to pan, the wheel zooms out";
+      if (view && view.links.size > DENSE) txt += "; links are drawn faint: point at a box to see its own";
       txt += ". Click a node (or its \u2295) to add its next hop.";
       if (statusNote) txt = statusNote + " \u2014 " + txt;
       s.textContent = txt;
@@ -642,7 +715,8 @@
     }
     function hideTip() { tipBox.hidden = true; tipBox.textContent = ""; }
     function local(ev) { var r = canvas.getBoundingClientRect(); return { x: ev.clientX - r.left, y: ev.clientY - r.top }; }
-    var drag = null;
+    var drag = null, hoverItem = null;
+    function setHover(item) { if (item !== hoverItem) { hoverItem = item; if (drawn && drawn.links.length > DENSE) draw(); } }
     canvas.addEventListener("mousedown", function (ev) { drag = { x: ev.clientX, y: ev.clientY, cx: cam.x, cy: cam.y, moved: false }; hideTip(); });
     window.addEventListener("mouseup", function () { setTimeout(function () { drag = null; }, 0); });
     canvas.addEventListener("mousemove", function (ev) {
@@ -653,6 +727,7 @@
         return;
       }
       var p = local(ev), item = itemAt(p);
+      setHover(item);
       if (item) { canvas.style.cursor = "pointer"; showTip(item[0] === "n" ? tip(display(+item.slice(1)), nodeTip(+item.slice(1))) : tip(G[+item.slice(1)].label, groupRows(+item.slice(1))), p); return; }
       var l = linkAt(p);
       canvas.style.cursor = l ? "pointer" : "default";
@@ -666,7 +741,7 @@
         }
       } else hideTip();
     });
-    canvas.addEventListener("mouseleave", hideTip);
+    canvas.addEventListener("mouseleave", function () { hideTip(); setHover(null); });
     canvas.addEventListener("wheel", function (ev) {
       ev.preventDefault();
       var p = local(ev), w = toWorld(p), f = Math.exp(-ev.deltaY * 0.0015);
@@ -732,6 +807,7 @@
       getScale: function () { return cam.s; },
       fit: function () { fit(); },
       focus: function (item, o) { focusOn(item, o && o.scale); },
+      moveTo: function (o) { var r = container.getBoundingClientRect(); if (o.scale) cam.s = o.scale; cam.x = o.position.x - r.width / 2 / cam.s; cam.y = o.position.y - r.height / 2 / cam.s; draw(); },
       selectNodes: function (ids) { select(ids.length && ids[0][0] === "n" ? +ids[0].slice(1) : null); },
       getSelectedNodes: function () { return selected === null ? [] : ["n" + selected]; }
     };
@@ -751,9 +827,9 @@
         return queue(function () {
           var item = resolveItem(id);
           if (!item) return Promise.reject(new Error("no node or group " + id));
-          if (item[0] === "g") { openGroup(+item.slice(1)); statusNote = ""; return relayout(item); }
-          expandNode(+item.slice(1), direction || directionNow());
-          return relayout(item);
+          if (item[0] === "g") { var kids = openGroup(+item.slice(1)); return relayout(item, kids); }
+          var added = expandNode(+item.slice(1), direction || directionNow());
+          return relayout(item, added.map(function (w) { return "n" + w; }));
         });
       },
       collapse: function (id) {

@@ -66,6 +66,40 @@ class Place:
         return f"{out}: {self.path}" if self.path else out
 
 
+class Where(str):
+    """A provenance: the text reports show (``a.csv:3``, ``m.json: $.nodes[0]``), carrying its
+    place as a value (:attr:`place`), so that a reader of the graph (SARIF, ``--select file:``,
+    ``graphgov ingest``) takes the file and line from it and never parses the text back.
+
+    >>> w = at("a.csv", 3); (w, w.place.file, w.place.line, f"{w}: bad" )
+    ('a.csv:3', 'a.csv', 3, 'a.csv:3: bad')
+    """
+
+    place: Place
+
+    def __new__(cls, text: str, place: Place) -> Where:
+        self = super().__new__(cls, text)
+        self.place = place
+        return self
+
+    def __reduce__(self) -> tuple[type[Where], tuple[str, Place]]:
+        return (Where, (str(self), self.place))
+
+
+def at(
+    file: str, line: int | None = None, column: int | None = None, path: str | None = None
+) -> Where:
+    """The provenance ``file[:line[:column]][: path]`` as a :class:`Where`."""
+    p = Place(str(file), line or None, column or None, path)
+    return Where(str(p), p)
+
+
+def place_of(where: object) -> Place | None:
+    """The structured place of a provenance entry, or None for plain text (an old snapshot)."""
+    place = getattr(where, "place", None)
+    return place if isinstance(place, Place) else None
+
+
 class GraphGovError(Exception):
     """Base class of every error graphgov raises on purpose.
 

@@ -157,6 +157,7 @@ class NodeRecord:
     resolve: bool = False  # the id is a reference to an existing node (the register)
     source: str | None = None  # the file, for per-file counts
     format: str | None = None
+    origin: int | list[int] = 0  # the record(s) read that stated it (for records used)
 
 
 @dataclass
@@ -175,6 +176,7 @@ class EdgeRecord:
     declares: bool = False  # ends may create nodes when the load declares no nodes at all
     structural: bool = False  # containment (system, domain): kept apart, not a dependency
     source_file: str | None = None
+    origin: int | list[int] = 0  # the record(s) read that stated it (for records used)
 
 
 Record = NodeRecord | EdgeRecord
@@ -452,10 +454,10 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
         if hit is None:
             if candidates:
                 msg = f"{rec.where}: '{rec.id}' matches {len(candidates)} nodes ({', '.join(candidates[:5])}) — use one node id"
-                diag.reject("ambiguous-reference", msg, rec.source, ReferenceError_)
+                diag.reject("ambiguous-reference", msg, rec.source, ReferenceError_, rec.origin)
             else:
                 msg = f"{rec.where}: '{rec.id}' matches no node{index.suggest(rec.id)} — use a node id, alias or unique name"
-                diag.reject("unknown-reference", msg, rec.source, ReferenceError_)
+                diag.reject("unknown-reference", msg, rec.source, ReferenceError_, rec.origin)
             continue
         _merge_node(nodes[hit], rec, diag)
     index = _Index(nodes)  # names and aliases may have grown
@@ -477,6 +479,7 @@ def build_graph(records: Iterable[Record], diagnostics: Diagnostics | None = Non
             structure.append(
                 {"source": u, "target": v, RELATION: str(rec.relation), PROVENANCE: rec.where}
             )
+            diag.land_record(rec)
             continue
         _merge_edge(edges, u, v, rec, diag)
 
@@ -539,7 +542,7 @@ def _resolve_end(
     key = end.key if isinstance(end, Ref) else end
     if candidates:
         msg = f"{rec.where}: '{key}' matches {len(candidates)} nodes ({', '.join(candidates[:5])}) — use one node id"
-        diag.reject("ambiguous-reference", msg, rec.source_file, ReferenceError_)
+        diag.reject("ambiguous-reference", msg, rec.source_file, ReferenceError_, rec.origin)
         return None
     if rec.declares and standalone:
         node = _Node(key, len(index.nodes))
@@ -575,6 +578,7 @@ def _kind_from_ref(key: str) -> str:
 
 
 def _merge_node(node: _Node, rec: NodeRecord, diag: Diagnostics) -> None:
+    diag.land_record(rec)  # the record reached the graph (counted as used)
     node.provenance.append(rec.where)
     if rec.format:
         node.formats.add(rec.format)
@@ -668,6 +672,7 @@ _STRENGTH_ORDER = {Strength.HARD.value: 2, Strength.SOFT.value: 1, Strength.FALL
 def _merge_edge(
     edges: dict[tuple[str, str], dict[str, Any]], u: str, v: str, rec: EdgeRecord, diag: Diagnostics
 ) -> None:
+    diag.land_record(rec)  # the record reached the graph (counted as used)
     attrs = edges.get((u, v))
     if attrs is None:
         attrs = edges[(u, v)] = {
@@ -715,15 +720,29 @@ def _report_shape(G: nx.DiGraph, diag: Diagnostics) -> None:
     edges = list(G.edges())
     src = np.fromiter((index[u] for u, _ in edges), dtype=np.int32, count=len(edges))
     dst = np.fromiter((index[v] for _, v in edges), dtype=np.int32, count=len(edges))
-    G.graph.update(report_shape(ids, src, dst, diag))
+    G.graph.update(
+        report_shape(ids, src, dst, diag, where_of=lambda i: _first_place(G.nodes[ids[i]]))
+    )
+
+
+def _first_place(data: dict[str, Any]) -> str:
+    prov = data.get(PROVENANCE) or []
+    return str(prov[0]) if prov else "?"
 
 
 def report_shape(
-    ids: list[Any], src: Any, dst: Any, diag: Diagnostics, rank_of: Any = None, texts: Any = None
+    ids: list[Any],
+    src: Any,
+    dst: Any,
+    diag: Diagnostics,
+    rank_of: Any = None,
+    texts: Any = None,
+    where_of: Any = None,
 ) -> dict[str, Any]:
     """Self-loops, cycles and case collisions of the graph ``ids``/``src → dst`` (arrays; successors
     in edge order), reported as warnings. Returns ``cycles`` (the largest, each with its size and a
-    shortest example) and ``cycle_count``, for the graph's attributes."""
+    shortest example) and ``cycle_count``, for the graph's attributes. ``where_of(i)`` is where node
+    ``i`` was first read (case twins are reported with both places)."""
     from .engine import kernels as K
 
     n = len(ids)
@@ -772,10 +791,17 @@ def report_shape(
         )
     if len(big) > MAX_CYCLES_LISTED:
         diag.warn("cycle", f"… and {len(big) - MAX_CYCLES_LISTED} more cycles not listed")
-    for group in _case_collisions(ids, texts):
+    groups = _case_collisions(ids, texts)
+    position = {x: i for i, x in enumerate(ids)} if groups and where_of is not None else {}
+    for group in groups:
+        places = (
+            "; " + ", ".join(f"{x} at {where_of(position[x])}" for x in sorted(group))
+            if position
+            else ""
+        )
         diag.warn(
             "case-collision",
-            f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes)",
+            f"ids differ only by case: {', '.join(sorted(group))} (kept as distinct nodes{places})",
         )
     return {"cycles": info, "cycle_count": int(len(big))}
 

@@ -50,3 +50,35 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "lossy_on_purpose: the test loses a record on purpose (the count check is off)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def every_record_accounted_for(monkeypatch, request):
+    """Every load in every test: records read = used + rejected + ignored, each counted on its own
+    (graphgov/diagnostics.py). A record read that is none of the three, or a mark for a record
+    never read, fails the test that loaded it, naming the file."""
+    from graphgov.diagnostics import SourceStats
+
+    broken: list[str] = []
+    settle = SourceStats.settle
+
+    def checked(self: SourceStats) -> None:
+        settle(self)
+        if self.unaccounted or self.stray:
+            broken.append(
+                f"{self.path} ({self.format}): read {self.read} = used {self.used} + rejected "
+                f"{self.rejected} + ignored {self.ignored} fails: {self.unaccounted} unaccounted, "
+                f"{self.stray} marks for records never read"
+            )
+
+    monkeypatch.setattr(SourceStats, "settle", checked)
+    yield
+    if request.node.get_closest_marker("lossy_on_purpose"):
+        return
+    assert not broken, "records lost or miscounted:\n" + "\n".join(broken)

@@ -30,9 +30,13 @@ def test_ingest_summarises_per_file_and_per_format(cli, write):
         "records": 2,
         "used": 2,
         "rejected": 0,
+        "ignored": 0,
         "nodes": 2,
         "edges": 1,
         "warnings": 0,
+        "ignored_by": {},
+        "used_in_part": 0,
+        "unaccounted": 0,
     }
     assert files["services.csv"]["format"] == "inventory"
     assert files["services.csv"]["nodes"] == 1 and files["services.csv"]["edges"] == 1
@@ -60,6 +64,7 @@ def test_ingest_table_and_stderr_summary(cli, write):
         "records",
         "used",
         "rejected",
+        "ignored",
         "nodes",
         "edges",
         "warnings",
@@ -69,7 +74,7 @@ def test_ingest_table_and_stderr_summary(cli, write):
         in result.stdout
     )
     assert (
-        "read 1 file(s) (backstage: 1): 2 records, 2 used, 0 rejected; 0 warning(s)"
+        "read 1 file(s) (backstage: 1): 2 records, 2 used, 0 rejected, 0 ignored; 0 warning(s)"
         in result.stderr
     )
 

@@ -65,3 +65,38 @@ def test_plain_unicode_ids_are_fine(cli, write):
     r = cli("ingest", src, "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["files"][0]["warnings"] == 0
+
+
+def test_case_twins_are_warned_with_both_places(cli, write):
+    # ASCII ids that differ only by case, in two files: the warning names the place of each
+    a = write("a.csv", "id,owner\nPayments,t\n")
+    b = write("b.csv", "id,owner\nx,t\npayments,t\n")
+    r = cli("ingest", a, b)
+    assert r.exit_code == 0, r.output
+    assert (
+        "ids differ only by case: Payments, payments (kept as distinct nodes; "
+        f"Payments at {a}:2, payments at {b}:3)"
+    ) in r.stderr, r.stderr
+
+
+def test_case_twins_in_an_edge_list_are_warned_with_both_places(cli, write):
+    # edge lists take the bulk path (no record objects): the places come from its row index
+    src = write("edges.csv", "source,target\nweb,DB\napi,web\ndb,cache\n")
+    r = cli("ingest", src)
+    assert r.exit_code == 0, r.output
+    assert (
+        f"ids differ only by case: DB, db (kept as distinct nodes; DB at {src}:2, db at {src}:4)"
+    ) in r.stderr, r.stderr
+    from graphgov.ingest import load_core
+
+    assert load_core(str(src)).nx_graph is None  # the bulk path took it
+
+
+def test_nfc_nfd_twins_in_an_edge_list_are_warned_with_both_places(cli, write):
+    nfc = unicodedata.normalize("NFC", "café")
+    nfd = unicodedata.normalize("NFD", "café")
+    src = write("edges.csv", f"source,target\n{nfc},x\ny,{nfd}\n")
+    r = cli("ingest", src)
+    assert r.exit_code == 0, r.output
+    assert "Unicode normalisation twins" in r.stderr
+    assert f"({src}:2)" in r.stderr and f"({src}:3)" in r.stderr

@@ -85,7 +85,7 @@ def test_atlas_real_files(rel):
     diag = G.graph["diagnostics"]
     assert not diag.rejected
     (stats,) = diag.sources.values()
-    assert stats.read == stats.used + stats.rejected
+    assert stats.read == stats.used + stats.rejected + stats.ignored and stats.unaccounted == 0
 
 
 def test_every_real_atlas_and_marquez_file_is_tested():

@@ -85,10 +85,10 @@ def test_backstage_review_is_readable(cli, browser, tmp_path):  # noqa: F811
     )
     files = sorted(p for p in estate.rglob("*.yaml"))
     assert len(rows) == len(files)
-    for path, _fmt, read, used, rejected, size, sha in rows:
+    for path, _fmt, read, used, rejected, ignored, size, sha in rows:
         data = Path(path).read_bytes()
         assert sha == hashlib.sha256(data).hexdigest() and int(size) == len(data)
-        assert int(read) == int(used) + int(rejected)
+        assert int(read) == int(used) + int(rejected) + int(ignored)
     summary = page.inner_text("#inputs + p")
     assert "warning" in summary
     details = page.locator("details.findings")

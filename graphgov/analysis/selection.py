@@ -172,8 +172,17 @@ def _within(
 
 
 def _files(data: Mapping[str, Any]) -> set[str]:
+    """The files a node was read from: the structured place of each provenance entry
+    (:class:`graphgov.errors.Where`); only plain text (a graph read back from an old snapshot,
+    which stores provenance as text) falls back to the text without its ``:line``."""
+    from ..errors import place_of
+
     out = set()
     for where in data.get(PROVENANCE) or []:
+        place = place_of(where)
+        if place is not None:
+            out.add(place.file)
+            continue
         text = str(where)
         path = re.sub(r"(:\d+)+\Z", "", text)
         out.add(path.split("#", 1)[0] if "#" in path and not path.startswith("#") else path)

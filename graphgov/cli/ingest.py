@@ -10,14 +10,36 @@ if TYPE_CHECKING:
 
 import click
 
+from ..errors import place_of
 from .common import emit, guard, input_options
 
-FILE_COLUMNS = ("path", "format", "records", "used", "rejected", "nodes", "edges", "warnings")
-FORMAT_COLUMNS = ("format", "files", "records", "used", "rejected", "nodes", "edges", "warnings")
+FILE_COLUMNS = (
+    "path",
+    "format",
+    "records",
+    "used",
+    "rejected",
+    "ignored",
+    "nodes",
+    "edges",
+    "warnings",
+)
+FORMAT_COLUMNS = (
+    "format",
+    "files",
+    "records",
+    "used",
+    "rejected",
+    "ignored",
+    "nodes",
+    "edges",
+    "warnings",
+)
 
 
 def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
-    """Per file and per format: records read/used/rejected, nodes and edges, warnings; and the graph.
+    """Per file and per format: records read = used + rejected + ignored (each counted on its own:
+    graphgov/diagnostics.py), the ignored ones by reason, nodes and edges, warnings; and the graph.
 
     A file's ``nodes`` and ``edges`` are the distinct graph nodes and edges whose provenance names
     that file (a node stated by two files counts for both); the ``graph`` totals count each once.
@@ -25,9 +47,12 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
     diag = G.graph["diagnostics"]
     paths = sorted(diag.sources, key=len, reverse=True)  # longest first: a path may prefix another
 
-    def owner(where: str) -> str | None:
-        for p in paths:
-            if where.startswith(p):
+    def owner(where: Any) -> str | None:
+        place = place_of(where)  # the file as a value (graphgov.errors.Where)
+        if place is not None:
+            return place.file if place.file in diag.sources else None
+        for p in paths:  # plain text (no structured place): the file it starts with
+            if str(where).startswith(p):
                 return p
         return None
 
@@ -35,12 +60,12 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
     edges: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for n, data in G.nodes(data=True):
         for where in data.get("provenance") or []:
-            p = owner(str(where))
+            p = owner(where)
             if p is not None:
                 nodes[p].add(n)
     for u, v, data in G.edges(data=True):
         for where in data.get("provenance") or []:
-            p = owner(str(where))
+            p = owner(where)
             if p is not None:
                 edges[p].add((u, v))
     files = []
@@ -50,11 +75,15 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
                 "path": path,
                 "format": s.format,
                 "records": s.read,
-                "used": s.read - s.rejected,
+                "used": s.used,
                 "rejected": s.rejected,
+                "ignored": s.ignored,
                 "nodes": len(nodes[path]),
                 "edges": len(edges[path]),
                 "warnings": s.warnings,
+                "ignored_by": dict(s.ignored_by),
+                "used_in_part": s.partial,
+                "unaccounted": s.unaccounted + s.stray,
             }
         )
     formats: dict[str, dict[str, Any]] = {}
@@ -67,13 +96,14 @@ def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:
                 "records": 0,
                 "used": 0,
                 "rejected": 0,
+                "ignored": 0,
                 "warnings": 0,
                 "_n": set(),
                 "_e": set(),
             },
         )
         agg["files"] += 1
-        for key in ("records", "used", "rejected", "warnings"):
+        for key in ("records", "used", "rejected", "ignored", "warnings"):
             agg[key] += row[key]
         agg["_n"] |= nodes[row["path"]]
         agg["_e"] |= edges[row["path"]]

@@ -351,7 +351,15 @@ def build_core(
     _set_node_columns(core, touched)
     core.graph["structure"] = []
     core.graph.update(
-        report_shape(core.ids, core.src, core.dst, diag, core.rank(), texts=ids_arrow)
+        report_shape(
+            core.ids,
+            core.src,
+            core.dst,
+            diag,
+            core.rank(),
+            texts=ids_arrow,
+            where_of=prov.node_where,  # issue 13: case twins with both places
+        )  # fmt: skip
     )
     return core
 
@@ -374,8 +382,10 @@ class _Provenance:
         self.edge_first_row = np.zeros(0, dtype=np.int64)
 
     def where(self, row: int) -> str:
+        from ..errors import at  # issue 13: the place as a value (file, line), not text only
+
         k = int(np.searchsorted(self.bounds, row, side="right") - 1)
-        return f"{self.files[k].source}:{row - int(self.bounds[k]) + 2}"
+        return at(self.files[k].source, row - int(self.bounds[k]) + 2)
 
     def first_row_of_edge(self, j: int) -> int:
         return int(self.edge_first_row[j])

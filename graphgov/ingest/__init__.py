@@ -12,16 +12,16 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import USED, Diagnostics
 from ..engine.core import GraphCore
-from ..errors import InputError, ParseError
+from ..errors import InputError, ParseError, Place, Where
 from ..model import SINCE, EdgeRecord, NodeRecord, build_graph
 from ..settings import Settings, load_settings
 from . import (  # noqa: F401  (built-in formats register themselves)
@@ -177,9 +177,9 @@ def read_records(
             if not settings.lenient:
                 raise
             # lenient: the unreadable file counts as one rejected record, and the walk goes on
-            stats = diag.sources.get(source) or diag.start_source(source, item.format or "unknown")
-            stats.read, stats.rejected, stats.nodes, stats.edges = 1, 0, 0, 0
-            diag.reject("unreadable-file", f"{err} (file skipped)", source)
+            # (what the parser counted before it gave up is dropped with the file's records)
+            stats = diag.start_source(source, item.format or "unknown")
+            diag.reject("unreadable-file", f"{err} (file skipped)", source, origin=stats.grow(1))
             continue
         if fmt is None or ctx is None:
             continue
@@ -265,7 +265,28 @@ def _parse_file(
             diag.warn("skipped-file", f"{source}: skipped, not a format graphgov reads")
             return None, None, [], data
     ctx = ParseContext(source, settings, diag, format=fmt.name, path=item.path)
-    return fmt, ctx, list(fmt.parse(io.BytesIO(data), source, ctx)), raw
+    return fmt, ctx, list(tagged(fmt.parse(io.BytesIO(data), source, ctx), ctx)), raw
+
+
+def tagged(records: Iterable[AnyRecord], ctx: ParseContext) -> Iterator[AnyRecord]:
+    """The parser's records, each carrying its file and the number of the record read that stated
+    it (the record counted last when it is yielded), unless the parser set them itself; the graph
+    builder counts a record as used from these."""
+    for rec in records:
+        if not rec.origin:
+            object.__setattr__(rec, "origin", ctx.origin)
+        if isinstance(rec, EdgeRecord):
+            if rec.source_file is None:
+                rec.source_file = ctx.source
+            file = rec.source_file
+        else:
+            if rec.source is None:
+                object.__setattr__(rec, "source", ctx.source)
+            file = rec.source or ctx.source
+        if not isinstance(rec.where, Where):
+            # the file as a value; the parser that knows the line gives a Where itself (at())
+            object.__setattr__(rec, "where", Where(rec.where, Place(file)))
+        yield rec
 
 
 def load(
@@ -333,8 +354,7 @@ def _build_from_files(
     check_identifiers(graph_records, diag)
     G = build_graph(graph_records, diag)
     apply_organisation(G, org, diag)
-    for stats in diag.sources.values():
-        stats.used = stats.read - stats.rejected
+    diag.settle()
     _drop_later_edges(G, settings.today, diag)
     G.graph["inputs"] = manifest
     G.graph["diagnostics"] = diag
@@ -388,7 +408,8 @@ def load_core(
                 fe = read_edge_file(data, source)
                 if needs_check(fe.src) or needs_check(fe.dst):
                     raise NotBulk  # ids to check (ingest/identifiers.py): the record path does it
-                stats.read = stats.edges = fe.rows
+                stats.grow(fe.rows)  # every data row is a record read
+                stats.edges = fe.rows
                 edges.append(fe)
                 manifest.append(_manifest_entry(item.path, "edges", data))
             reg_files = [f for f in files if f.format == "register"]
@@ -401,8 +422,8 @@ def load_core(
         except NotBulk:
             pass
         else:
-            for stats in diag.sources.values():
-                stats.used = stats.read - stats.rejected
+            _land_rows(core, edges, [str(item.path) for item, _ in bulk], diag)
+            diag.settle()
             cutoff = day_number(settings.today)
             late = (core.since != NO_DATE) & (core.since > cutoff)
             if bool(late.any()):
@@ -437,6 +458,26 @@ def load_core(
             core.graph["settings"] = settings
             return core
     return from_networkx(_build_from_files(files, settings, progress))
+
+
+def _land_rows(
+    core: GraphCore, edges: Sequence[Any], sources: list[str], diag: Diagnostics
+) -> None:
+    """The bulk path's records used: the rows of each edge list that became an edge of the core
+    (``edge_of_row``, the core's row-to-edge map), counted, not taken from the rows read."""
+    edge_of_row = np.asarray(core.extra["edge_of_row"])
+    base = int(core.extra["base_edges"])
+    start = 0
+    for fe, source in zip(edges, sources, strict=True):
+        part = edge_of_row[start : start + fe.rows]
+        start += fe.rows
+        stats = diag.sources[source]
+        landed = np.flatnonzero((part >= 0) & (part < base)) + 1
+        if len(landed) == len(part):  # every row: one range
+            stats.mark_range(1, len(part), USED)
+        else:
+            for origin in landed.tolist():
+                stats.mark(origin, USED)
 
 
 def _manifest_entry(path: Path, fmt: str, data: bytes) -> dict[str, object]:

@@ -103,6 +103,7 @@ class _Atlas:
             )
             return None
         if _NOT_NODES.search(type_name):
+            self.ctx.ignore("Atlas type not modelled (column, database, storage, DDL, execution)")
             return None
         nid = self.node_id(type_name, qname)
         if not self.ctx.check_id(nid, where):
@@ -144,10 +145,20 @@ class _Atlas:
             self.by_guid[guid] = nid
         rec = self.nodes.get(nid)
         if rec is None:
-            self.nodes[nid] = NodeRecord(
-                nid, node_attrs, where, aliases=tuple(aliases), source=self.source, format=FORMAT
+            self.nodes[nid] = self.ctx.claim(
+                NodeRecord(
+                    nid,
+                    node_attrs,
+                    where,
+                    aliases=tuple(aliases),
+                    source=self.source,
+                    format=FORMAT,
+                )
             )
-        else:  # a fuller description of an entity seen as a reference: fill the gaps
+        else:
+            self.ctx.claim(
+                rec
+            )  # a fuller description of an entity seen as a reference: fill the gaps
             for key, value in node_attrs.items():
                 if value and not rec.attrs.get(key):
                     rec.attrs[key] = value
@@ -171,14 +182,16 @@ class _Atlas:
 
     def edge(self, u: str, v: str, where: str, since: str | None, attrs: dict[str, Any]) -> None:
         self.edges.append(
-            EdgeRecord(
-                u,
-                v,
-                relation=Relation.DATA_FLOW,
-                since=since,
-                attrs=attrs,
-                where=where,
-                source_file=self.source,
+            self.ctx.claim(
+                EdgeRecord(
+                    u,
+                    v,
+                    relation=Relation.DATA_FLOW,
+                    since=since,
+                    attrs=attrs,
+                    where=where,
+                    source_file=self.source,
+                )
             )
         )
 
@@ -248,19 +261,23 @@ class _Atlas:
                     continue
                 u, v = (table, process) if side == "inputs" else (process, table)
                 self.edges.append(
-                    EdgeRecord(
-                        u,
-                        v,
-                        relation=Relation.DATA_FLOW,
-                        since=since,
-                        attrs={"columns": column_names}
-                        if side == "outputs" and column_names
-                        else {},
-                        where=f"{where}.attributes.{side}[{i}]",
-                        strict_refs=False,
-                        source_file=self.source,
+                    self.ctx.claim(
+                        EdgeRecord(
+                            u,
+                            v,
+                            relation=Relation.DATA_FLOW,
+                            since=since,
+                            attrs={"columns": column_names}
+                            if side == "outputs" and column_names
+                            else {},
+                            where=f"{where}.attributes.{side}[{i}]",
+                            strict_refs=False,
+                            source_file=self.source,
+                        )
                     )
                 )
+        # (used when one of its columns names a table; else passed over)
+        self.ctx.ignore("column lineage naming no table")
 
 
 def _entities(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> None:
@@ -348,6 +365,7 @@ def _migration(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> Non
         raise ParseError(f"{ctx.source}: $.vertices: must be a list")
     by_id: dict[Any, str] = {}
     tags: dict[Any, str] = {}
+    tag_origin: dict[Any, int] = {}
     for i, vertex in enumerate(vertices):
         if not isinstance(vertex, Mapping) or "__typeName" not in vertex:
             continue  # type definitions and system vertices
@@ -358,6 +376,8 @@ def _migration(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> Non
         qname = props.get("Referenceable.qualifiedName")
         if not qname:  # a classification instance: its name is a tag for the entity it marks
             tags[vertex.get("_id")] = str(type_name)
+            tag_origin[vertex.get("_id")] = ctx.origin
+            ctx.ignore("classification attached to no entity")  # unless an edge attaches it
             continue
         supers = props.get("__superTypeNames") or []
         entity = {
@@ -385,6 +405,7 @@ def _migration(ctx: ParseContext, atlas: _Atlas, data: Mapping[str, Any]) -> Non
         if in_v in tags and out_v in by_id:
             rec = atlas.nodes[by_id[out_v]]
             rec.attrs[TAGS] = sorted(set(rec.attrs.get(TAGS, [])) | {tags[in_v]})
+            ctx.claim(rec, tag_origin[in_v])
             continue
         if label.startswith("__type") or not (
             label.endswith(".inputs") or label.endswith(".outputs")

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, at
 from ..model import (
     DESCRIPTION,
     DOMAIN,
@@ -186,6 +186,7 @@ def _parse_file(
             continue
         seen[nid] = (spelled, start)
         if kind.lower() == "location":
+            ctx.ignore("Backstage Location (a list of files; their entities are counted)")
             yield from _location(doc, label, source, ctx, visited)
             continue
         yield from _records(doc, kind, namespace, name, source, start, ctx)
@@ -304,7 +305,7 @@ def _records(
     start: int,
     ctx: ParseContext,
 ) -> Iterator[AnyRecord]:
-    where = f"{file}:{start}"
+    where = at(file, start)
     meta: Mapping[str, Any] = doc["metadata"]
     spec: Mapping[str, Any] = doc.get("spec") or {}
     nid = entity_id(kind, namespace, name)
@@ -314,6 +315,8 @@ def _records(
         # organisation entities feed owners; they are not dependency nodes
         if kind.lower() == "group":
             yield _group(spec, namespace, name, where, ctx)
+        else:
+            ctx.ignore(f"Backstage {kind} (an organisation entity, not a node)")
         return
     attrs: dict[str, Any] = {KIND: kind.lower(), NAME: name}
     for key, attr in (("type", TYPE), ("lifecycle", LIFECYCLE)):

@@ -134,7 +134,7 @@ class _Reader:
         self.source = source
         self.base = base
         self.refs: dict[str, str] = {}  # bom-ref -> json path where defined
-        self.pending_flows: list[tuple[str, Any, str]] = []
+        self.pending_flows: list[tuple[str, Any, str, int]] = []
 
     def node_id(self, ref: str) -> str:
         return ref if ref.startswith("urn:cdx:") else self.base + ref
@@ -254,7 +254,7 @@ class _Reader:
                 attrs.update(register)
         data = item.get("data")
         if isinstance(data, list) and data:
-            self.pending_flows.append((nid, data, where))
+            self.pending_flows.append((nid, data, where, ctx.origin))
             # endpoints outside any BOM (URLs) are not nodes; keep them visible on the service
             urls = sorted(
                 {
@@ -317,6 +317,8 @@ class _Reader:
             )
             return
         target = self.node_id(ref)
+        # a dependency entry that lists nothing (a leaf: "ref" with "dependsOn": []) states no edge
+        ctx.ignore("CycloneDX dependency entry listing no dependency")
         for key, relation in (
             ("dependsOn", Relation.DEPENDS_ON),
             ("provides", Relation.PROVIDES_API),
@@ -350,7 +352,7 @@ class _Reader:
                     )
 
     def flows(self) -> Iterator[Record]:
-        for nid, data, where in self.pending_flows:
+        for nid, data, where, origin in self.pending_flows:
             for i, flow in enumerate(data):
                 if not isinstance(flow, Mapping):
                     continue
@@ -387,6 +389,7 @@ class _Reader:
                                 where=f"{place}.source",
                                 strict_refs=False,
                                 source_file=self.source,
+                                origin=origin,  # the service that states the flow
                             )
                 if direction in ("outbound", "bi-directional"):
                     for dst in ends["destination"]:
@@ -399,6 +402,7 @@ class _Reader:
                                 where=f"{place}.destination",
                                 strict_refs=False,
                                 source_file=self.source,
+                                origin=origin,  # the service that states the flow
                             )
 
 

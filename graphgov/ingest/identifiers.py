@@ -7,7 +7,8 @@
   NFC/NFD twins (``café`` written two ways) and homoglyph twins (a Cyrillic ``а`` for a Latin
   ``a``, also with a different case), compared on a skeleton: NFKC, case folded, common Cyrillic
   and Greek look-alikes mapped to Latin. Plain ASCII case twins are warned about by the graph
-  builder (``ids differ only by case``).
+  builder, on both ingest paths, with both places too (``ids differ only by case: A, a (kept as
+  distinct nodes; A at x.csv:2, a at y.csv:3)``).
 
 Only ids that are not plain printable ASCII can trip any of these checks, which is what lets the
 bulk edge-list path skip them (:func:`needs_check`).

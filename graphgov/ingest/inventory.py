@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, at
 from ..model import (
     EXTRA,
     EdgeRecord,
@@ -88,7 +88,7 @@ def _inventory_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record
     table.require(["id"], "an inventory")
     for row in counted_rows(table, ctx):
         yield from _node_from_fields(
-            row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}", csv=True
+            row.values, source, ctx, lambda _f, line=row.line: at(source, line), csv=True
         )
 
 
@@ -217,7 +217,7 @@ def _placer(source: str, kind: str, container: Any, index: int | None, base: str
             return f"{source}: {base}" + (f".{field}" if index is None and field else "")
         if isinstance(container, YMap | YList):
             line = line_of(container, index if index is not None else field)
-            return f"{source}:{line}"
+            return at(source, line)
         return source
 
     return place
@@ -268,9 +268,7 @@ def parse_edges(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
     table = CsvTable(text, source, ctx.settings.max_field_chars)
     table.require(["source", "target"], "an edge list")
     for row in counted_rows(table, ctx):
-        rec = _edge_from_fields(
-            row.values, source, ctx, lambda _f, line=row.line: f"{source}:{line}"
-        )
+        rec = _edge_from_fields(row.values, source, ctx, lambda _f, line=row.line: at(source, line))
         if rec is not None:
             yield rec
 

@@ -60,6 +60,7 @@ def parse_jaeger_traces(
     ctx = ctx or ParseContext(source, format=FORMAT)
     data = ctx.json(fp)
     services: dict[str, str] = {}  # service name -> where first seen
+    spans_of: dict[str, list[int]] = {}  # service name -> its spans (numbers of records read)
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     missing = 0
     missing_example = ""
@@ -76,7 +77,7 @@ def parse_jaeger_traces(
             ctx.reject("bad-record", f"{where_trace}.spans: must be a list of spans")
             continue
         span_service: dict[str, str] = {}
-        placed: list[tuple[str, Mapping[str, Any], str, str]] = []
+        placed: list[tuple[str, Mapping[str, Any], str, str, int]] = []
         for i, span in enumerate(spans):
             ctx.count()
             where = f"{where_trace}.spans[{i}]"
@@ -96,9 +97,10 @@ def parse_jaeger_traces(
                 )
                 continue
             services.setdefault(name, where)
+            spans_of.setdefault(name, []).append(ctx.origin)  # the span states its service
             span_service.setdefault(span_id, name)
-            placed.append((span_id, span, name, where))
-        for _span_id, span, name, where in placed:
+            placed.append((span_id, span, name, where, ctx.origin))
+        for _span_id, span, name, where, origin in placed:
             refs = span.get("references") or []
             parents: dict[str, str] = {}
             for j, ref in enumerate(refs if isinstance(refs, list) else []):
@@ -119,7 +121,7 @@ def parse_jaeger_traces(
             for parent, kind in parents.items():
                 pair = pairs.setdefault(
                     (name, parent),
-                    {"calls": 0, "follows": 0, "since": None, "where": where},
+                    {"calls": 0, "follows": 0, "since": None, "where": where, "origin": origin},
                 )
                 pair["calls"] += 1
                 pair["follows"] += kind == "FOLLOWS_FROM"
@@ -138,6 +140,7 @@ def parse_jaeger_traces(
             where,
             source=source,
             format=FORMAT,
+            origin=spans_of[name],
         )
     for (child, parent), pair in pairs.items():
         yield EdgeRecord(
@@ -148,6 +151,7 @@ def parse_jaeger_traces(
             since=pair["since"],
             attrs={"call_count": pair["calls"], "follows_from": pair["follows"]},
             where=pair["where"],
+            origin=pair["origin"],
             source_file=source,
         )
 

@@ -101,14 +101,16 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
         and n["data"].get("nodeType") != "box"
         and n["data"].get("cluster") not in (None, "", "unknown", "_external_")
     }
+    origin_of: dict[int, int] = {}  # node position -> its number as a record read
     for i, item in enumerate(nodes):
-        ctx.count()
+        origin_of[i] = ctx.count()
         where = f"{source}: {jpath('elements', 'nodes', i)}"
         nd = item.get("data") if isinstance(item, Mapping) else None
         if not isinstance(nd, Mapping) or not isinstance(nd.get("id"), str):
             ctx.reject("bad-record", f"{where}.data: a node needs data.id")
             continue
         if nd.get("nodeType") == "box":
+            ctx.ignore("Kiali box (a grouping of nodes, not a node)")
             boxes[nd["id"]] = str(
                 nd.get("app")
                 or nd.get("infraName")
@@ -127,6 +129,7 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
         where = f"{source}: {jpath('elements', 'nodes', i)}"
         ident = node_id(nd, graph_type if isinstance(graph_type, str) else None, len(clusters) > 1)
         if ident is None:
+            ctx.ignore("Kiali node without an identity", origin_of[i])
             continue
         nid, kind, name = ident
         ids[nd["id"]] = nid
@@ -147,6 +150,7 @@ def parse_kiali(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -> I
             where,
             source=ctx.source,
             format=FORMAT,
+            origin=origin_of[i],
         )
     for i, item in enumerate(edges):
         ctx.count()

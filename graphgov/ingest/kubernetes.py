@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, at
 from ..model import EXTRA, KIND, NAME, TYPE, EdgeRecord, NodeKind, NodeRecord, Record, Ref, Relation
 from .fields import as_mapping, expect_list
 from .registry import Format, ParseContext, register_format
@@ -122,10 +122,11 @@ def parse_kubernetes(
         else:
             items.append((index, start, doc))
     workloads: list[tuple[str, str, Mapping[str, Any]]] = []  # (id, namespace, pod labels)
-    services: list[tuple[str, str, Mapping[str, Any], str]] = []  # (id, namespace, selector, where)
+    # (id, namespace, selector, where, the Service's number as a record read)
+    services: list[tuple[str, str, Mapping[str, Any], str, int]] = []
     for index, start, doc in items:
         ctx.count()
-        where = f"{source}:{start}"
+        where: str = at(source, start)
         label = f"{where}: document {index}"
         if not isinstance(doc, Mapping):
             ctx.reject(
@@ -142,6 +143,7 @@ def parse_kubernetes(
             )
             continue
         if api.startswith("kustomize.config.k8s.io/"):
+            ctx.ignore("Kustomize file (it builds manifests; not one itself)")
             continue
         meta = as_mapping(doc.get("metadata"))
         name = meta.get("name")
@@ -176,7 +178,7 @@ def parse_kubernetes(
         elif kind == "Service":
             nid = f"service:{ns}/{name}"
             selector = as_mapping(spec.get("selector"))
-            services.append((nid, ns, selector, where))
+            services.append((nid, ns, selector, where, ctx.origin))
             yield NodeRecord(
                 nid,
                 {
@@ -190,8 +192,11 @@ def parse_kubernetes(
                 format=FORMAT,
             )
         elif kind == "NetworkPolicy":
+            ctx.ignore("NetworkPolicy allowing no traffic between two apps")  # unless it yields one
             yield from _network_policy(ns, spec, where, ctx)
-    for sid, ns, selector, where in services:
+        else:
+            ctx.ignore("Kubernetes kind not modelled")
+    for sid, ns, selector, where, origin in services:
         if not selector:
             continue
         for wid, wns, labels in workloads:
@@ -202,6 +207,7 @@ def parse_kubernetes(
                     relation="selects",
                     where=f"{where}: spec.selector",
                     source_file=ctx.source,
+                    origin=origin,
                 )
 
 

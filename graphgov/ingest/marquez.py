@@ -100,10 +100,13 @@ class _Marquez:
         rec = self.nodes.get(nid)
         if rec is None:
             if self.ctx.check_id(nid, where):
-                self.nodes[nid] = NodeRecord(
-                    nid, attrs, where, aliases=aliases, source=self.ctx.source, format=FORMAT
+                self.nodes[nid] = self.ctx.claim(
+                    NodeRecord(
+                        nid, attrs, where, aliases=aliases, source=self.ctx.source, format=FORMAT
+                    )
                 )
         else:
+            self.ctx.claim(rec)
             for key, value in attrs.items():
                 if key == EXTRA:
                     rec.attrs[EXTRA] = {**value, **rec.attrs.get(EXTRA, {})}
@@ -131,12 +134,14 @@ class _Marquez:
 
     def edge(self, u: str, v: str, where: str, column: str | None = None) -> None:
         if u == v and column is None:
+            self.ctx.ignore("Marquez edge from a node to itself")
             return
         rec = self.edges.get((u, v))
         if rec is None:
             rec = self.edges[(u, v)] = EdgeRecord(
                 u, v, relation=Relation.DATA_FLOW, where=where, source_file=self.ctx.source
             )
+        self.ctx.claim(rec)
         if column is not None:
             rec.attrs[COLUMNS] = sorted({*rec.attrs.get(COLUMNS, []), column})
 
@@ -156,6 +161,8 @@ def _graph(m: _Marquez, nodes: list[Any], base: str) -> None:
             namespace = ident.get("namespace") or data.get("namespace") or parts[1]
             name = ident.get("name") or data.get("name") or parts[2]
             m.node(parts[0], str(namespace), str(name), f"{where}.id", data)
+        else:  # a column: folded into its dataset, used through its edges
+            ctx.ignore("Marquez column node without lineage")
         for side in ("inEdges", "outEdges"):
             for j, edge in enumerate(node.get(side) or []):
                 ewhere = f"{where}.{side}[{j}]"

@@ -123,6 +123,13 @@ class _Collector:
         self.edges: dict[tuple[str, str], dict[str, Any]] = {}
         self.jobs_seen: dict[str, str] = {}
         self.tests_left_out: set[str] = set()
+        self.origins: dict[Any, list[int]] = {}  # node id or edge -> the events that state it
+
+    def _claim(self, key: Any) -> None:
+        origin = self.ctx.origin
+        known = self.origins.setdefault(key, [])
+        if not known or known[-1] != origin:
+            known.append(origin)
 
     def node(
         self, nid: str, kind: str, name: str, where: str, alias: str | None = None
@@ -131,6 +138,7 @@ class _Collector:
         if attrs is None:
             attrs = self.nodes[nid] = {KIND: kind, NAME: name}
             self.where[nid] = where
+        self._claim(nid)
         if alias:
             self.alias(nid, alias)
         return attrs
@@ -146,6 +154,7 @@ class _Collector:
             attrs = self.edges[(u, v)] = {"since": since, "where": where}
         elif since and (attrs["since"] is None or since < attrs["since"]):
             attrs["since"] = since
+        self._claim((u, v))
         return attrs
 
     def records(self, source: str) -> Iterator[Record]:
@@ -164,10 +173,18 @@ class _Collector:
             )
         for nid, attrs in self.nodes.items():
             if nid in self.jobs_seen and nid not in linked:
+                for origin in self.origins.get(nid, []):
+                    self.ctx.ignore("OpenLineage job that read or wrote no dataset", origin)
                 continue
             aliases = tuple(self.aliases.get(nid, ()))
             yield NodeRecord(
-                nid, attrs, self.where[nid], aliases=aliases, source=source, format=FORMAT
+                nid,
+                attrs,
+                self.where[nid],
+                aliases=aliases,
+                source=source,
+                format=FORMAT,
+                origin=self.origins.get(nid) or 0,
             )
         for (u, v), attrs in self.edges.items():
             extra = {COLUMNS: attrs[COLUMNS]} if attrs.get(COLUMNS) else {}
@@ -180,6 +197,7 @@ class _Collector:
                 where=attrs["where"],
                 strict_refs=False,
                 source_file=source,
+                origin=self.origins.get((u, v)) or 0,
             )
 
 
@@ -352,6 +370,8 @@ def _events(text: str, source: str, ctx: ParseContext) -> Iterator[tuple[str, An
                     "truncated",
                     f"{source}:{number}: incomplete last line ignored (the file ends in the middle of an event; is it still being written?)",
                 )
+                ctx.count()
+                ctx.ignore("incomplete last line (the file is still being written?)")
                 return
             ctx.count()
             detail = f" (col {err.column}: {err.reason})" if err.column and err.reason else ""
@@ -435,6 +455,7 @@ def _event(
     facets: Mapping[str, Any] = as_mapping(job.get("facets"))
     if _is_dbt_test(name, facets) and not ctx.settings.dbt_include_tests:
         col.tests_left_out.add(jid)
+        ctx.ignore("dbt test job (dbt_include_tests is off)")
         return
     attrs = col.node(jid, NodeKind.JOB.value, name, _at(where, "/job"))
     col.jobs_seen.setdefault(jid, where)

@@ -86,7 +86,9 @@ class _Graph:
         self.ctx = ctx
         self.nodes: dict[str, NodeRecord] = {}
 
-    def node(self, end: Any, where: str) -> str | None:
+    def node(self, end: Any, where: str, origin: int | None = None) -> str | None:
+        """The node of an entity (made once, described again each time), claimed by the record
+        counted last, or by ``origin`` (the entity of a lineage response, counted before its edges)."""
         fqn = end.get("fqn", end.get("fullyQualifiedName")) if isinstance(end, Mapping) else None
         etype = end.get("type") if isinstance(end, Mapping) else None
         if not isinstance(fqn, str) or not fqn or not isinstance(etype, str) or not etype:
@@ -110,6 +112,7 @@ class _Graph:
                 nid, attrs, where, aliases=aliases, source=self.ctx.source, format=FORMAT
             )
         if nid in self.nodes:
+            self.ctx.claim(self.nodes[nid], origin)
             _entity_fields(self.nodes[nid].attrs, end, where, self.ctx)
             return nid
         return None
@@ -211,17 +214,21 @@ def parse_openmetadata(
                     attrs=attrs,
                     where=where,
                     source_file=ctx.source,
+                    origin=ctx.origin,
                 )
             )
     elif isinstance(data, Mapping) and ("upstreamEdges" in data or "downstreamEdges" in data):
         entities: dict[str, tuple[Any, str]] = {}
+        entity_origin: dict[str, int] = {}
         candidates = [("entity", data.get("entity"))] + [
             (f"nodes[{i}]", n) for i, n in enumerate(data.get("nodes") or [])
         ]
         for path, entity in candidates:
             if isinstance(entity, Mapping) and isinstance(entity.get("id"), str):
-                ctx.count()
+                entity_origin[entity["id"]] = ctx.count()
                 entities[entity["id"]] = (entity, f"{source}: $.{path}")
+                # a node when a lineage edge joins it (then used), else passed over
+                ctx.ignore("OpenMetadata entity on no lineage edge")
         for key in ("upstreamEdges", "downstreamEdges"):
             for i, edge in enumerate(data.get(key) or []):
                 ctx.count()
@@ -237,7 +244,7 @@ def parse_openmetadata(
                         )
                         break
                     entity, ewhere = entities[ref]
-                    nid = graph.node(entity, ewhere)
+                    nid = graph.node(entity, ewhere, entity_origin[ref])
                     if nid is None:
                         break
                     ends.append(nid)
@@ -249,6 +256,7 @@ def parse_openmetadata(
                             relation=Relation.DATA_FLOW,
                             where=where,
                             source_file=ctx.source,
+                            origin=ctx.origin,
                         )
                     )
     elif isinstance(data, Mapping) and isinstance(data.get("data"), list):

@@ -34,6 +34,7 @@ class OrgRecord:
     children: tuple[str, ...] = ()
     where: str = ""
     source: str | None = None
+    origin: int | list[int] = 0  # the record(s) read that stated it (for records used)
 
 
 AnyRecord = Record | OrgRecord  # what a parser yields
@@ -83,6 +84,10 @@ def apply_organisation(
     G: nx.DiGraph, org: Iterable[OrgRecord], diag: Diagnostics | None = None
 ) -> None:
     """Set ``owner_parent`` and the system's ``domain`` on the nodes of ``G`` (in place)."""
+    org = list(org)
+    if diag is not None:
+        for rec in org:  # a group's place in the organisation is used, node or not
+            diag.land(rec.source, rec.origin)
     parent_of = parents(org, diag)
     for _, data in G.nodes(data=True):
         owner = data.get(OWNER)

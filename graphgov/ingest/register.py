@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, at
 from ..model import (
     EXTRA,
     RANK_REGISTER,
@@ -88,7 +88,7 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
         for ref, fields in systems.items():
             ctx.count()
             line = line_of(systems, ref, 1)
-            where = f"{source}:{line}"
+            where: str = at(source, line)
             if fields is None:
                 fields = {}
             if not isinstance(fields, Mapping):
@@ -121,7 +121,7 @@ def parse_register(fp: BinaryIO, source: str, ctx: ParseContext | None = None) -
             )
         for i, item in enumerate(deps):
             ctx.count()
-            where = f"{source}:{line_of(deps, i, 1)}"
+            where = at(source, line_of(deps, i, 1))
             if not isinstance(item, Mapping):
                 ctx.reject(
                     "bad-record", f"{where}: a dependency must be a mapping with source and target"
@@ -187,7 +187,7 @@ def _register_csv(text: str, source: str, ctx: ParseContext) -> Iterator[Record]
     table = CsvTable(text, source, ctx.settings.max_field_chars)
     table.require(["node"], "a register")
     for row in counted_rows(table, ctx):
-        where = f"{source}:{row.line}"
+        where = at(source, row.line)
         ref = row.values["node"].strip()
         if not ref:
             ctx.reject("empty-id", f"{where}: node is empty — name the node this row is about")

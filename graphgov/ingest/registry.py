@@ -38,14 +38,52 @@ class ParseContext:
         if self.stats is None:
             self.stats = self.diag.start_source(self.source, self.format)
 
-    # counting: every record a parser looks at is read; rejected ones are counted by reject()
-    def count(self, n: int = 1) -> None:
+    # counting: every record a parser looks at is read (and numbered: its origin); the records it
+    # yields carry that number, so that the graph builder can count it as used; rejected and ignored
+    # ones are marked by reject() and ignore()
+    def count(self, n: int = 1) -> int:
+        """Count ``n`` records as read; returns the origin (number) of the last one."""
         assert self.stats is not None
-        self.stats.read += n
+        return self.stats.grow(n)
 
-    def reject(self, code: str, message: str, error: type[InputError] = InputError) -> None:
+    def claim(self, rec: Any, origin: int | None = None) -> Any:
+        """Give ``rec`` the record counted last (or ``origin``) as one it comes from; for a parser
+        that collects records and yields them at the end, or states one record again (merged):
+        the graph builder then counts each of them as used. Returns ``rec``."""
+        o = origin or self.origin
+        cur = rec.origin
+        if not cur:
+            new: int | list[int] = o
+        elif isinstance(cur, list):
+            if cur[-1] != o:
+                cur.append(o)
+            return rec
+        else:
+            new = cur if cur == o else [cur, o]
+        object.__setattr__(rec, "origin", new)
+        return rec
+
+    @property
+    def origin(self) -> int:
+        """The number of the record last counted as read (the records yielded now carry it)."""
+        assert self.stats is not None
+        return self.stats.read
+
+    def reject(
+        self,
+        code: str,
+        message: str,
+        error: type[InputError] = InputError,
+        origin: int | None = None,
+    ) -> None:
         assert self.diag is not None
-        self.diag.reject(code, message, self.source, error)
+        self.diag.reject(code, message, self.source, error, origin or self.origin)
+
+    def ignore(self, reason: str, origin: int | None = None) -> None:
+        """The record last counted (or ``origin``) is passed over on purpose, for ``reason`` (a
+        short category shown in the summary: ``kind not modelled: Location``, ``comment row``)."""
+        assert self.diag is not None
+        self.diag.ignore(self.source, origin or self.origin, reason)
 
     def problem(self, code: str, message: str, error: type[InputError] = InputError) -> None:
         assert self.diag is not None

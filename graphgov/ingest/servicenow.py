@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, at
 from ..model import (
     CRITICALITY,
     EXTRA,
@@ -158,8 +158,11 @@ class _Cmdb:
             attrs[EXTRA] = extra
         rec = self.nodes.get(nid)
         if rec is None:
-            self.nodes[nid] = NodeRecord(nid, attrs, where, source=self.ctx.source, format=FORMAT)
+            self.nodes[nid] = self.ctx.claim(
+                NodeRecord(nid, attrs, where, source=self.ctx.source, format=FORMAT)
+            )
         else:
+            self.ctx.claim(rec)
             for key, value in attrs.items():
                 if key == EXTRA:
                     merged = dict(value)
@@ -227,6 +230,7 @@ class _Cmdb:
                     where=where,
                     structural=rel.direction == "containment",
                     source_file=self.ctx.source,
+                    origin=self.ctx.origin,
                 )
             )
 
@@ -268,7 +272,7 @@ def parse_servicenow(
         rel_table.header = [_norm(h) for h in rel_table.header]
         rel_table.require(["parent", "type", "child"], "a ServiceNow cmdb_rel_ci export")
         for row in counted_rows(rel_table, ctx):
-            cmdb.row({k: v.strip() for k, v in row.values.items()}, f"{source}:{row.line}")
+            cmdb.row({k: v.strip() for k, v in row.values.items()}, at(source, row.line))
     for rtype, where in sorted(cmdb.unknown_types.items()):
         ctx.warn(
             "unknown-type",

@@ -211,6 +211,7 @@ def _v3(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
                         "duplicate-id",
                         f"{place}: {sid!r} is repeated, identical to {jpath('@graph', j)}; read once",
                     )
+                    ctx.ignore("SPDX element repeated, identical (read once)")
                 else:
                     ctx.reject(
                         "duplicate-id",
@@ -271,6 +272,7 @@ def _v3(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
         elif etype in ("Relationship", "LifecycleScopedRelationship"):
             ctx.count()
             yield from _v3_relationship(element, where, defined, ctx)
+        # other elements (people, tools, licences, annotations, the document) are not read
 
 
 def _v3_relationship(
@@ -285,6 +287,8 @@ def _v3_relationship(
         )
         return
     scope = rel.get("scope") if isinstance(rel.get("scope"), str) else None
+    # used when an edge of it reaches the graph; else passed over, for this reason:
+    ctx.ignore("SPDX relationship with a non-software end (person, licence, ...)")
     if rtype == "contains":
         for k, dst in enumerate(targets):
             if isinstance(dst, str) and _is_node(src, defined) and _is_node(dst, defined):
@@ -299,8 +303,9 @@ def _v3_relationship(
                 )
         return
     rule = _V3.get(rtype)
-    if rule is None:
-        return  # licences, describes, documentation, ...: not a dependency
+    if rule is None:  # licences, describes, documentation, ...: not a dependency
+        ctx.ignore("SPDX relationship type that is not a dependency (licence, describes, ...)")
+        return
     direction, soft = rule
     soft = soft or scope in _SOFT_SCOPES
     for k, dst in enumerate(targets):
@@ -401,6 +406,7 @@ def _v2(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
             )
             continue
         if b in ("NONE", "NOASSERTION") or a == "SPDXRef-DOCUMENT" or b == "SPDXRef-DOCUMENT":
+            ctx.ignore("SPDX relationship of the document, or to NONE / NOASSERTION")
             continue
         if rtype in ("CONTAINS", "CONTAINED_BY"):
             parent, child = (a, b) if rtype == "CONTAINS" else (b, a)
@@ -416,6 +422,7 @@ def _v2(data: Mapping[str, Any], source: str, ctx: ParseContext) -> Iterator[Rec
             continue
         rule = _V2.get(rtype)
         if rule is None:
+            ctx.ignore("SPDX relationship type that is not a dependency (licence, describes, ...)")
             continue
         direction, soft = rule
         u, v = (gid(b), gid(a)) if direction == "to->from" else (gid(a), gid(b))

@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..errors import ParseError
+from ..errors import ParseError, Place, at
 from ..model import EXTRA, KIND, NAME, TYPE, EdgeRecord, NodeRecord, Record, Relation
 from .registry import Format, ParseContext, register_format
 
@@ -105,15 +105,21 @@ def parse_terraform(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
     if not graphs:
         raise ParseError(f"{source}: no graph in this DOT file")
     lines = text.splitlines()
+    found: dict[str, str] = {}  # each name's place, looked up once (the scan is over all lines)
 
     def line_of(raw: str) -> str:
+        if raw in found:
+            return found[raw]
         needle = raw if raw.startswith('"') else f'"{raw}"'
+        place = at(source)
         for i, line in enumerate(lines, 1):
             if needle in line or (
                 not raw.startswith('"') and re.search(rf"\b{re.escape(raw)}\b", line)
             ):
-                return f"{source}:{i}"
-        return source
+                place = at(source, i)
+                break
+        found[raw] = place
+        return place
 
     names: dict[str, None] = {}
     succ: dict[str, list[str]] = {}
@@ -137,28 +143,50 @@ def parse_terraform(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
                 raw_edges.append((a, b))
     addr = {raw: address(raw) for raw in names}
     kept = {raw: a for raw, a in addr.items() if a is not None}
-    ctx.count(len(names) + len(raw_edges))
+    # every node name and every edge line is a record read, numbered in that order
+    first = ctx.count(len(names) + len(raw_edges)) - len(names) - len(raw_edges) + 1
+    name_origin = {raw: first + i for i, raw in enumerate(names)}
+    edge_origin: dict[tuple[str, str], int] = {}
+    for j, pair in enumerate(raw_edges):
+        edge_origin.setdefault(pair, first + len(names) + j)
+        # used when it makes an edge below (its first hop); else passed over, for this reason:
+        ctx.ignore("Terraform edge to a dropped pseudo node, or repeated", first + len(names) + j)
+    for raw in names:
+        if raw not in kept:
+            ctx.ignore(
+                "Terraform pseudo node (root, meta, var, local, output, close)", name_origin[raw]
+            )
     nodes: dict[str, NodeRecord] = {}
     for raw, a in kept.items():
         nid = f"terraform:{a}"
-        if nid in nodes or not ctx.check_id(nid, line_of(raw)):
+        if nid in nodes:
+            ctx.claim(nodes[nid], name_origin[raw])  # `x (expand)` and `x`: one node
+            continue
+        if not ctx.check_id(nid, line_of(raw)):
             continue
         kind, rtype, module = _kind(a)
         attrs: dict[str, Any] = {KIND: kind, NAME: a, TYPE: rtype}
         if module:
             attrs[EXTRA] = {"module": module}
-        nodes[nid] = NodeRecord(nid, attrs, line_of(raw), source=source, format=FORMAT)
+        nodes[nid] = NodeRecord(
+            nid, attrs, line_of(raw), source=source, format=FORMAT, origin=name_origin[raw]
+        )
     yield from nodes.values()
 
-    # A -> B: A depends on B. Dependencies through dropped nodes join their ends.
+    # A -> B: A depends on B. Dependencies through dropped nodes join their ends. Joining can make
+    # the square of the edges written (N resources -> one pseudo node -> M resources: N x M): a
+    # bound, so that a few kilobytes cannot make a graph of millions of edges (issue 13)
     seen: set[tuple[str, str]] = set()
+    bound = 10 * len(raw_edges) + 1000
     for raw in kept:
         a_id = f"terraform:{kept[raw]}"
         if a_id not in nodes:
             continue
-        stack, visited = list(succ.get(raw, [])), set()
+        # (node, the line of the first edge of the path to it)
+        stack = [(b, edge_origin[(raw, b)]) for b in succ.get(raw, [])]
+        visited: set[str] = set()
         while stack:
-            b = stack.pop()
+            b, hop = stack.pop()
             if b in visited:
                 continue
             visited.add(b)
@@ -166,17 +194,26 @@ def parse_terraform(fp: BinaryIO, source: str, ctx: ParseContext | None = None) 
                 b_id = f"terraform:{kept[b]}"
                 if b_id != a_id and b_id in nodes and (b_id, a_id) not in seen:
                     seen.add((b_id, a_id))
+                    if len(seen) > bound:
+                        raise ParseError(
+                            f"{source}: the dependencies through dropped pseudo-nodes (var, local, "
+                            f"meta, ...) join into more than {bound} edges from {len(raw_edges)} "
+                            "edge lines — this is not `terraform graph` output; pass it unchanged",
+                            place=Place(source),
+                            reason="join explosion",
+                        )
                     yield EdgeRecord(
                         b_id,
                         a_id,
                         relation=Relation.DEPENDS_ON,
                         where=f"{line_of(raw)}: {kept[raw]} -> {kept[b]}",
                         source_file=source,
+                        origin=hop,
                     )
                 if b_id == a_id:  # `x (expand)` -> `x`: look past it
-                    stack.extend(succ.get(b, []))
+                    stack.extend((c, hop) for c in succ.get(b, []))
             else:
-                stack.extend(succ.get(b, []))
+                stack.extend((c, hop) for c in succ.get(b, []))
 
 
 def _detect(name: str, head: str) -> int:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,25 +252,27 @@ def render_json(result: Mapping[str, Any]) -> str:
     return to_json(payload)
 
 
-_PLACE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
-
-
 def _location(G: nx.DiGraph, node: Hashable, root: str | None = None) -> dict[str, Any]:
+    """The node's logical location, and the physical one of its first provenance entry that
+    carries a structured place (:class:`graphgov.errors.Where`: file, line, column as values;
+    issue 13: never parsed back from the text), with its line when it has one (a JSON path
+    has none)."""
+    from ..errors import place_of
+
     loc: dict[str, Any] = {
         "logicalLocations": [{"name": str(node), "fullyQualifiedName": str(node), "kind": "object"}]
     }
     places = (G.nodes[node].get(PROVENANCE) or []) if node in G else []
-    for place in places:
-        m = _PLACE.match(str(place))
-        if m:
-            region: dict[str, int] = {"startLine": max(1, int(m["line"]))}
-            if m["col"]:
-                region["startColumn"] = max(1, int(m["col"]))
-            loc["physicalLocation"] = {
-                "artifactLocation": _artifact(m["path"], root),
-                "region": region,
-            }
-            break
+    found = [p for p in map(place_of, places) if p is not None and p.file]
+    if found:
+        place = found[0]
+        physical: dict[str, Any] = {"artifactLocation": _artifact(place.file, root)}
+        if place.line is not None:
+            region: dict[str, int] = {"startLine": max(1, int(place.line))}
+            if place.column is not None:
+                region["startColumn"] = max(1, int(place.column))
+            physical["region"] = region
+        loc["physicalLocation"] = physical
     return loc
 
 

@@ -441,9 +441,10 @@ def _inputs_html(review: Mapping[str, Any]) -> list[str]:
     read = sum(f.get("read") or 0 for f in files)
     used = sum(f.get("used") or 0 for f in files)
     rejected = sum(f.get("rejected") or 0 for f in files)
+    ignored = sum(f.get("ignored") or 0 for f in files)
     out = [
         f"<p>{len(files)} file{'s' if len(files) != 1 else ''}: {read} records read, {used} used, "
-        f"{rejected} rejected; {load.get('warnings', 0)} warning{'s' if load.get('warnings', 0) != 1 else ''}"
+        f"{rejected} rejected, {ignored} ignored; {load.get('warnings', 0)} warning{'s' if load.get('warnings', 0) != 1 else ''}"
         + ("; read with --lenient" if load.get("lenient") else "")
         + ".</p>"
     ]
@@ -453,6 +454,7 @@ def _inputs_html(review: Mapping[str, Any]) -> list[str]:
         ("read", "records read"),
         ("used", "used"),
         ("rejected", "rejected"),
+        ("ignored", "ignored"),
         ("bytes", "bytes"),
         ("sha256", "sha256"),
     )
@@ -464,7 +466,7 @@ def _inputs_html(review: Mapping[str, Any]) -> list[str]:
             f"<td>{esc(f.get('format'))}</td>",
             *(
                 f'<td class="num">{esc(fmt(f.get(c)))}</td>'
-                for c in ("read", "used", "rejected", "bytes")
+                for c in ("read", "used", "rejected", "ignored", "bytes")
             ),
             f'<td><code class="sha">{esc(f.get("sha256") or "")}</code></td>',
         ]
@@ -902,11 +904,11 @@ def render_markdown(review: Mapping[str, Any]) -> str:
     lines += ["", "## Inputs", ""]
     load = review.get("load") or {"files": review["inputs"], "findings": []}
     lines += [
-        "| file | format | records read | used | rejected | sha256 |",
-        "|---|---|---:|---:|---:|---|",
+        "| file | format | records read | used | rejected | ignored | sha256 |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     lines += [
-        f"| {md(f.get('path'))} | {md(f.get('format'))} | {fmt(f.get('read'))} | {fmt(f.get('used'))} | {fmt(f.get('rejected'))} | {md(f.get('sha256') or '')} |"
+        f"| {md(f.get('path'))} | {md(f.get('format'))} | {fmt(f.get('read'))} | {fmt(f.get('used'))} | {fmt(f.get('rejected'))} | {fmt(f.get('ignored'))} | {md(f.get('sha256') or '')} |"
         for f in load["files"]
     ]
     findings = load.get("findings") or []

@@ -97,13 +97,17 @@ def load_report(G: nx.DiGraph) -> dict[str, Any]:
                     "read": stats.read,
                     "used": stats.used,
                     "rejected": stats.rejected,
+                    "ignored": stats.ignored,  # issue 13: read = used + rejected + ignored
                     "nodes": stats.nodes,
                     "edges": stats.edges,
                 }
             )
         findings = [f.as_dict() for f in diag.findings]
     else:
-        files = [{**i, "read": None, "used": None, "rejected": None} for i in manifest.values()]
+        files = [
+            {**i, "read": None, "used": None, "rejected": None, "ignored": None}
+            for i in manifest.values()
+        ]
     return {
         "files": files,
         "findings": findings,

@@ -46,7 +46,7 @@ import copy
 import datetime as dt
 import io
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import networkx as nx
 
@@ -212,11 +212,11 @@ def evaluate(
     """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules."""
     from ..engine.table import metric_table
     from ..review.verdict import verdict_for
-    from .impact import impact
+    from .impact import failing
 
     table = metric_table(G, settings, as_of, baseline=baseline)
     row = table.rows_for([table.core.index()[node]])[node]
-    result = impact(G, cast(str, node), settings, as_of)
+    result = failing(G, node, settings, as_of)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
     return {
         "verdict": v.verdict,
@@ -508,10 +508,16 @@ def _steps(
 
     def run(chosen: Sequence[dict[str, Any]]) -> tuple[nx.DiGraph, list[dict[str, Any]]]:
         H, states = (_copy(G) if chosen else G), []
-        for step in chosen:  # one copy per series: each step changes it further
+        for k, step in enumerate(chosen):  # one copy per series: each step changes it further
             apply_records(H, fragment_records(step["fragment"]), in_place=True)
-            states.append(score(H))
+            # the state after the same steps in the same order is the same: scored once
+            key = tuple(id(c) for c in chosen[: k + 1])
+            if key not in seen:
+                seen[key] = score(H)
+            states.append(seen[key])
         return H, states
+
+    seen: dict[tuple[int, ...], dict[str, Any]] = {}
 
     H, states = run(candidates)
     removed = _decouple(H, node, states[-1] if states else start, score)

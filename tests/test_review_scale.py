@@ -93,3 +93,25 @@ def test_review_command_writes_the_same_files_through_both_paths(tmp_path: Path)
     write_review(build_review(G, settings), str(tmp_path / "whole"), bom=True)
     for name in ("review.csv", "review.md", "review.html"):
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+
+
+def test_review_summary_columns_come_from_the_column_declarations(tmp_path: Path) -> None:
+    """The review's summary table shows the metric columns declared with ``review=`` (place,
+    header, width), in their places, each header titled with the exact column name."""
+    import re
+
+    from graphgov.analysis.columns import METRIC_COLUMNS
+
+    declared = sorted((c for c in METRIC_COLUMNS if c.review), key=lambda c: c.review[0])  # type: ignore[index]
+    assert len(declared) >= 5
+    edges, register = write_estate(tmp_path, 4)
+    result = CliRunner().invoke(
+        main,
+        ["review", str(edges), "--register", str(register), "--as-of", AS_OF, "-q"]
+        + ["-o", str(tmp_path / "rev")],
+    )
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "rev" / "review.html").read_text()
+    head = page[page.index('<table id="systems">') :].split("</thead>")[0]
+    cells = re.findall(r'<th title="([^"]+)" style="width:([^"]+)">([^<]+)</th>', head)
+    assert cells[2:-1] == [(c.name, c.review[2], c.review[1]) for c in declared]  # type: ignore[index]

@@ -2,7 +2,8 @@
 
 Each :class:`Column` says its name, type, decimals, terminal header, a description, and where it is
 shown (``table``: the terminal table of ``graphgov analyze``; ``diff``: compared by ``graphgov diff``
-and the review; ``map``: the map's tooltip). The CSV column order, the terminal table, the decimals
+and the review; ``map``: the map's tooltip; ``review``: the place, header and width of the column in
+the review's summary table). The CSV column order, the terminal table, the decimals
 of every writer and the README's metrics table are derived from :data:`METRIC_COLUMNS`; a test
 compares the README with it.
 """
@@ -22,6 +23,7 @@ class Column:
     table: bool = False
     diff: bool = False
     map: bool = False
+    review: tuple[int, str, str] | None = None  # (place, header, width) in the review's summary
 
 
 METRIC_COLUMNS: tuple[Column, ...] = (
@@ -54,6 +56,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(5, "blast radius", "5.5%"),
     ),
     Column(
         "blast_radius_weighted",
@@ -74,6 +77,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(7, "depth", "5.5%"),
     ),
     Column(
         "failure_set",
@@ -83,6 +87,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(6, "fail when off", "5.5%"),
     ),
     Column(
         "degraded",
@@ -98,6 +103,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(8, "decision sinks", "6%"),
     ),
     Column(
         "owners_affected",
@@ -156,6 +162,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(1, "score", "6%"),
     ),
     Column(
         "tier",
@@ -164,6 +171,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(2, "tier", "8.5%"),
     ),
     Column(
         "gradient",
@@ -174,6 +182,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         table=True,
         diff=True,
         map=True,
+        review=(3, "per quarter", "6.5%"),
     ),
     Column(
         "quarters_to_irreversible",
@@ -181,6 +190,7 @@ METRIC_COLUMNS: tuple[Column, ...] = (
         "quarters until the tier bound `tier_irreversible` is crossed at this gradient; empty when never or unknown",
         1,
         diff=True,
+        review=(4, "quarters to top tier", "7%"),
     ),
     Column(
         "explain",
@@ -220,6 +230,12 @@ DIFF_LABELS: tuple[str, ...] = tuple(
     c.name for c in METRIC_COLUMNS if c.diff and c.type in ("text", "bool")
 )
 MAP_COLUMNS: tuple[str, ...] = tuple(c.name for c in METRIC_COLUMNS if c.map)
+#: the review's summary table: (column, header, width), in the declared places
+REVIEW_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    (c.name, c.review[1], c.review[2])
+    for c in sorted((c for c in METRIC_COLUMNS if c.review), key=lambda c: c.review[0])  # type: ignore[index]
+    if c.review
+)
 
 
 def readme_table() -> str:

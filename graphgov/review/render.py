@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..analysis.columns import REVIEW_COLUMNS
 from ..analysis.irreversibility import FACTORS, WEIGHT_OF
 from ..analysis.table import COLUMNS
 from ..reports.blast_radius import DECIMALS
@@ -186,17 +187,9 @@ table{max-width:100%}td{overflow-wrap:anywhere}th{font-weight:600}th[title]{curs
 details summary{cursor:pointer;font-weight:600}.findings td:nth-child(-n+2),.inputs td:nth-child(2){white-space:nowrap;overflow-wrap:normal}.findings td:nth-child(3){font-family:ui-monospace,monospace;font-size:.85em}
 """
 
-#: the summary table's columns: (exact column name, human header, width in the fixed layout)
-SUMMARY_COLUMNS = (
-    ("irreversibility", "score", "6%"),
-    ("tier", "tier", "8.5%"),
-    ("gradient", "per quarter", "6.5%"),
-    ("quarters_to_irreversible", "quarters to top tier", "7%"),
-    ("blast_radius", "blast radius", "5.5%"),
-    ("failure_set", "fail when off", "5.5%"),
-    ("integration_depth", "depth", "5.5%"),
-    ("decision_sinks", "decision sinks", "6%"),
-)
+#: the summary table's columns: (exact column name, human header, width in the fixed layout),
+#: declared with the metric columns (graphgov/analysis/columns.py)
+SUMMARY_COLUMNS = REVIEW_COLUMNS
 FINDINGS_OPEN = 10  # more warnings than this are collapsed
 
 

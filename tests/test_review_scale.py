@@ -115,3 +115,28 @@ def test_review_summary_columns_come_from_the_column_declarations(tmp_path: Path
     head = page[page.index('<table id="systems">') :].split("</thead>")[0]
     cells = re.findall(r'<th title="([^"]+)" style="width:([^"]+)">([^<]+)</th>', head)
     assert cells[2:-1] == [(c.name, c.review[2], c.review[1]) for c in declared]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_snapshot_of_the_core_equals_the_snapshot_of_the_whole_graph(tmp_path: Path, seed: int) -> None:
+    """`graphgov snapshot` of a bulk edge list takes the pilots' verdicts from their
+    neighbourhood only: the same bytes as the snapshot written from the whole networkx graph."""
+    import datetime as dt
+
+    from graphgov.ingest import load_records
+    from graphgov.review.snapshot import write_snapshot
+
+    edges, register = write_estate(tmp_path, seed)
+    result = CliRunner().invoke(
+        main,
+        ["snapshot", str(edges), "--register", str(register), "--as-of", AS_OF, "-q"]
+        + ["-o", str(tmp_path / "core.json")],
+    )
+    assert result.exit_code == 0, result.output
+    settings = graphgov.load_settings(None, {"as_of": AS_OF})
+    G = load_records(str(edges), register=str(register), settings=settings)
+    write_snapshot(G, tmp_path / "nx.json", settings, dt.date.fromisoformat(AS_OF))
+    assert (tmp_path / "core.json").read_bytes() == (tmp_path / "nx.json").read_bytes()
+    import json
+
+    assert len(json.loads((tmp_path / "core.json").read_text())["verdicts"]) == 5  # the 4 pilots and the node derived from one

@@ -153,7 +153,7 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
 
     from .. import __version__
     from ..analysis.columns import COLUMNS
-    from ..engine.core import NO_DATE, node_attrs_of, to_networkx
+    from ..engine.core import NO_DATE, neighbourhood_mask, node_attrs_of, to_networkx
     from .snapshot import FORMAT, _json_value
     from .verdict import verdicts
 
@@ -286,7 +286,9 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
     derived = np.nonzero(v["pilot_derived"])[0]
     found: dict[Any, Any] = {}
     if len(derived):
-        G = to_networkx(core)
+        # the verdicts read the pilots' rows and their neighbourhoods only (a row depends on
+        # nothing else): no networkx graph of the whole estate
+        G = to_networkx(core, only=neighbourhood_mask(core, v["pilot_derived"]))
         rows_all = table.rows_for(derived)
         found = verdicts(G, rows_all, settings, as_of, policy)
     diag = core.graph.get("diagnostics")

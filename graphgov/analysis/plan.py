@@ -214,9 +214,10 @@ def evaluate(
     from ..review.verdict import verdict_for
     from .impact import failing
 
-    table = metric_table(G, settings, as_of, baseline=baseline)
+    D = downstream(G, node)
+    table = metric_table(D, settings, as_of, baseline=baseline)
     row = table.rows_for([table.core.index()[node]])[node]
-    result = failing(G, node, settings, as_of)
+    result = failing(D, node, settings, as_of)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
     return {
         "verdict": v.verdict,
@@ -353,6 +354,18 @@ def neighbourhood(G: nx.DiGraph, node: Hashable) -> nx.DiGraph:
         return G
     H = G.subgraph(keep).copy()
     return H
+
+
+def downstream(G: nx.DiGraph, node: Hashable) -> nx.DiGraph:
+    """The node and what depends on it, as a subgraph view: all that an evaluation reads. The
+    score, the failure set, the gradient and the verdict's rules depend on the node's own
+    attributes and its dependents only (what it depends on decides its pilot ancestry, which no
+    verdict rule reads)."""
+    keep = nx.descendants(G, node)
+    if len(keep) + 1 == G.number_of_nodes():
+        return G
+    keep.add(node)
+    return G.subgraph(keep)
 
 
 def _public(state: Mapping[str, Any]) -> dict[str, Any]:

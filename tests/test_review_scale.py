@@ -118,7 +118,9 @@ def test_review_summary_columns_come_from_the_column_declarations(tmp_path: Path
 
 
 @pytest.mark.parametrize("seed", [5, 6])
-def test_snapshot_of_the_core_equals_the_snapshot_of_the_whole_graph(tmp_path: Path, seed: int) -> None:
+def test_snapshot_of_the_core_equals_the_snapshot_of_the_whole_graph(
+    tmp_path: Path, seed: int
+) -> None:
     """`graphgov snapshot` of a bulk edge list takes the pilots' verdicts from their
     neighbourhood only: the same bytes as the snapshot written from the whole networkx graph."""
     import datetime as dt
@@ -139,4 +141,6 @@ def test_snapshot_of_the_core_equals_the_snapshot_of_the_whole_graph(tmp_path: P
     assert (tmp_path / "core.json").read_bytes() == (tmp_path / "nx.json").read_bytes()
     import json
 
-    assert len(json.loads((tmp_path / "core.json").read_text())["verdicts"]) == 5  # the 4 pilots and the node derived from one
+    assert (
+        len(json.loads((tmp_path / "core.json").read_text())["verdicts"]) == 5
+    )  # the 4 pilots and the node derived from one

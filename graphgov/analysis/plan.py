@@ -208,16 +208,28 @@ def evaluate(
     as_of: dt.date,
     policy: Any,
     baseline: Any | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
-    """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules."""
-    from ..engine.table import metric_table
-    from ..review.verdict import verdict_for
-    from .impact import failing
+    """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules.
 
-    D = downstream(G, node)
-    table = metric_table(D, settings, as_of, baseline=baseline)
-    row = table.rows_for([table.core.index()[node]])[node]
-    result = failing(D, node, settings, as_of)
+    With ``cache`` (one per plan, over graphs that differ from one another only in the node's own
+    fields and outgoing edges), the metric part is computed once per distinct state of what it
+    reads: the node's fields other than the governance ones (authorities, assumptions, readiness
+    gate, which no metric reads; the verdict rules read them afresh every time) and its outgoing
+    edges."""
+    from ..review.verdict import verdict_for
+
+    key = None
+    if cache is not None:
+        fields = sorted((k, repr(v)) for k, v in G.nodes[node].items() if k not in _GOVERNANCE)
+        out = sorted((repr(v), repr(sorted(d.items()))) for v, d in G.adj[node].items())
+        key = (repr(fields), repr(out))
+    if key is not None and cache is not None and key in cache:
+        row, result = cache[key]
+    else:
+        row, result = _metric_state(G, node, settings, as_of, baseline)
+        if key is not None and cache is not None:
+            cache[key] = (row, result)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
     return {
         "verdict": v.verdict,
@@ -228,6 +240,22 @@ def evaluate(
         "tier": row["tier"],
         "blast_radius": row["blast_radius"],
     }
+
+
+_GOVERNANCE = (AUTHORITY, ASSUMPTIONS, READINESS_GATE)
+
+
+def _metric_state(
+    G: nx.DiGraph, node: Hashable, settings: Settings, as_of: dt.date, baseline: Any | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The node's metric row and what fails when it is switched off."""
+    from ..engine.table import metric_table
+    from .impact import failing
+
+    D = downstream(G, node)
+    table = metric_table(D, settings, as_of, baseline=baseline)
+    row = table.rows_for([table.core.index()[node]])[node]
+    return row, failing(D, node, settings, as_of)
 
 
 # --------------------------------------------------------------------------- minimum cut
@@ -305,10 +333,14 @@ def plan(
     full = G
     G = neighbourhood(G, nid)
 
-    def score(H: nx.DiGraph) -> dict[str, Any]:
-        return evaluate(H, nid, settings, as_of, policy, baseline)
+    cache: dict[Any, Any] = {}
 
-    before = score(G)
+    def score(H: nx.DiGraph, cached: bool = True) -> dict[str, Any]:
+        """``cached``: ``H`` differs from the series' start only in the node's fields and its
+        outgoing edges (see :func:`evaluate`)."""
+        return evaluate(H, nid, settings, as_of, policy, baseline, cache if cached else None)
+
+    before = score(G, cached=what_if is None)
     from .table import node_metrics
 
     if not node_metrics(G, settings, as_of, gradient=False)[nid]["pilot_derived"]:
@@ -605,7 +637,7 @@ def _decoupling(
         return None
     edges = minimum_hard_cut(G, node, critical)
     H = apply_records(G, fragment_records(fallback_fragment(edges)))
-    after = score(H)
+    after = score(H, False)  # edges away from the node changed
     return {
         "edges": [[str(u), str(v)] for u, v in edges],
         "verdict": after["verdict"],

@@ -24,6 +24,7 @@ _LAZY = {
     "node_metrics": ("analysis.table", "node_metrics"),
     "load": ("ingest", "load"),
     "build_graph": ("model", "build_graph"),
+    "flat": ("flatten", "flat"),
 }
 
 
@@ -42,6 +43,7 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from .analysis.columns import COLUMNS
     from .analysis.table import node_metrics
+    from .flatten import flat
     from .ingest import load
     from .model import build_graph
 
@@ -179,6 +181,7 @@ __all__ = [
     "__version__",
     "analyze",
     "build_graph",
+    "flat",
     "impact",
     "load",
     "load_policy",

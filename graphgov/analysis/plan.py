@@ -227,7 +227,7 @@ def evaluate(
     if key is not None and cache is not None and key in cache:
         row, result = cache[key]
     else:
-        row, result = _metric_state(G, node, settings, as_of, baseline)
+        row, result = _metric_state(G, node, settings, as_of, baseline, cache)
         if key is not None and cache is not None:
             cache[key] = (row, result)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
@@ -246,16 +246,63 @@ _GOVERNANCE = (AUTHORITY, ASSUMPTIONS, READINESS_GATE)
 
 
 def _metric_state(
-    G: nx.DiGraph, node: Hashable, settings: Settings, as_of: dt.date, baseline: Any | None
+    G: nx.DiGraph,
+    node: Hashable,
+    settings: Settings,
+    as_of: dt.date,
+    baseline: Any | None,
+    cache: dict[Any, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The node's metric row and what fails when it is switched off."""
+    """The node's metric row and what fails when it is switched off.
+
+    With ``cache``, the columnar core of the first graph evaluated (the node and its dependents)
+    is kept, and each later state is that core with the node's own entries rebuilt and its removed
+    outgoing edges left out (:func:`graphgov.engine.core.with_node_and_edges`), instead of a new
+    core built from networkx."""
+    from ..engine.core import from_networkx, with_node_and_edges
     from ..engine.table import metric_table
     from .impact import failing
 
-    D = downstream(G, node)
-    table = metric_table(D, settings, as_of, baseline=baseline)
-    row = table.rows_for([table.core.index()[node]])[node]
-    return row, failing(D, node, settings, as_of)
+    core = None
+    if cache is not None:
+        base = cache.get(_BASE)
+        if base is None:
+            core = cache[_BASE] = from_networkx(downstream(G, node))
+        else:
+            core = with_node_and_edges(base, G, node)
+    if core is None:
+        D = downstream(G, node)
+        table = metric_table(D, settings, as_of, baseline=baseline)
+        return table.rows_for([table.core.index()[node]])[node], failing(D, node, settings, as_of)
+    table = metric_table(core, settings, as_of, baseline=baseline)
+    i = core.index()[node]
+    row = table.rows_for([i])[node]
+    return row, _failing_of_core(core, i, bool(row["_safe_state_credited"]))
+
+
+_BASE = ("base core",)  # the cache's entry for the core of the first state
+
+
+def _failing_of_core(core: Any, i: int, credited: bool) -> dict[str, Any]:
+    """:func:`graphgov.analysis.impact.failing` over a core: the nodes reached from ``i`` along
+    hard edges (its own hard edges are fallbacks while its safe state is credited)."""
+    import numpy as np
+
+    from ..engine import kernels as K
+
+    hard = core.hard & (core.src != core.dst)
+    if credited:
+        hard &= core.src != i
+    n = core.n
+    K.use_compiled(n + core.m)
+    ptr, idx = K.csr(n, core.src[hard], core.dst[hard])
+    parent = K.multi_source_bfs(n, ptr, idx, np.array([i], dtype=np.int64))
+    ids = core.ids
+    rows = []
+    for v in np.nonzero(parent >= 0)[0].tolist():
+        crit = int(core.criticality[v])
+        rows.append({"node": ids[v], "effect": "fails", "criticality": crit or None})
+    return {"node": ids[i], "safe_state_credited": credited, "rows": rows}
 
 
 # --------------------------------------------------------------------------- minimum cut
@@ -616,15 +663,16 @@ def _decouple(
         code = next(c for c in _SCORE_CODES if c in current["reason_codes"])
         best: tuple[float, str, Hashable, nx.DiGraph, dict[str, Any]] | None = None
         for target in sorted((v for v in H.successors(node) if v != node), key=str):
-            trial = H.copy()
-            trial.remove_edge(node, target)
+            trial = nx.restricted_view(H, [], [(node, target)])  # H without the edge, no copy
             result = score(trial)
             key = (result["irreversibility"], str(target))
             if best is None or key < (best[0], best[1]):
                 best = (result["irreversibility"], str(target), target, trial, result)
         if best is None:
             break
-        _, _, target, H, current = best
+        _, _, target, _, current = best
+        H = H.copy()  # the chosen removal, made for good (H may be the caller's graph)
+        H.remove_edge(node, target)
         out.append({"edge": (node, target), "code": code, "state": current})
     return out
 

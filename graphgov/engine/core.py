@@ -23,6 +23,20 @@ from typing import Any
 
 import numpy as np
 
+from ..model import (
+    CRITICALITY,
+    DERIVED_FROM,
+    KIND,
+    LIFECYCLE,
+    NAME,
+    OWNER,
+    PILOT,
+    REVERSIBILITY,
+    SCALED_AT,
+    SINCE,
+    STRENGTH,
+)
+
 NO_DATE = np.int32(np.iinfo(np.int32).min)
 EPOCH = dt.date(1970, 1, 1)
 
@@ -173,21 +187,94 @@ def governance_of(data: Any) -> dict[str, Any]:
     return out
 
 
+def _set_node(
+    arrays: tuple[np.ndarray, ...],
+    derived: dict[int, list[int]],
+    governance: dict[int, dict[str, Any]],
+    index: dict[Hashable, int],
+    i: int,
+    node: Hashable,
+    data: Any,
+) -> None:
+    """Node ``i``'s entries in the node columns (and ``derived``, ``governance``), from its
+    networkx attributes ``data``."""
+    kind, name, owner, lifecycle, crit, pilot, scaled, safe, drill = arrays
+    kind[i] = data.get(KIND, "unknown")
+    name[i] = data.get(NAME, node)
+    owner[i] = data.get(OWNER) or None
+    lifecycle[i] = data.get(LIFECYCLE)
+    c = data.get(CRITICALITY)
+    crit[i] = c if isinstance(c, int) and not isinstance(c, bool) else 0
+    flag = data.get(PILOT)
+    pilot[i] = (1 if flag else 0) if isinstance(flag, bool) else -1
+    s = data.get(SCALED_AT)
+    scaled[i] = day_number(s) if s else NO_DATE
+    rev = data.get(REVERSIBILITY) or {}
+    safe[i] = bool(rev.get("safe_state"))
+    drill[i] = day_number(rev["last_drill"]) if rev.get("last_drill") else NO_DATE
+    origins = data.get(DERIVED_FROM)
+    derived.pop(i, None)
+    if origins:
+        derived[i] = [index[o] for o in origins if o in index]
+    gov = governance_of(data)
+    governance.pop(i, None)
+    if gov:
+        governance[i] = gov
+
+
+def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | None:
+    """``core`` (of a graph ``B``) as it is for ``G``, when ``G`` differs from ``B`` only in
+    ``node``'s attributes and in some of ``node``'s outgoing edges being gone: the node's entries
+    rebuilt from ``G.nodes[node]``, the edges ``G`` lacks left out. None when ``G`` has an
+    outgoing edge of ``node`` that ``B`` lacks."""
+    i = core.index()[node]
+    keep = np.ones(core.m, dtype=np.bool_)
+    ids = core.ids
+    out = np.nonzero(core.src == i)[0]
+    kept = 0
+    for j in out.tolist():
+        if G.has_edge(node, ids[int(core.dst[j])]):
+            kept += 1
+        else:
+            keep[j] = False
+    if kept != G.out_degree(node):
+        return None
+    c = core.with_edges(keep)
+    arrays = tuple(
+        a.copy()
+        for a in (
+            c.kind,
+            c.name,
+            c.owner,
+            c.lifecycle,
+            c.criticality,
+            c.pilot_flag,
+            c.scaled_at,
+            c.safe_state,
+            c.last_drill,
+        )
+    )
+    derived = dict(c.derived_from)
+    governance = dict(c.governance)
+    _set_node(arrays, derived, governance, core.index(), i, node, G.nodes[node])
+    (
+        c.kind,
+        c.name,
+        c.owner,
+        c.lifecycle,
+        c.criticality,
+        c.pilot_flag,
+        c.scaled_at,
+        c.safe_state,
+        c.last_drill,
+    ) = arrays
+    c.derived_from = derived
+    c.governance = governance
+    return c
+
+
 def from_networkx(G: Any) -> GraphCore:
     """The core of a networkx graph built by :func:`graphgov.model.build_graph` (or any DiGraph)."""
-    from ..model import (
-        CRITICALITY,
-        DERIVED_FROM,
-        KIND,
-        LIFECYCLE,
-        NAME,
-        OWNER,
-        PILOT,
-        REVERSIBILITY,
-        SCALED_AT,
-        SINCE,
-        STRENGTH,
-    )
 
     ids = list(G.nodes)
     n = len(ids)
@@ -204,30 +291,15 @@ def from_networkx(G: Any) -> GraphCore:
     derived: dict[int, list[int]] = {}
     governance: dict[int, dict[str, Any]] = {}
     for i, (node, data) in enumerate(G.nodes(data=True)):
-        kind[i] = data.get(KIND, "unknown")
-        name[i] = data.get(NAME, node)
-        owner[i] = data.get(OWNER) or None
-        lifecycle[i] = data.get(LIFECYCLE)
-        c = data.get(CRITICALITY)
-        if isinstance(c, int) and not isinstance(c, bool):
-            crit[i] = c
-        flag = data.get(PILOT)
-        if isinstance(flag, bool):
-            pilot[i] = 1 if flag else 0
-        s = data.get(SCALED_AT)
-        if s:
-            scaled[i] = day_number(s)
-        rev = data.get(REVERSIBILITY) or {}
-        if rev.get("safe_state"):
-            safe[i] = True
-        if rev.get("last_drill"):
-            drill[i] = day_number(rev["last_drill"])
-        origins = data.get(DERIVED_FROM)
-        if origins:
-            derived[i] = [index[o] for o in origins if o in index]
-        gov = governance_of(data)
-        if gov:
-            governance[i] = gov
+        _set_node(
+            (kind, name, owner, lifecycle, crit, pilot, scaled, safe, drill),
+            derived,
+            governance,
+            index,
+            i,
+            node,
+            data,
+        )
     m = G.number_of_edges()
     src = np.empty(m, dtype=np.int32)
     dst = np.empty(m, dtype=np.int32)

@@ -71,6 +71,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default="/tmp/graphgov-bench")
     ap.add_argument("--quick", action="store_true", help="smallest size, lineage only (CI)")
+    ap.add_argument("--timeout", type=float, default=1800.0, help="stop a command after this")
     args = ap.parse_args()
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -95,22 +96,29 @@ def main() -> int:
             reg = work / f"{name}.register.yaml"
             write_register(reg, node_ids(path), args.pilots, args.seed)
             common = [str(path), "--register", str(reg), "--as-of", "2026-11-30", "-q"]
-            t_a, m_a, c_a = run([*gg, "analyze", *common, "-o", str(work / f"{name}.out.csv")])
-            t_s, m_s, c_s = run([*gg, "snapshot", *common, "-o", str(work / f"{name}.snap.json")])
+            out = work / f"{name}.out.csv"
+            t_a, m_a, c_a = run([*gg, "analyze", *common, "-o", str(out)], args.timeout)
+            snap = work / f"{name}.snap.json"
+            t_s, m_s, c_s = run([*gg, "snapshot", *common, "-o", str(snap)], args.timeout)
             rev = work / f"{name}.review"
-            t_r, m_r, c_r = run([*gg, "review", *common, "-o", str(rev)])
+            t_r, m_r, c_r = run([*gg, "review", *common, "-o", str(rev)], args.timeout)
             codes = (c_a, c_s, c_r)
-            if any(c != 0 for c in codes):
+            if any(c not in (0, None) for c in codes):
                 print(f"{name:<18} failed: exit statuses {codes}")
                 failed = True
                 continue
 
-            def cell(t: float, m: int) -> str:
+            def cell(t: float, m: int, code: int | None) -> str:
+                if code is None:
+                    return f"stopped after {t:.0f} s".rjust(18)
                 return f"{t:6.1f} s {m / 2**20:6.0f} MiB"
 
+            def ratio(t: float, code: int | None, t_a: float = t_a) -> str:
+                return f"{t / t_a:.2f}x" if code is not None else f">{t / t_a:.0f}x"
+
             print(
-                f"{name:<18}{args.pilots:>7}  {cell(t_a, m_a)}  {cell(t_s, m_s)}  {cell(t_r, m_r)}"
-                f"  snapshot {t_s / t_a:.2f}x, review {t_r / t_a:.2f}x"
+                f"{name:<18}{args.pilots:>7}  {cell(t_a, m_a, c_a)}  {cell(t_s, m_s, c_s)}"
+                f"  {cell(t_r, m_r, c_r)}  snapshot {ratio(t_s, c_s)}, review {ratio(t_r, c_r)}"
             )
     return 1 if failed else 0
 

@@ -214,3 +214,15 @@ def test_authority_columns_and_the_authorities_of_the_pilots_above() -> None:
     # q sits on a cycle with c: c depends on q; q depends only on itself (not counted)
     assert rows["c"]["pilot_authorities"] == "COO"
     assert rows["q"]["pilot_authorities"] is None
+
+
+def test_compiling_never_swaps_the_intrinsic_into_plain_python() -> None:
+    """The warm-up thread compiles while small graphs may run the kernels as plain Python: the
+    module's own ``_ctpop`` stays plain Python, so a plain kernel running meanwhile never calls
+    the compiled-only intrinsic (it raised NotImplementedError when it did)."""
+    from graphgov.engine import kernels as K
+
+    K.compile_kernels()
+    assert K._ctpop(np.uint64(0b1011)) == 3
+    assert K._ORIGINAL["popcount"](np.uint64(0b1011)) == 3  # a plain kernel, after compiling
+    assert K.popcount(np.uint64(0b1011)) == 3  # the compiled one

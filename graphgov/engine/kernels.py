@@ -13,6 +13,7 @@ pass in increasing order sees every dependent before the component that it depen
 from __future__ import annotations
 
 import threading
+import types as pytypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,12 +63,24 @@ def _compile_kernels() -> None:
 
         return sig, codegen
 
+    # The kernels are compiled from copies of the functions whose globals see the intrinsic and
+    # each other's compiled versions; this module's own globals only ever swap a plain kernel for
+    # its compiled one, so plain Python that is running meanwhile (a small graph on another
+    # thread while this runs on the warm-up thread) never meets the intrinsic.
     module = globals()
-    _ORIGINAL.setdefault("_ctpop", module["_ctpop"])
-    module["_ctpop"] = _ctpop
+    seen = dict(module)
+    seen["_ctpop"] = _ctpop
     for name in KERNELS:
-        _ORIGINAL.setdefault(name, module[name])
-        module[name] = numba.njit(cache=True)(_ORIGINAL[name])
+        plain = _ORIGINAL.setdefault(name, module[name])
+        fn = pytypes.FunctionType(
+            plain.__code__, seen, plain.__name__, plain.__defaults__, plain.__closure__
+        )
+        fn.__qualname__ = plain.__qualname__
+        fn.__module__ = plain.__module__
+        fn.__doc__ = plain.__doc__
+        seen[name] = numba.njit(cache=True)(fn)
+    for name in KERNELS:
+        module[name] = seen[name]
     _compiled = True
 
 

@@ -74,6 +74,8 @@ GROUP_NOTES = {
     "kind": "kind",
     "community": "graph communities (networkx Louvain, seed 1)",
 }
+# what the status line says when the communities of a large graph are linked parts, not Louvain's
+LINKED_NOTE = "linked parts of the graph (breadth-first runs: too many nodes for Louvain)"
 COMMUNITY_SEED = 1
 # the tag drawn before every node's name, so that same-name nodes of different kinds differ
 KIND_TAGS = {
@@ -98,6 +100,10 @@ KIND_TAGS = {
 }
 # above this many bytes of data the page holds it deflated (base64), unpacked by the browser
 PACK_MIN = 200_000
+# above this many nodes the node, edge and string lists travel in parts of these many entries
+SPLIT_NODES = 250_000
+SPLIT_FIELDS = ("nodes", "edges", "strings")
+PART_ITEMS = {"nodes": 100_000, "edges": 500_000, "strings": 500_000}
 TIERS = tuple(t.value for t in Tier)
 TIER_COLORS = {
     "reversible": "#2e7d32",
@@ -1280,6 +1286,7 @@ def _build(
     )
     mode = "summary" if summary else ("focus" if focus_idx else "full")
     groups: list[_Group] = []
+    covered: list[int] = []
     key = ""
     if summary:
         if focus_idx:
@@ -1355,7 +1362,9 @@ def _build(
         "direction": direction,
         "depth": depth,
         "group_key": key,
-        "group_note": GROUP_NOTES.get(key, key),
+        "group_note": LINKED_NOTE
+        if key == "community" and len(covered) > LOUVAIN_MAX
+        else GROUP_NOTES.get(key, key),
         "kinds": kinds,
         "kind_tags": [kind_tag(k) for k in kinds],
         "focus": focus_idx,
@@ -1569,35 +1578,71 @@ def script_json(data: Any) -> str:
     return raw
 
 
+def _packed(body: str) -> str:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 9)
+    packed = packer.compress(body.encode("utf-8")) + packer.flush()
+    return base64.b64encode(packed).decode("ascii")
+
+
 def data_block(data: dict[str, Any]) -> str:
     """The page's data as one inert ``<script>`` element: JSON, or above :data:`PACK_MIN` bytes raw
     deflate in base64 (the page unpacks it with the browser's ``DecompressionStream``).
+
+    Above :data:`SPLIT_NODES` nodes the lists of nodes, edges and strings travel in parts of
+    :data:`PART_ITEMS` entries, one element each after the rest of the data (which says how many):
+    the whole would be a text longer than a browser can hold (about 2**29 characters in
+    Chromium: a 1M-node graph's data is 700 MB of JSON).
 
     Deterministic: the same data gives the same bytes (deflate has no time stamp).
 
     >>> data_block({"a": 1})
     '<script type="application/json" id="gg-data">{"a":1}</script>'
     """
+    if len(data.get("nodes", ())) > SPLIT_NODES:
+        head = {k: v for k, v in data.items() if k not in SPLIT_FIELDS}
+        parts: list[tuple[str, list[Any]]] = []
+        for name in SPLIT_FIELDS:
+            items = data[name]
+            step = PART_ITEMS[name]
+            parts.extend((name, items[k : k + step]) for k in range(0, max(len(items), 1), step))
+        head["parts"] = [name for name, _ in parts]
+        out = [
+            '<script type="application/octet-stream" id="gg-data" data-encoding="deflate-raw+base64">'
+            f"{_packed(script_json(head))}</script>"
+        ]
+        for k, (_, chunk) in enumerate(parts):
+            out.append(
+                f'\n<script type="application/octet-stream" id="gg-data-{k + 1}" data-encoding="deflate-raw+base64">'
+                f"{_packed(script_json(chunk))}</script>"
+            )
+        return "".join(out)
     body = script_json(data)
     if len(body) <= PACK_MIN:
         return f'<script type="application/json" id="gg-data">{body}</script>'
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 9)
-    packed = packer.compress(body.encode("utf-8")) + packer.flush()
-    b64 = base64.b64encode(packed).decode("ascii")
     return (
         '<script type="application/octet-stream" id="gg-data" data-encoding="deflate-raw+base64">'
-        f"{b64}</script>"
+        f"{_packed(body)}</script>"
     )
 
 
-def read_data_block(page: str) -> dict[str, Any]:
-    """The data a page written by :func:`render_html` holds (for tests and tools)."""
-    start = page.index('id="gg-data"')
+def _block_body(page: str, element_id: str) -> Any:
+    start = page.index(f'id="{element_id}"')
     open_end = page.index(">", start) + 1
     body = page[open_end : page.index("</script>", open_end)]
     if 'data-encoding="deflate-raw+base64"' in page[start:open_end]:
         body = zlib.decompress(base64.b64decode(body), -15).decode("utf-8")
-    result: dict[str, Any] = json.loads(body)
+    return json.loads(body)
+
+
+def read_data_block(page: str) -> dict[str, Any]:
+    """The data a page written by :func:`render_html` holds (for tests and tools), parts joined."""
+    result: dict[str, Any] = _block_body(page, "gg-data")
+    names = result.pop("parts", None)
+    if names is not None:
+        for name in SPLIT_FIELDS:
+            result[name] = []
+        for k, name in enumerate(names):
+            result[name].extend(_block_body(page, f"gg-data-{k + 1}"))
     return result
 
 

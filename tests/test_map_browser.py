@@ -550,3 +550,30 @@ def test_tooltip_shows_every_declared_map_column(tmp_path, open_map):
     tip = m.tooltip()
     assert all(label in tip for label in expected)
     m.assert_clean()
+
+
+def test_a_page_in_parts_opens_as_the_whole_does(tmp_path, open_map, monkeypatch):
+    """Above SPLIT_NODES (a 1M-node map) the lists travel in parts: the page joins them and shows,
+    finds and expands exactly what the page in one block does."""
+    import graphgov.views.map as gmap
+
+    G = modular(1200, per_system=100)
+    settings = default_settings().replace(map_max_full_nodes=200)
+    whole = write_map(G, tmp_path / "whole.html", settings=settings)
+    monkeypatch.setattr(gmap, "SPLIT_NODES", 100)
+    monkeypatch.setattr(gmap, "PART_ITEMS", {"nodes": 500, "edges": 700, "strings": 3})
+    parts = write_map(G, tmp_path / "parts.html", settings=settings)
+    page = (tmp_path / "parts.html").read_text(encoding="utf-8")
+    assert 'id="gg-data-3"' in page and 'id="gg-data-4"' in page
+    seen = []
+    for path in (tmp_path / "whole.html", tmp_path / "parts.html"):
+        m = open_map(path)
+        assert m.counts() == (whole.nodes, whole.edges)
+        m.click_item("g1")
+        m.page.fill("#gg-search", "node-001199")
+        m.page.press("#gg-search", "Enter")
+        seen.append((m.shown_ids(), m.js("graphgovMap.view()")))
+        m.assert_clean()
+    assert parts.embedded_nodes == whole.embedded_nodes == 1200
+    assert "node-001199" in seen[0][0]
+    assert seen[0] == seen[1]

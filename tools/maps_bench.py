@@ -42,7 +42,7 @@ def process_rows(work: Path, sizes: list[int], seed: int) -> None:
         "graphgov map as a process (whole command: CSV read, metrics, page), baseline graphgov analyze"
     )
     print(
-        f"{'input':<16} {'nodes':>9} {'edges':>10} {'map s':>7} {'map MB':>7} {'peak MB':>8} {'analyze s':>9}"
+        f"{'input':<16} {'nodes':>9} {'edges':>10} {'map s':>7} {'map MB':>7} {'peak MB':>8} {'analyze s':>9} {'ratio':>6}"
     )
     for n in sizes:
         for name, gen in (("lineage", lineage_dag), ("service", service_graph)):
@@ -56,7 +56,7 @@ def process_rows(work: Path, sizes: list[int], seed: int) -> None:
             size = out.stat().st_size / 1e6 if out.exists() and code == 0 else float("nan")
             print(
                 f"{name + '-' + str(n):<16} {nodes:>9} {len(edges):>10} {wall:>7.1f} {size:>7.1f}"
-                f" {peak / 1e6:>8.0f} {base:>9.1f}"
+                f" {peak / 1e6:>8.0f} {base:>9.1f} {wall / base:>6.1f}"
                 + ("" if code == 0 and bcode == 0 else "  (failed)")
             )
 
@@ -153,33 +153,59 @@ def browser_rows(work: Path) -> None:
         browser.close()
 
 
-def million(work: Path, seed: int) -> None:
+def million(work: Path, seed: int, inputs: Path) -> None:
+    """The 1M-node lineage and service maps: written (time, peak memory, size; ``graphgov analyze``
+    of the same CSV beside it), then opened in Chromium: the first view, console errors, a click.
+    One 1M-node process at a time. The CSVs are read from ``inputs`` when there (as
+    ``benchmarks/bench_analyze.py`` writes them), else built here from the seed."""
     from playwright.sync_api import sync_playwright
     from test_map_browser import CHROMIUM_ARGS, find_chromium
 
     n = 1_000_000
-    edges = lineage_dag(n, seed)
-    csv_path = work / f"lineage-{n}.csv"
-    write_edges(csv_path, edges, "n")
-    out = work / "lineage-1000000.html"
-    wall, peak, code = run(graphgov_cmd("map", str(csv_path), "-o", str(out)))
-    print(
-        f"\n1M-node lineage graph ({len(edges)} edges): graphgov map {wall:.1f} s, peak {peak / 1e6:.0f} MB,"
-        f" exit {code}, {out.stat().st_size / 1e6 if out.exists() else float('nan'):.1f} MB"
-    )
-    if code != 0 or not out.exists():
-        return
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
-        ctx, page, ready = open_page(browser, out)
-        first = page.evaluate("() => graphgovMap.firstDrawMs") / 1000
-        items = len(page.evaluate("() => graphgovMap.view().nodes"))
-        click = click_response(page, "g1")
+    print("\n1M-node maps (whole command; baseline graphgov analyze of the same CSV)")
+    for name, gen in (("lineage", lineage_dag), ("service", service_graph)):
+        csv_path = inputs / f"{name}-{n}.csv"
+        if not csv_path.exists():
+            csv_path = work / f"{name}-{n}.csv"
+            write_edges(csv_path, gen(n, seed), "n")
+        out = work / f"{name}-{n}.html"
+        wall, peak, code = run(graphgov_cmd("map", str(csv_path), "-o", str(out)))
+        base, bpeak, _ = run(graphgov_cmd("analyze", str(csv_path), "-o", str(work / "a.csv")))
+        size = out.stat().st_size / 1e6 if out.exists() else float("nan")
         print(
-            f"1M-node map in Chromium: first view ({items} items) {first:.1f} s, ready {ready:.1f} s,"
-            f" a click on a group answered in {click:.2f} s"
+            f"{name}-{n}: graphgov map {wall:.1f} s, peak {peak / 1e6:.0f} MB, exit {code},"
+            f" {size:.1f} MB; analyze {base:.1f} s, peak {bpeak / 1e6:.0f} MB"
+            f" (map/analyze {wall / base:.1f}x)"
         )
-        browser.close()
+        if code != 0 or not out.exists():
+            continue
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1400, "height": 850})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on(
+                "console",
+                lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None,
+            )
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            t0 = time.perf_counter()
+            page.goto(out.resolve().as_uri())
+            page.wait_for_selector("body[data-ready='1']", state="attached", timeout=600_000)
+            ready = time.perf_counter() - t0
+            first = page.evaluate("() => graphgovMap.firstDrawMs") / 1000
+            items = len(page.evaluate("() => graphgovMap.view().nodes"))
+            click = click_response(page, "g1")
+            after = len(page.evaluate("() => graphgovMap.view().nodes"))
+            shot = work.parent / f"graphgov-map-{name}-{n}.png"
+            page.screenshot(path=str(shot))
+            print(
+                f"  in Chromium: first view ({items} items) {first:.1f} s, ready {ready:.1f} s,"
+                f" a click on a group answered in {click:.2f} s ({after} items),"
+                f" console errors: {len(errors)}{' ' + errors[0][:200] if errors else ''};"
+                f" screenshot {shot}"
+            )
+            browser.close()
 
 
 def main() -> int:
@@ -188,6 +214,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--million", action="store_true", help="also the 1M-node map")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("/tmp/bench"),
+        help="where the 1M-node CSVs of benchmarks/bench_analyze.py are (built here if absent)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="graphgov-maps-") as tmp:
         work = Path(tmp)
@@ -196,7 +228,7 @@ def main() -> int:
         if not args.no_browser:
             browser_rows(work)
         if args.million:
-            million(work, args.seed)
+            million(work, args.seed, args.inputs)
     return 0
 
 

@@ -69,14 +69,18 @@ def map(
     next hop; search by id or name; highlight a node's blast radius. Above the
     map_summary_threshold setting (or, without --focus, map_max_full_nodes) the map opens on groups.
     """
+    from ..engine.table import metric_table
     from ..views.map import write_map
 
     settings = load.settings()
-    G = load.graph(settings, [output])
-    load.announce(G, "drawing the map")
+    # the columnar core: a bulk edge list is never turned into a networkx graph
+    core = load.core(settings, [output])
+    load.announce(core, "drawing the map")
+    table = metric_table(core, settings, settings.today)
     result = write_map(
-        G,
+        core,
         output,
+        table=table,
         focus=list(focus),
         select=list(load.select),
         exclude=list(load.exclude),

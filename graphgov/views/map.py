@@ -26,6 +26,7 @@ worst tier, expandable by a click.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import html
 import json
@@ -73,6 +74,8 @@ GROUP_NOTES = {
     "kind": "kind",
     "community": "graph communities (networkx Louvain, seed 1)",
 }
+# what the status line says when the communities of a large graph are linked parts, not Louvain's
+LINKED_NOTE = "linked parts of the graph (breadth-first runs: too many nodes for Louvain)"
 COMMUNITY_SEED = 1
 # the tag drawn before every node's name, so that same-name nodes of different kinds differ
 KIND_TAGS = {
@@ -97,6 +100,10 @@ KIND_TAGS = {
 }
 # above this many bytes of data the page holds it deflated (base64), unpacked by the browser
 PACK_MIN = 200_000
+# above this many nodes the node, edge and string lists travel in parts of these many entries
+SPLIT_NODES = 250_000
+SPLIT_FIELDS = ("nodes", "edges", "strings")
+PART_ITEMS = {"nodes": 100_000, "edges": 500_000, "strings": 500_000}
 TIERS = tuple(t.value for t in Tier)
 TIER_COLORS = {
     "reversible": "#2e7d32",
@@ -366,6 +373,252 @@ def _free_cell(want: tuple[float, float], taken: set[tuple[int, int]]) -> tuple[
         ring += 1
 
 
+# --------------------------------------------------------------------------- the input, by columns
+class _Input:
+    """The graph as the map reads it, by columns: node ``i`` is the i-th node in the page's order
+    (by id text), edges are arrays of those indices, attributes and metrics are lists by index.
+
+    It reads the columnar core (:func:`graphgov.ingest.load_core`) and its metric table, so that a
+    bulk edge list of 100,000s of nodes never becomes a networkx graph: the nodes and edges that a
+    register describes (the only ones with more than an id, a first line and a relation) are read
+    from the small networkx graph of those alone (:func:`graphgov.engine.core.to_networkx` with
+    ``only``). A networkx graph is read through its own core (``from_networkx``), attributes from
+    the graph itself.
+    """
+
+    def __init__(
+        self, core: Any, table: Any = None, rows: dict[Hashable, dict[str, Any]] | None = None
+    ):
+        import numpy as np
+
+        self.core = core
+        ids = core.ids
+        n = core.n
+        self.bulk = core.nx_graph is None
+        if self.bulk:  # ids are text: the core's rank is Python's str order
+            perm = np.argsort(core.rank(), kind="stable")
+        else:
+            perm = np.array(
+                sorted(range(n), key=lambda i: (str(ids[i]), type(ids[i]).__name__, repr(ids[i]))),
+                dtype=np.int64,
+            )
+        self.perm = perm
+        inv = np.empty(n, dtype=np.int64)
+        inv[perm] = np.arange(n, dtype=np.int64)
+        self.inv = inv
+        self.ids: list[Hashable] = [ids[p] for p in perm.tolist()]
+        self.str_ids = self.bulk or all(type(x) is str for x in self.ids)
+        self.n, self.m = n, core.m
+        self.src = inv[core.src]  # by the core's edge order
+        self.dst = inv[core.dst]
+        self.loops = set(self.src[self.src == self.dst].tolist())
+        self.table = table
+        self.given_rows = rows
+        self._attrs: dict[str, list[Any]] = {}
+        self._metrics: dict[str, list[Any]] = {}
+        self._special: dict[int, dict[str, Any]] | None = None  # bulk: index -> attributes
+        self._sub: Any = None  # bulk: the networkx graph of the special nodes and edges
+        self._graph: Any = None
+        self._rows: dict[Hashable, dict[str, Any]] | None = rows
+
+    # -- whole-graph fallbacks (a focus by alias or name, a selection)
+    def graph(self) -> nx.DiGraph:
+        if self._graph is None:
+            from ..engine.core import to_networkx
+
+            self._graph = to_networkx(self.core)
+        return self._graph
+
+    def rows(self) -> dict[Hashable, dict[str, Any]]:
+        if self._rows is None:
+            self._rows = self.table.rows()
+        return self._rows
+
+    # -- node attributes (what G.nodes[n] holds), by index
+    def _bulk_special(self) -> dict[int, dict[str, Any]]:
+        """Bulk core: the attributes of the nodes a register describes, and the networkx graph of
+        those nodes and of the ends of every edge that is more than one edge-list row."""
+        if self._special is None:
+            import numpy as np
+
+            from ..engine.core import to_networkx
+
+            core = self.core
+            ex = core.extra
+            odd = self.odd_edges()
+            mask = np.zeros(core.n, dtype=np.bool_)
+            touched = ex.get("touched", {})
+            mask[list(touched)] = True
+            mask[core.src[odd]] = True
+            mask[core.dst[odd]] = True
+            self._sub = to_networkx(core, only=mask) if mask.any() else nx.DiGraph()
+            nodes = self._sub.nodes
+            self._special = {int(self.inv[i]): nodes[core.ids[i]] for i in touched}
+        return self._special
+
+    def odd_edges(self) -> Any:
+        """Bulk core: positions of the edges that are not one plain edge-list row each (a register
+        edge, several rows merged)."""
+        import numpy as np
+
+        ex = self.core.extra
+        m = self.core.m
+        base = int(ex.get("base_edges", m))
+        odd = np.zeros(m, dtype=np.bool_)
+        odd[base:] = True
+        rows = ex["edge_of_row"]
+        if len(rows) != base:
+            counts = np.bincount(rows[rows >= 0], minlength=m)
+            odd[: len(counts)] |= counts[:m] > 1
+        odd |= ex["multi_relation"][:m].astype(np.bool_) if len(ex["multi_relation"]) else odd
+        reg = ex.get("register_edges") or {}
+        if reg:
+            index = self.core.index()
+            pos = {
+                (int(u), int(v)): j
+                for j, (u, v) in enumerate(
+                    zip(self.core.src.tolist(), self.core.dst.tolist(), strict=True)
+                )
+            }
+            for u, v in reg:
+                odd[pos[(index[u], index[v])]] = True
+        return np.nonzero(odd)[0]
+
+    def attr(self, key: str) -> list[Any]:
+        """``G.nodes[n].get(key)`` of every node, by index."""
+        out = self._attrs.get(key)
+        if out is not None:
+            return out
+        if not self.bulk:
+            nodes = self.core.nx_graph.nodes
+            out = [nodes[n].get(key) for n in self.ids]
+        else:
+            if key == NAME:
+                out = list(self.ids)
+            elif key == KIND:
+                out = ["unknown"] * self.n
+            else:
+                out = [None] * self.n
+            for i, d in self._bulk_special().items():
+                out[i] = d.get(key)
+        self._attrs[key] = out
+        return out
+
+    def attrs_of(self, i: int) -> dict[str, Any]:
+        if not self.bulk:
+            return self.core.nx_graph.nodes[self.ids[i]]  # type: ignore[no-any-return]
+        d = self._bulk_special().get(i)
+        return d if d is not None else {KIND: "unknown", NAME: self.ids[i]}
+
+    # -- metrics (the row dicts of node_metrics), by index
+    def metric(self, column: str) -> list[Any]:
+        out = self._metrics.get(column)
+        if out is not None:
+            return out
+        if self.given_rows is not None:
+            rows = self.given_rows
+            out = [rows[n].get(column) for n in self.ids]
+        else:
+            out = _table_column(self.table, column, self.perm)
+        self._metrics[column] = out
+        return out
+
+    def formatted(self, column: str, fn: Any) -> list[Any]:
+        """``[fn(v) for v in self.metric(column)]``, each distinct value formatted once."""
+        import numpy as np
+
+        if (
+            self.given_rows is None
+            and column not in _CORE_COLUMNS
+            and column in self.table.cols.values
+        ):
+            values = np.asarray(self.table.cols.values[column])
+            if values.dtype.kind in "biuf":
+                distinct, back = np.unique(values[self.perm], return_inverse=True)
+                shown = [fn(v) for v in distinct.tolist()]
+                return [shown[b] for b in back.reshape(-1).tolist()]
+        return _mapped(fn, self.metric(column))
+
+    # -- structure
+    def degree(self) -> list[int]:
+        """In- plus out-degree (a self-loop counts twice, as networkx counts it), by index."""
+        import numpy as np
+
+        deg = np.bincount(self.src, minlength=self.n) + np.bincount(self.dst, minlength=self.n)
+        return deg.tolist()  # type: ignore[no-any-return]
+
+    def successors(self) -> tuple[list[int], list[int]]:
+        """CSR (pointers, targets) of each node's successors, in the graph's adjacency order."""
+        return _csr(self.n, self.src, self.dst)
+
+    def predecessors(self) -> tuple[list[int], list[int]]:
+        return _csr(self.n, self.dst, self.src)
+
+    def text_key(self) -> list[str]:
+        return [str(n) for n in self.ids]
+
+
+def _csr(n: int, a: Any, b: Any) -> tuple[list[int], list[int]]:
+    import numpy as np
+
+    order = np.argsort(a, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a, minlength=n), out=ptr[1:])
+    return ptr.tolist(), b[order].tolist()
+
+
+# the columns of the row dicts that do not come straight from the metric columns
+_CORE_COLUMNS = frozenset(
+    (
+        "node",
+        "name",
+        "kind",
+        "owner",
+        "lifecycle",
+        "criticality",
+        "gradient",
+        "quarters_to_irreversible",
+        "explain",
+    )
+)
+
+
+def _table_column(table: Any, column: str, perm: Any) -> list[Any]:
+    """One column of :meth:`graphgov.engine.table.MetricTable.rows`, as a list in ``perm``'s order."""
+    import numpy as np
+
+    core = table.core
+    if column == "node":
+        return [core.ids[p] for p in perm.tolist()]
+    if column in ("name", "kind", "owner", "lifecycle"):
+        return getattr(core, column)[perm].tolist()  # type: ignore[no-any-return]
+    if column == "criticality":
+        return [c if c else None for c in core.criticality[perm].tolist()]
+    if column in ("gradient", "quarters_to_irreversible"):
+        values = (table.gradient if column == "gradient" else table.quarters)[perm]
+        return [None if math.isnan(x) else x for x in values.tolist()]
+    if column == "explain":
+        return table.explain.take(perm).to_pylist()  # type: ignore[no-any-return]
+    values = table.cols.values[column]
+    return np.asarray(values)[perm].tolist()  # type: ignore[no-any-return]
+
+
+def _mapped(fn: Any, values: list[Any]) -> list[Any]:
+    """``[fn(v) for v in values]``, computing each distinct value once."""
+    cache: dict[Any, Any] = {}
+    out = []
+    for v in values:
+        try:
+            key = (v.__class__, v)
+            r = cache.get(key, cache)
+            if r is cache:
+                r = cache[key] = fn(v)
+        except TypeError:  # unhashable
+            r = fn(v)
+        out.append(r)
+    return out
+
+
 # --------------------------------------------------------------------------- groups
 @dataclass
 class _Group:
@@ -380,12 +633,22 @@ class _Group:
     pilots: int = 0
 
 
-def _group_value(node: Hashable, data: dict[str, Any], row: dict[str, Any], key: str) -> str:
+def _group_values(inp: _Input, key: str) -> list[str]:
+    """Each node's value for a grouping key, by index: its kind, its id's namespace, else the attribute."""
+    cache = inp._attrs.get("\0group:" + key)
+    if cache is not None:
+        return cache
     if key == "kind":
-        return text(row.get("kind") or data.get(KIND) or "unknown", 200)
-    if key == "namespace":
-        return namespace(node)
-    return text(data.get(key), 200)
+        out = [
+            text(r or a or "unknown", 200)
+            for r, a in zip(inp.metric("kind"), inp.attr(KIND), strict=True)
+        ]
+    elif key == "namespace":
+        out = [namespace(n) for n in inp.ids]
+    else:
+        out = [text(v, 200) for v in inp.attr(key)]
+    inp._attrs["\0group:" + key] = out
+    return out
 
 
 def namespace(node: Hashable) -> str:
@@ -413,59 +676,100 @@ def namespace(node: Hashable) -> str:
     return ""
 
 
-def communities(G: nx.DiGraph, members: Sequence[Hashable]) -> dict[Hashable, str]:
-    """Louvain communities (networkx, fixed seed) of ``members``, each named after its best-linked node.
+def communities(inp: _Input, members: Sequence[int]) -> dict[int, str]:
+    """Louvain communities (networkx, fixed seed) of ``members`` (node indices), each named after its best-linked node.
 
     Above :data:`LOUVAIN_MAX` members (networkx's Louvain takes minutes on 100,000 nodes) they are
     linked parts instead: a breadth-first walk over the edges, either way, from the first member
     in id order, cut into about 40 runs of consecutive nodes, so that linked nodes share a part.
     """
     if len(members) > LOUVAIN_MAX:
-        return _linked_parts(G, members, max(GROUP_MAX, math.ceil(len(members) / 40)))
-    H = nx.Graph()
-    ordered = sorted(members, key=str)
-    H.add_nodes_from(ordered)
+        return _linked_parts(inp, members, max(GROUP_MAX, math.ceil(len(members) / 40)))
+    ids = inp.ids
+    key = inp.text_key()
+    ordered = sorted(members, key=lambda i: key[i])
     inside = set(members)
-    H.add_edges_from((u, v) for u in ordered for v in G.successors(u) if v in inside and v != u)
+    ptr, succ = inp.successors()
+    H = nx.Graph()
+    H.add_nodes_from(ids[i] for i in ordered)
+    H.add_edges_from(
+        (ids[u], ids[v])
+        for u in ordered
+        for v in succ[ptr[u] : ptr[u + 1]]
+        if v in inside and v != u
+    )
     parts = nx.community.louvain_communities(H, seed=COMMUNITY_SEED)
-    out: dict[Hashable, str] = {}
+    at = {ids[i]: i for i in members}
+    names = inp.attr(NAME)
+    out: dict[int, str] = {}
     for part in parts:
         hub = min(part, key=lambda n: (-H.degree(n), str(n)))
-        name = text(G.nodes[hub].get(NAME) or hub, 60)
+        name = text(names[at[hub]] or hub, 60)
         label = f"around {name}"
         for n in part:
-            out[n] = label
+            out[at[n]] = label
     return out
 
 
-def _linked_parts(G: nx.DiGraph, members: Sequence[Hashable], size: int) -> dict[Hashable, str]:
-    inside = set(members)
-    seen: set[Hashable] = set()
-    order: list[Hashable] = []
-    for start in sorted(members, key=str):
-        if start in seen:
+def _linked_parts(inp: _Input, members: Sequence[int], size: int) -> dict[int, str]:
+    import numpy as np
+
+    n = inp.n
+    inside = bytearray(n)
+    for i in members:
+        inside[i] = 1
+    # each node's neighbours either way, in id order (index order is id order for text ids)
+    a = np.concatenate([inp.src, inp.dst])
+    b = np.concatenate([inp.dst, inp.src])
+    if inp.str_ids:
+        order = np.lexsort((b, a))
+    else:
+        key = np.asarray(id_order(inp.text_key()), dtype=np.int64)
+        order = np.lexsort((key[b], a))  # stable: equal texts keep successors first
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a, minlength=n), out=ptr[1:])
+    p, nbr = ptr.tolist(), b[order].tolist()
+    seen = bytearray(n)
+    walk: list[int] = []
+    key_of = inp.text_key() if not inp.str_ids else None
+    starts = sorted(members) if key_of is None else sorted(members, key=lambda i: key_of[i])
+    for start in starts:
+        if seen[start]:
             continue
-        seen.add(start)
+        seen[start] = 1
         queue = deque([start])
         while queue:
             u = queue.popleft()
-            order.append(u)
-            for v in sorted((*G.successors(u), *G.predecessors(u)), key=str):
-                if v in inside and v not in seen:
-                    seen.add(v)
+            walk.append(u)
+            for v in nbr[p[u] : p[u + 1]]:
+                if inside[v] and not seen[v]:
+                    seen[v] = 1
                     queue.append(v)
-    out: dict[Hashable, str] = {}
-    for k in range(0, len(order), size):
-        part = order[k : k + size]
-        hub = min(part, key=lambda n: (-G.degree(n), str(n)))
-        label = f"linked to {text(G.nodes[hub].get(NAME) or hub, 60)}"
-        for n in part:
-            out[n] = label
+    deg = inp.degree()
+    names = inp.attr(NAME)
+    ids = inp.ids
+    out: dict[int, str] = {}
+    for k in range(0, len(walk), size):
+        part = walk[k : k + size]
+        hub = min(part, key=lambda i: (-deg[i], str(ids[i])))
+        label = f"linked to {text(names[hub] or ids[hub], 60)}"
+        for i in part:
+            out[i] = label
     return out
 
 
-def choose_group_key(G: nx.DiGraph, nodes: Sequence[Hashable], group_by: str = "auto") -> str:
-    """How a summary groups: what means something for these nodes.
+def id_order(keys: Sequence[str]) -> list[int]:
+    """Each key's rank in sorted order, equal keys sharing one.
+
+    >>> id_order(["b", "a", "b"])
+    [1, 0, 1]
+    """
+    distinct = {k: r for r, k in enumerate(sorted(set(keys)))}
+    return [distinct[k] for k in keys]
+
+
+def choose_group_key(inp: _Input, nodes: Sequence[int], group_by: str = "auto") -> str:
+    """How a summary groups: what means something for these nodes (indices).
 
     ``system`` when at least half the nodes have one, else ``owner`` when half have one, else the
     id's ``namespace`` when it splits the nodes (no namespace holds 90% of them), else ``kind``
@@ -477,28 +781,28 @@ def choose_group_key(G: nx.DiGraph, nodes: Sequence[Hashable], group_by: str = "
             raise ConfigError(msg)
         return group_by
     for key in (SYSTEM, OWNER):
-        have = sum(1 for n in nodes if text(G.nodes[n].get(key)))
+        values = _group_values(inp, key)
+        have = sum(1 for i in nodes if values[i])
         if nodes and have * 2 >= len(nodes):
             return key
     if nodes:
         for key in ("namespace", "kind"):
+            values = _group_values(inp, key)
             counts: dict[str, int] = defaultdict(int)
-            for n in nodes:
-                counts[_group_value(n, G.nodes[n], {}, key)] += 1
+            for i in nodes:
+                counts[values[i]] += 1
             if len(counts) >= 2 and max(counts.values()) < 0.9 * len(nodes):
                 return key
     return "community"
 
 
 def build_groups(
-    G: nx.DiGraph,
-    nodes: Sequence[Hashable],
-    index: dict[Hashable, int],
-    rows: dict[Hashable, dict[str, Any]],
+    inp: _Input,
+    nodes: Sequence[int],
     primary: str,
     group_max: int = GROUP_MAX,
 ) -> list[_Group]:
-    """A tree of groups over ``nodes``; group 0 is the root (always expanded). Deterministic."""
+    """A tree of groups over ``nodes`` (indices); group 0 is the root (always expanded). Deterministic."""
     keys = [primary] + [k for k in GROUP_KEYS if k != primary]
     groups: list[_Group] = [_Group("all", "", "")]
 
@@ -508,24 +812,25 @@ def build_groups(
         groups[parent].children.append(gi)
         return gi
 
-    def split(gi: int, members: list[Hashable], keys_left: list[str], force: bool = False) -> None:
+    def split(gi: int, members: list[int], keys_left: list[str], force: bool = False) -> None:
         if len(members) <= group_max and not force:
-            groups[gi].members = [index[n] for n in members]
+            groups[gi].members = list(members)
             return
         while keys_left:
             key, keys_left = keys_left[0], keys_left[1:]
-            buckets: dict[str, list[Hashable]] = defaultdict(list)
+            buckets: dict[str, list[int]] = defaultdict(list)
             if key == "community":
-                found = communities(G, members)
-                for n in members:
-                    buckets[found[n]].append(n)
+                found = communities(inp, members)
+                for i in members:
+                    buckets[found[i]].append(i)
                 small = sorted(v for v, b in buckets.items() if len(b) < SMALL_COMMUNITY)
                 if len(small) > 1 and len(small) < len(buckets):
-                    merged = [n for v in small for n in buckets.pop(v)]
+                    merged = [i for v in small for i in buckets.pop(v)]
                     buckets[f"{len(small)} small communities"] = merged
             else:
-                for n in members:
-                    buckets[_group_value(n, G.nodes[n], rows[n], key)].append(n)
+                values = _group_values(inp, key)
+                for i in members:
+                    buckets[values[i]].append(i)
             if len(buckets) < 2:
                 continue
             names = sorted(buckets, key=lambda v: (v == "", v.lower(), v))
@@ -537,7 +842,7 @@ def build_groups(
                 child = add(label, key, v, gi)
                 split(child, buckets[v], keys_left)
             return
-        ordered = sorted(members, key=lambda n: index[n])
+        ordered = sorted(members)
         parts = int(math.ceil(len(ordered) / group_max))
         if parts > group_max:
             _chunked(
@@ -558,10 +863,10 @@ def build_groups(
                 groups[gi].value,
                 gi,
             )
-            groups[child].members = [index[n] for n in chunk]
+            groups[child].members = list(chunk)
 
     def _chunked(
-        gi: int, buckets: list[tuple[str, list[Hashable]]], key: str, keys_left: list[str]
+        gi: int, buckets: list[tuple[str, list[int]]], key: str, keys_left: list[str]
     ) -> None:
         per = int(math.ceil(len(buckets) / group_max))
         for start in range(0, len(buckets), per):
@@ -579,17 +884,19 @@ def build_groups(
 
     split(0, list(nodes), keys, force=True)
     # sizes, worst tiers and pilot counts, bottom-up (children always come after their parent)
-    node_of = {i: n for n, i in index.items()}
+    deg = inp.degree()
+    tier_of = {t: k for k, t in enumerate(TIERS)}
+    tiers = [tier_of[t] for t in inp.metric("tier")]
+    pilots = inp.metric("pilot_derived")
     # a click on a group reveals its entries a few at a time, the best-linked first
     for g in groups:
-        g.members.sort(key=lambda m: (-G.degree(node_of[m]), m))
+        g.members.sort(key=lambda m: (-deg[m], m))
     for gi in range(len(groups) - 1, -1, -1):
         g = groups[gi]
         for m in g.members:
-            row = rows[node_of[m]]
             g.size += 1
-            g.tiers[TIERS.index(row["tier"])] += 1
-            g.pilots += 1 if row["pilot_derived"] else 0
+            g.tiers[tiers[m]] += 1
+            g.pilots += 1 if pilots[m] else 0
         if g.parent >= 0:
             p = groups[g.parent]
             p.size += g.size
@@ -656,67 +963,100 @@ def _column_text(column: str, value: Any) -> str:
     return text(value, 300)
 
 
-def _tooltip_values(
-    n: Hashable, data: dict[str, Any], row: dict[str, Any], self_loop: bool = False
-) -> list[str]:
-    """The node tooltip, one text per :data:`TIP_KEYS` entry ("" when unknown; the page leaves it out)."""
-    authority = data.get(AUTHORITY)
+FACTOR_COLUMNS = ("f_reach", "f_hard", "f_depth", "f_sinks", "f_spread", "f_age")
+
+
+def _tooltip_columns(inp: _Input) -> list[list[str]]:
+    """The node tooltips by column: one list per :data:`TIP_KEYS` entry, one text per node ("" when
+    unknown; the page leaves it out)."""
+    ids, A, R = inp.ids, inp.attr, inp.metric
+
+    def t300(values: Iterable[Any]) -> list[str]:
+        return [
+            ""
+            if v is None
+            else (v if v.__class__ is str and len(v) <= 300 and v.isascii() else text(v, 300))
+            for v in values
+        ]
+
+    def pilot_derived() -> list[str]:
+        return t300(
+            ("yes" + (" (pilot)" if p else "")) if d else None
+            for d, p in zip(R("pilot_derived"), R("pilot"), strict=True)
+        )
+
+    def name() -> list[str]:
+        return t300(nm if text(nm) != text(n) else None for nm, n in zip(A(NAME), ids, strict=True))
+
+    def blast_radius() -> list[str]:
+        return t300(
+            f"{b} ({f} fail, {d} degrade)"
+            for b, f, d in zip(R("blast_radius"), R("failure_set"), R("degraded"), strict=True)
+        )
+
+    def irreversibility() -> list[str]:
+        shown = inp.formatted("irreversibility", lambda v: _column_text("irreversibility", v))
+        return t300(f"{s} ({t})" for s, t in zip(shown, R("tier"), strict=True))
+
+    def either(column: str, attribute: str) -> list[str]:
+        return t300(r or a for r, a in zip(R(column), A(attribute), strict=True))
+
+    def termination() -> list[str]:
+        return t300(
+            r or (text(a.get("termination")) if isinstance(a, dict) else "") or "(none named)"
+            for r, a in zip(R("termination_authority"), A(AUTHORITY), strict=True)
+        )
+
+    def factors() -> list[str]:
+        parts = [
+            inp.formatted(
+                k, lambda v, k=k: f"{k[2:]} {float(v):.2f}" if _number(v) is not None else None
+            )
+            for k in FACTOR_COLUMNS
+        ]
+        return t300(", ".join(p for p in ps if p is not None) for ps in zip(*parts, strict=True))
+
+    def other_owners() -> list[str]:
+        return t300(
+            ", ".join(text(o) for o in owners or [] if text(o) != text(owner)) if owners else ""
+            for owners, owner in zip(A(OWNERS), A(OWNER), strict=True)
+        )
+
     special: dict[str, Any] = {
-        "node": n if isinstance(n, str) else str(n),
-        "name": data.get(NAME) if text(data.get(NAME)) != text(n) else None,
-        "pilot_derived": ("yes" + (" (pilot)" if row.get("pilot") else ""))
-        if row.get("pilot_derived")
-        else None,
-        "blast_radius": f"{row['blast_radius']} ({row['failure_set']} fail, {row['degraded']} degrade)",
-        "irreversibility": f"{_column_text('irreversibility', row['irreversibility'])} ({row['tier']})",
-        "owner": row.get("owner") or data.get(OWNER),
-        "lifecycle": row.get("lifecycle") or data.get(LIFECYCLE),
-        "termination_authority": row.get("termination_authority")
-        or (text(authority.get("termination")) if isinstance(authority, dict) else "")
-        or "(none named)",
-        "title": data.get("title"),
-        "unresolved": "yes: referenced but never defined" if data.get(UNRESOLVED) else None,
-        "self-dependency": "yes (an edge to itself, not drawn)" if self_loop else None,
-        "factors": ", ".join(
-            f"{k[2:]} {float(row[k]):.2f}"
-            for k in ("f_reach", "f_hard", "f_depth", "f_sinks", "f_spread", "f_age")
-            if _number(row.get(k)) is not None
-        ),
-        "owner's parent group": data.get(OWNER_PARENT),
-        "other owners": ", ".join(
-            text(o) for o in data.get(OWNERS) or [] if text(o) != text(data.get(OWNER))
-        ),
-        "system": data.get(SYSTEM),
-        "domain": data.get(DOMAIN),
-        "description": data.get(DESCRIPTION),
+        "node": lambda: t300(n if isinstance(n, str) else str(n) for n in ids),
+        "name": name,
+        "pilot_derived": pilot_derived,
+        "blast_radius": blast_radius,
+        "irreversibility": irreversibility,
+        "owner": lambda: either("owner", OWNER),
+        "lifecycle": lambda: either("lifecycle", LIFECYCLE),
+        "termination_authority": termination,
+        "title": lambda: t300(A("title")),
+        "unresolved": lambda: [
+            "yes: referenced but never defined" if u else "" for u in A(UNRESOLVED)
+        ],
+        "self-dependency": lambda: [
+            "yes (an edge to itself, not drawn)" if i in inp.loops else "" for i in range(inp.n)
+        ],
+        "factors": factors,
+        "owner's parent group": lambda: t300(A(OWNER_PARENT)),
+        "other owners": other_owners,
+        "system": lambda: t300(A(SYSTEM)),
+        "domain": lambda: t300(A(DOMAIN)),
+        "description": lambda: t300(A(DESCRIPTION)),
     }
     out = []
     for label, column in TIP_FIELDS:
         key = column if column is not None else label
         if key in special:
-            out.append(text(special[key], 300))
+            out.append(special[key]())
         else:
-            out.append(_column_text(key, row.get(key)))
+            out.append(inp.formatted(key, lambda v, key=key: _column_text(key, v)))
     return out
 
 
-class _Strings:
-    """Interned strings: repeated texts (relations, provenance files) are stored once in the page."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {"": 0}
-        self.items: list[str] = [""]
-
-    def __call__(self, value: str) -> int:
-        i = self.index.get(value)
-        if i is None:
-            i = self.index[value] = len(self.items)
-            self.items.append(value)
-        return i
-
-
-def _edge_row(u: int, v: int, data: dict[str, Any], strings: _Strings) -> list[int]:
-    """``[from, to, strength, relation, provenance, first seen, title, stated]`` (texts as string indices)."""
+def _edge_texts(data: dict[str, Any]) -> tuple[int, str, str, str, str, int]:
+    """(strength index, relation, provenance, first seen, title, strength stated) of an edge's attributes."""
     prov = data.get(PROVENANCE) or []
     prov = (
         [prov]
@@ -727,16 +1067,14 @@ def _edge_row(u: int, v: int, data: dict[str, Any], strings: _Strings) -> list[i
     if len(prov) > PROVENANCE_SHOWN:
         shown += f" (+{len(prov) - PROVENANCE_SHOWN} more)"
     relation = text(data.get(RELATION), 200) or "depends-on"
-    return [
-        u,
-        v,
+    return (
         STRENGTHS.index(_strength(data)),
-        strings(relation),
-        strings(shown),
-        strings(text(data.get("since"), 40)),
-        strings(text(data.get("title"), 300)),
+        relation,
+        shown,
+        text(data.get("since"), 40),
+        text(data.get("title"), 300),
         0 if data.get("strength_stated", True) is False else 1,
-    ]
+    )
 
 
 def _strength(data: dict[str, Any]) -> str:
@@ -744,8 +1082,111 @@ def _strength(data: dict[str, Any]) -> str:
     return s if s in STRENGTHS else "hard"
 
 
+def _edge_columns(inp: _Input, js: Any) -> list[list[Any]]:
+    """(strength, relation, provenance, first seen, title, stated) of the core's edges ``js``, by column."""
+    import numpy as np
+
+    core = inp.core
+    if not inp.bulk:
+        every = [d for _, _, d in core.nx_graph.edges(data=True)]
+        rows = [_edge_texts(every[j]) for j in js.tolist()]
+        return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(6)]
+    from ..engine.bulk import STRENGTH_NAME
+    from ..engine.core import NO_DATE, day_date
+
+    ex = core.extra
+    k = len(js)
+    # a plain edge is one edge-list row: its strength, first seen, relation and file:line
+    s = ex["strength"][js]
+    strength_of = [
+        STRENGTHS.index(_strength({STRENGTH: STRENGTH_NAME[c] if c >= 0 else "hard"}))
+        for c in range(-1, len(STRENGTH_NAME))
+    ]
+    strength = np.asarray(strength_of, dtype=np.int64)[s.astype(np.int64) + 1].tolist()
+    stated = (s >= 0).astype(np.int64).tolist()
+    names = [text(r, 200) or "depends-on" for r in ex["relation_names"]]
+    relation = [names[c] for c in ex["relation_codes"][js].tolist()]
+    days = core.since[js]
+    distinct, back = np.unique(days, return_inverse=True)
+    day_text = [
+        "" if d == int(NO_DATE) else text(day_date(d).isoformat(), 40) for d in distinct.tolist()
+    ]
+    since = [day_text[b] for b in back.reshape(-1).tolist()]
+    prov = ex["provenance"]
+    rows_of = np.asarray(prov.edge_first_row)
+    # (edges past the edge lists' own are the register's: read below)
+    first = rows_of[np.minimum(js, len(rows_of) - 1)] if len(rows_of) else np.zeros(k, np.int64)
+    provenance: list[str] = [""] * k
+    bounds = np.asarray(prov.bounds)
+    which = np.searchsorted(bounds, first, side="right") - 1
+    for f, source in enumerate(prov.files):
+        at = np.nonzero(which == f)[0]
+        if not len(at):
+            continue
+        lines = (first[at] - int(bounds[f]) + 2).tolist()
+        prefix = f"{source.source}:"
+        if prefix.isascii() and len(prefix) + 20 <= 200:
+            texts = [prefix + str(x) for x in lines]
+        else:
+            texts = [text(prefix + str(x), 200) for x in lines]
+        for a, t in zip(at.tolist(), texts, strict=True):
+            provenance[a] = t
+    title = [""] * k
+    # the rest (register edges, rows merged) as the networkx graph of their ends has them
+    odd = inp.odd_edges()
+    if len(odd):
+        inp._bulk_special()
+        sub = inp._sub
+        where = np.nonzero(np.isin(js, odd))[0].tolist()
+        for a in where:
+            j = int(js[a])
+            d = sub.edges[core.ids[int(core.src[j])], core.ids[int(core.dst[j])]]
+            strength[a], relation[a], provenance[a], since[a], title[a], stated[a] = _edge_texts(d)
+    return [strength, relation, provenance, since, title, stated]
+
+
+def _intern(columns: Sequence[list[str]]) -> tuple[list[str], list[list[int]]]:
+    """The page's string table: texts numbered by first appearance (edge by edge, column by column),
+    "" first; and each column as indices into it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    k = len(columns[0]) if columns else 0
+    flat: list[str] = [""] * (len(columns) * k + 1)
+    for c, values in enumerate(columns):
+        flat[1 + c :: len(columns)] = values
+    enc = pc.dictionary_encode(pa.array(flat, type=pa.string()))
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)[1:]
+    items: list[str] = enc.dictionary.to_pylist()
+    return items, [codes[c :: len(columns)].tolist() for c in range(len(columns))]
+
+
+def _neighbourhood_of(inp: _Input, focus: Sequence[int], depth: int, direction: str) -> set[int]:
+    """:func:`neighbourhood` over node indices."""
+    steps = []
+    if direction in ("down", "both"):
+        steps.append(inp.successors())
+    if direction in ("up", "both"):
+        steps.append(inp.predecessors())
+    seen: set[int] = set(focus)
+    for ptr, nbr in steps:
+        dist = dict.fromkeys(focus, 0)
+        queue = deque(focus)
+        while queue:
+            u = queue.popleft()
+            if dist[u] >= depth:
+                continue
+            for v in nbr[ptr[u] : ptr[u + 1]]:
+                if v not in dist:
+                    dist[v] = dist[u] + 1
+                    queue.append(v)
+        seen.update(dist)
+    return seen
+
+
 def build_map_data(
-    G: nx.DiGraph,
+    G: Any,
     settings: Settings | None = None,
     *,
     focus: Sequence[str] = (),
@@ -758,11 +1199,21 @@ def build_map_data(
     label_chars: int = LABEL_CHARS,
     group_max: int = GROUP_MAX,
     rows: dict[Hashable, dict[str, Any]] | None = None,
+    table: Any = None,
 ) -> dict[str, Any]:
-    """Everything the page needs, as plain JSON-ready data (also used by the static pictures)."""
-    from ..analysis.table import node_metrics
+    """Everything the page needs, as plain JSON-ready data (also used by the static pictures).
 
-    settings = settings or G.graph.get("settings") or default_settings()
+    ``G`` is a networkx graph or the columnar core of one (:class:`graphgov.engine.core.GraphCore`,
+    e.g. from :func:`graphgov.ingest.load_core`; a bulk edge list then never becomes a networkx
+    graph); ``table`` its :func:`graphgov.engine.table.metric_table` when already computed, or
+    ``rows`` the row dicts of :func:`graphgov.analysis.table.node_metrics`.
+    """
+
+    from ..engine.core import GraphCore, from_networkx
+    from ..engine.table import metric_table
+
+    core = G if isinstance(G, GraphCore) else from_networkx(G)
+    settings = settings or core.graph.get("settings") or default_settings()
     _check_direction(direction)
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
         msg = f"depth must be a whole number of 0 or more, got {depth!r}"
@@ -770,63 +1221,126 @@ def build_map_data(
     if group_max < 2:
         msg = f"group_max must be 2 or more, got {group_max}"
         raise ConfigError(msg)
-    rows = rows if rows is not None else node_metrics(G, settings)
+    if rows is None and table is None:
+        table = metric_table(core, settings, settings.today)
+    paused = gc.isenabled()
+    gc.disable()  # millions of small lists: the cyclic collector would walk them over and over
+    try:
+        return _build(
+            _Input(core, table, rows),
+            settings,
+            focus=focus,
+            select=select,
+            exclude=exclude,
+            depth=depth,
+            direction=direction,
+            group_by=group_by,
+            title=title,
+            label_chars=label_chars,
+            group_max=group_max,
+        )
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(
+    inp: _Input,
+    settings: Settings,
+    *,
+    focus: Sequence[str],
+    select: Sequence[str],
+    exclude: Sequence[str],
+    depth: int,
+    direction: str,
+    group_by: str,
+    title: str | None,
+    label_chars: int,
+    group_max: int,
+) -> dict[str, Any]:
+    import numpy as np
+
+    core = inp.core
+    known = core.index()
     focus_nodes: list[Hashable] = list(
-        dict.fromkeys([resolve_node(G, str(f)) if f not in G else f for f in focus])
+        dict.fromkeys([f if f in known else resolve_node(inp.graph(), str(f)) for f in focus])
     )
     if select:
-        focus_nodes = list(dict.fromkeys(focus_nodes + select_nodes(G, rows, select, exclude)))
+        chosen = select_nodes(inp.graph(), inp.rows(), select, exclude)
+        focus_nodes = list(dict.fromkeys(focus_nodes + chosen))
     elif exclude:
-        dropped = set(G) - set(select_nodes(G, rows, (), exclude))
-        focus_nodes = [f for f in focus_nodes if f not in dropped]
+        kept = set(select_nodes(inp.graph(), inp.rows(), (), exclude))
+        focus_nodes = [f for f in focus_nodes if f in kept]
+    focus_idx = [int(inp.inv[known[f]]) for f in focus_nodes]
 
     # the page knows every node of the input (Find reaches all of them), in a stable order
-    visible = neighbourhood(G, focus_nodes, depth, direction) if focus_nodes else set(G)
-    nodes = sorted(G, key=lambda n: (str(n), type(n).__name__, repr(n)))
-    index = {n: i for i, n in enumerate(nodes)}
-
-    summary = len(visible) > int(settings.map_summary_threshold) or (
-        not focus_nodes and len(G) > int(settings.map_max_full_nodes)
+    n = inp.n
+    ids = inp.ids
+    if focus_idx:
+        visible = _neighbourhood_of(inp, focus_idx, depth, direction)
+        count = len(visible)
+    else:
+        count = n
+    summary = count > int(settings.map_summary_threshold) or (
+        not focus_idx and n > int(settings.map_max_full_nodes)
     )
-    mode = "summary" if summary else ("focus" if focus_nodes else "full")
-    covered: list[Hashable] = []
+    mode = "summary" if summary else ("focus" if focus_idx else "full")
     groups: list[_Group] = []
+    covered: list[int] = []
     key = ""
     if summary:
-        covered = [n for n in nodes if n in visible and n not in set(focus_nodes)]
-        key = choose_group_key(G, covered, group_by)
-        groups = build_groups(G, covered, index, rows, key, group_max)
-        shown = [index[n] for n in focus_nodes]
+        if focus_idx:
+            skip = set(focus_idx)
+            covered = [i for i in sorted(visible) if i not in skip]
+        else:
+            covered = list(range(n))
+        key = choose_group_key(inp, covered, group_by)
+        groups = build_groups(inp, covered, key, group_max)
+        shown = list(focus_idx)
     else:
-        shown = sorted(index[n] for n in visible)
+        shown = sorted(visible) if focus_idx else list(range(n))
 
+    A, R = inp.attr, inp.metric
     kinds: list[str] = []
     kind_index: dict[str, int] = {}
-    node_data = []
-    for n in nodes:
-        attrs = G.nodes[n]
-        row = rows[n]
-        nid = text(n if isinstance(n, str) else str(n))
-        node_data.append(
-            [
-                nid,
-                _label(nid, text(attrs.get(NAME)), bool(attrs.get(UNRESOLVED)), label_chars),
-                text(attrs.get(NAME)),
-                TIERS.index(row["tier"]),
-                (1 if row["pilot_derived"] else 0) | (2 if attrs.get(UNRESOLVED) else 0),
-                _node_size(int(row["blast_radius"])),
-                _tooltip_values(n, attrs, row, G.has_edge(n, n)),
-                _kind_slot(
-                    text(row.get("kind") or attrs.get(KIND) or "unknown", 60), kinds, kind_index
-                ),
-            ]
-        )
-    strings = _Strings()
+    kind_of = [
+        _kind_slot(text(r or a or "unknown", 60), kinds, kind_index)
+        for r, a in zip(R("kind"), A(KIND), strict=True)
+    ]
+    nid = [text(x if isinstance(x, str) else str(x)) for x in ids]
+    names = [text(v) for v in A(NAME)]
+    unresolved = [bool(u) for u in A(UNRESOLVED)]
+    labels = [
+        _label(i, nm, u, label_chars) for i, nm, u in zip(nid, names, unresolved, strict=True)
+    ]
+    tier_of = {t: k for k, t in enumerate(TIERS)}
+    tiers = [tier_of[t] for t in R("tier")]
+    flags = [
+        (1 if p else 0) | (2 if u else 0)
+        for p, u in zip(R("pilot_derived"), unresolved, strict=True)
+    ]
+    sizes = inp.formatted("blast_radius", lambda b: _node_size(int(b)))
+    tips = [list(t) for t in zip(*_tooltip_columns(inp), strict=True)] if n else []
+    node_data = [
+        list(r) for r in zip(nid, labels, names, tiers, flags, sizes, tips, kind_of, strict=True)
+    ]
+    src, dst = inp.src, inp.dst
+    keep = np.nonzero(src != dst)[0]
+    order = keep[np.lexsort((dst[keep], src[keep]))]
+    strength, relation, provenance, since, etitle, stated = _edge_columns(inp, order)
+    strings, (rel, prov, first, tit) = _intern([relation, provenance, since, etitle])
     edge_data = [
-        _edge_row(index[u], index[v], d, strings)
-        for u, v, d in sorted(
-            ((u, v, d) for u, v, d in G.edges(data=True) if u in index and v in index and u != v),
-            key=lambda e: (index[e[0]], index[e[1]]),
+        list(r)
+        for r in zip(
+            src[order].tolist(),
+            dst[order].tolist(),
+            strength,
+            rel,
+            prov,
+            first,
+            tit,
+            stated,
+            strict=True,
         )
     ]
     group_data = [
@@ -843,15 +1357,17 @@ def build_map_data(
         for g in groups
     ]
     data: dict[str, Any] = {
-        "title": text(title if title is not None else _default_title(G, focus_nodes, mode), 300),
+        "title": text(title if title is not None else _default_title(n, focus_nodes, mode), 300),
         "mode": mode,
         "direction": direction,
         "depth": depth,
         "group_key": key,
-        "group_note": GROUP_NOTES.get(key, key),
+        "group_note": LINKED_NOTE
+        if key == "community" and len(covered) > LOUVAIN_MAX
+        else GROUP_NOTES.get(key, key),
         "kinds": kinds,
         "kind_tags": [kind_tag(k) for k in kinds],
-        "focus": [index[f] for f in focus_nodes],
+        "focus": focus_idx,
         "tiers": list(TIERS),
         "tier_colors": [TIER_COLORS[t] for t in TIERS],
         "strengths": list(STRENGTHS),
@@ -878,7 +1394,7 @@ def build_map_data(
             "title",
             "strength stated",
         ],
-        "strings": strings.items,
+        "strings": strings,
         "nodes": node_data,
         "edges": edge_data,
         "groups": group_data,
@@ -888,8 +1404,8 @@ def build_map_data(
         "open_step": OPEN_STEP,
         "dx": DX,
         "dy": DY,
-        "total_nodes": G.number_of_nodes(),
-        "total_edges": G.number_of_edges(),
+        "total_nodes": n,
+        "total_edges": inp.m,
     }
     view = initial_view(data)
     data["view"] = {
@@ -929,15 +1445,13 @@ def _kind_slot(kind: str, kinds: list[str], index: dict[str, int]) -> int:
     return i
 
 
-def _default_title(G: nx.DiGraph, focus: list[Hashable], mode: str) -> str:
+def _default_title(n: int, focus: list[Hashable], mode: str) -> str:
     if focus:
         names = ", ".join(text(f, 60) for f in focus[:3]) + (
             f" and {len(focus) - 3} more" if len(focus) > 3 else ""
         )
         return f"graphgov map: {names}"
-    return f"graphgov map: {G.number_of_nodes()} nodes" + (
-        " (summary)" if mode == "summary" else ""
-    )
+    return f"graphgov map: {n} nodes" + (" (summary)" if mode == "summary" else "")
 
 
 def initial_view(data: dict[str, Any]) -> dict[str, Any]:
@@ -1064,35 +1578,71 @@ def script_json(data: Any) -> str:
     return raw
 
 
+def _packed(body: str) -> str:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 9)
+    packed = packer.compress(body.encode("utf-8")) + packer.flush()
+    return base64.b64encode(packed).decode("ascii")
+
+
 def data_block(data: dict[str, Any]) -> str:
     """The page's data as one inert ``<script>`` element: JSON, or above :data:`PACK_MIN` bytes raw
     deflate in base64 (the page unpacks it with the browser's ``DecompressionStream``).
+
+    Above :data:`SPLIT_NODES` nodes the lists of nodes, edges and strings travel in parts of
+    :data:`PART_ITEMS` entries, one element each after the rest of the data (which says how many):
+    the whole would be a text longer than a browser can hold (about 2**29 characters in
+    Chromium: a 1M-node graph's data is 700 MB of JSON).
 
     Deterministic: the same data gives the same bytes (deflate has no time stamp).
 
     >>> data_block({"a": 1})
     '<script type="application/json" id="gg-data">{"a":1}</script>'
     """
+    if len(data.get("nodes", ())) > SPLIT_NODES:
+        head = {k: v for k, v in data.items() if k not in SPLIT_FIELDS}
+        parts: list[tuple[str, list[Any]]] = []
+        for name in SPLIT_FIELDS:
+            items = data[name]
+            step = PART_ITEMS[name]
+            parts.extend((name, items[k : k + step]) for k in range(0, max(len(items), 1), step))
+        head["parts"] = [name for name, _ in parts]
+        out = [
+            '<script type="application/octet-stream" id="gg-data" data-encoding="deflate-raw+base64">'
+            f"{_packed(script_json(head))}</script>"
+        ]
+        for k, (_, chunk) in enumerate(parts):
+            out.append(
+                f'\n<script type="application/octet-stream" id="gg-data-{k + 1}" data-encoding="deflate-raw+base64">'
+                f"{_packed(script_json(chunk))}</script>"
+            )
+        return "".join(out)
     body = script_json(data)
     if len(body) <= PACK_MIN:
         return f'<script type="application/json" id="gg-data">{body}</script>'
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 9)
-    packed = packer.compress(body.encode("utf-8")) + packer.flush()
-    b64 = base64.b64encode(packed).decode("ascii")
     return (
         '<script type="application/octet-stream" id="gg-data" data-encoding="deflate-raw+base64">'
-        f"{b64}</script>"
+        f"{_packed(body)}</script>"
     )
 
 
-def read_data_block(page: str) -> dict[str, Any]:
-    """The data a page written by :func:`render_html` holds (for tests and tools)."""
-    start = page.index('id="gg-data"')
+def _block_body(page: str, element_id: str) -> Any:
+    start = page.index(f'id="{element_id}"')
     open_end = page.index(">", start) + 1
     body = page[open_end : page.index("</script>", open_end)]
     if 'data-encoding="deflate-raw+base64"' in page[start:open_end]:
         body = zlib.decompress(base64.b64decode(body), -15).decode("utf-8")
-    result: dict[str, Any] = json.loads(body)
+    return json.loads(body)
+
+
+def read_data_block(page: str) -> dict[str, Any]:
+    """The data a page written by :func:`render_html` holds (for tests and tools), parts joined."""
+    result: dict[str, Any] = _block_body(page, "gg-data")
+    names = result.pop("parts", None)
+    if names is not None:
+        for name in SPLIT_FIELDS:
+            result[name] = []
+        for k, name in enumerate(names):
+            result[name].extend(_block_body(page, f"gg-data-{k + 1}"))
     return result
 
 
@@ -1142,7 +1692,7 @@ def render_html(data: dict[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- writing
 def write_map(
-    G: nx.DiGraph,
+    G: Any,
     path: str | os.PathLike[str],
     *,
     focus: Sequence[str] | str = (),
@@ -1156,6 +1706,7 @@ def write_map(
     settings: Settings | None = None,
     label_chars: int = LABEL_CHARS,
     group_max: int = GROUP_MAX,
+    table: Any = None,
 ) -> MapResult:
     """Write a dependency map of ``G`` to ``path``: an interactive HTML page, or a PNG/SVG picture.
 
@@ -1163,7 +1714,8 @@ def write_map(
     expressions, see :mod:`graphgov.analysis.selection`) choose the nodes the map opens on, with their neighbourhood to ``depth`` hops in ``direction`` (``down``:
     what depends on them; ``up``: what they depend on; ``both``). Without either, the whole graph
     is shown, or a summary of groups above the ``map_max_full_nodes`` setting. The format is
-    ``format``, else the file's extension, else html. The file is written atomically.
+    ``format``, else the file's extension, else html. The file is written atomically. ``G`` may be
+    the columnar core instead of a networkx graph, with its ``table`` (see :func:`build_map_data`).
 
     >>> import tempfile, pathlib
     >>> G = nx.DiGraph([("pilot", "api"), ("api", "dash")])
@@ -1172,9 +1724,11 @@ def write_map(
     >>> r.mode, r.nodes, r.edges
     ('focus', 2, 1)
     """
+    from ..engine.core import GraphCore
     from ..reports.output import write_atomic
 
-    G = _normalise_graph(G)
+    if not isinstance(G, GraphCore):
+        G = _normalise_graph(G)
     settings = settings or G.graph.get("settings") or default_settings()
     if isinstance(focus, str):
         focus = [focus]
@@ -1196,6 +1750,7 @@ def write_map(
         title=title,
         label_chars=label_chars,
         group_max=group_max,
+        table=table,
     )
     if fmt == "html":
         payload: bytes = render_html(data).encode("utf-8")

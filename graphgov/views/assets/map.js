@@ -3,12 +3,36 @@
   "use strict";
   var holder = document.getElementById("gg-data");
 
-  function readData() {
-    if (holder.getAttribute("data-encoding") !== "deflate-raw+base64") return Promise.resolve(JSON.parse(holder.textContent));
-    var bin = atob(holder.textContent.trim()), bytes = new Uint8Array(bin.length);
+  function readBlock(el) {
+    if (el.getAttribute("data-encoding") !== "deflate-raw+base64") return Promise.resolve(JSON.parse(el.textContent));
+    var bin = atob(el.textContent.trim()), bytes = new Uint8Array(bin.length);
+    el.textContent = "";  // the packed text is not needed again (a 1M-node map holds 100 MB of it)
     for (var k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+    bin = null;
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return new Response(stream).text().then(JSON.parse);
+  }
+
+  // a large map's node, edge and string lists come in parts (no browser holds one text that long)
+  function readData() {
+    return readBlock(holder).then(function (D) {
+      var names = D.parts;
+      if (!names) return D;
+      delete D.parts;
+      names.forEach(function (name) { D[name] = []; });
+      var k = 0;
+      function next() {
+        if (k >= names.length) return D;
+        var name = names[k], el = document.getElementById("gg-data-" + (k + 1));
+        k += 1;
+        return readBlock(el).then(function (items) {
+          var into = D[name];
+          for (var j = 0; j < items.length; j++) into.push(items[j]);
+          return next();
+        });
+      }
+      return next();
+    });
   }
 
   readData().then(start).catch(function (err) {

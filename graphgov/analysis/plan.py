@@ -277,13 +277,13 @@ def _metric_state(
     table = metric_table(core, settings, as_of, baseline=baseline)
     i = core.index()[node]
     row = table.rows_for([i])[node]
-    return row, _failing_of_core(core, i, bool(row["_safe_state_credited"]))
+    return row, failing_of_core(core, i, bool(row["_safe_state_credited"]))
 
 
 _BASE = ("base core",)  # the cache's entry for the core of the first state
 
 
-def _failing_of_core(core: Any, i: int, credited: bool) -> dict[str, Any]:
+def failing_of_core(core: Any, i: int, credited: bool) -> dict[str, Any]:
     """:func:`graphgov.analysis.impact.failing` over a core: the nodes reached from ``i`` along
     hard edges (its own hard edges are fallbacks while its safe state is credited)."""
     import numpy as np

@@ -153,7 +153,7 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
 
     from .. import __version__
     from ..analysis.columns import COLUMNS
-    from ..engine.core import NO_DATE, neighbourhood_mask, node_attrs_of, to_networkx
+    from ..engine.core import NO_DATE, node_attrs_of, to_networkx
     from .snapshot import FORMAT, _json_value
     from .verdict import verdicts
 
@@ -286,11 +286,19 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
     derived = np.nonzero(v["pilot_derived"])[0]
     found: dict[Any, Any] = {}
     if len(derived):
-        # the verdicts read the pilots' rows and their neighbourhoods only (a row depends on
-        # nothing else): no networkx graph of the whole estate
-        G = to_networkx(core, only=neighbourhood_mask(core, v["pilot_derived"]))
+        # the verdict rules read the pilots' rows, their own attributes and what fails when each
+        # is switched off (a search along hard edges of the core): no networkx graph of the
+        # estate, only of the pilot-derived nodes themselves
+        from ..analysis.plan import failing_of_core
+
+        G = to_networkx(core, only=np.asarray(v["pilot_derived"], dtype=np.bool_))
         rows_all = table.rows_for(derived)
-        found = verdicts(G, rows_all, settings, as_of, policy)
+        index = core.index()
+        impacts = {
+            n: failing_of_core(core, index[n], bool(r["_safe_state_credited"]))
+            for n, r in rows_all.items()
+        }
+        found = verdicts(G, rows_all, settings, as_of, policy, impacts)
     diag = core.graph.get("diagnostics")
     counts = {"warnings": 0, "rejected": 0}
     if diag is not None:

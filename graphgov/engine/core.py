@@ -222,6 +222,20 @@ def _set_node(
         governance[i] = gov
 
 
+#: the node columns :func:`_set_node` fills, in its order
+_NODE_ARRAYS = (
+    "kind",
+    "name",
+    "owner",
+    "lifecycle",
+    "criticality",
+    "pilot_flag",
+    "scaled_at",
+    "safe_state",
+    "last_drill",
+)
+
+
 def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | None:
     """``core`` (of a graph ``B``) as it is for ``G``, when ``G`` differs from ``B`` only in
     ``node``'s attributes and in some of ``node``'s outgoing edges being gone: the node's entries
@@ -240,34 +254,12 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
     if kept != G.out_degree(node):
         return None
     c = core.with_edges(keep)
-    arrays = tuple(
-        a.copy()
-        for a in (
-            c.kind,
-            c.name,
-            c.owner,
-            c.lifecycle,
-            c.criticality,
-            c.pilot_flag,
-            c.scaled_at,
-            c.safe_state,
-            c.last_drill,
-        )
-    )
+    arrays = tuple(getattr(c, name).copy() for name in _NODE_ARRAYS)
     derived = dict(c.derived_from)
     governance = dict(c.governance)
     _set_node(arrays, derived, governance, core.index(), i, node, G.nodes[node])
-    (
-        c.kind,
-        c.name,
-        c.owner,
-        c.lifecycle,
-        c.criticality,
-        c.pilot_flag,
-        c.scaled_at,
-        c.safe_state,
-        c.last_drill,
-    ) = arrays
+    for name, array in zip(_NODE_ARRAYS, arrays, strict=True):
+        setattr(c, name, array)
     c.derived_from = derived
     c.governance = governance
     return c

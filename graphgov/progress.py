@@ -93,3 +93,4 @@ class Progress:
 
 
 QUIET = Progress(enabled=False)
+QUIET.timing = False  # work below a command's own stages (a plan's re-simulations) is not timed apart

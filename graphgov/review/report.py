@@ -132,6 +132,7 @@ def build_review(
     select: str | Sequence[str] | None = None,
     exclude: str | Sequence[str] | None = None,
     rows: dict[Hashable, dict[str, Any]] | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """Everything the review shows, as plain data (see the module docstring). ``select`` and
     ``exclude`` (selection expressions, :mod:`graphgov.analysis.selection`) limit the systems and
@@ -159,7 +160,14 @@ def build_review(
         for n in sorted(rows, key=str)
         if rows[n]["pilot_derived"] and (chosen is None or n in chosen)
     ]
-    impacts = {n: impact(G, cast(str, n), settings, as_of) for n in derived}
+    from ..progress import QUIET
+
+    prog = progress or QUIET
+    impacts = {}
+    with prog.stage("impact simulations"):
+        for k, n in enumerate(derived):
+            impacts[n] = impact(G, cast(str, n), settings, as_of)
+            prog.update(k + 1, len(derived))
     found = verdicts(
         G, {n: r for n, r in rows.items() if n in impacts}, settings, as_of, policy, impacts
     )
@@ -187,11 +195,12 @@ def build_review(
 
     from ..analysis.plan import plan as make_plan
 
-    plans = {
-        n: make_plan(G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline)
-        for n in derived
-        if found[n].verdict != VERDICTS[0]
-    }
+    planned = [n for n in derived if found[n].verdict != VERDICTS[0]]
+    plans = {}
+    with prog.stage("termination plans"):
+        for k, n in enumerate(planned):
+            plans[n] = make_plan(G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline)
+            prog.update(k + 1, len(planned))
 
     systems = []
     for n in sorted(
@@ -312,7 +321,7 @@ def review_of_core(
     need[top] = True  # the blast-radius chart's bars
     rows = table.rows_for(np.nonzero(need)[0])
     G = to_networkx(core, only=neighbourhood_mask(core, derived))
-    return build_review(G, settings, policy, None, history, as_of, rows=rows)
+    return build_review(G, settings, policy, None, history, as_of, rows=rows, progress=progress)
 
 
 def _changes(

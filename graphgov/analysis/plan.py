@@ -274,7 +274,7 @@ def _metric_state(
         D = downstream(G, node)
         table = metric_table(D, settings, as_of, baseline=baseline)
         return table.rows_for([table.core.index()[node]])[node], failing(D, node, settings, as_of)
-    table = metric_table(core, settings, as_of, baseline=baseline)
+    table = metric_table(core, settings, as_of, baseline=baseline, light=True)
     i = core.index()[node]
     row = table.rows_for([i])[node]
     return row, failing_of_core(core, i, bool(row["_safe_state_credited"]))

@@ -157,6 +157,7 @@ def compute(
     progress: Progress | None = None,
     explain: bool = True,
     reach: Any = None,
+    authorities: bool = True,
 ) -> Columns:
     """Every metric column of the blast-radius table (gradient left unknown; see :mod:`.gradient`).
 
@@ -177,6 +178,7 @@ def compute(
                 progress=progress,
                 explain=explain,
                 reach=engine,
+                authorities=authorities,
             )
     R = K if reach is None else reach
     prog = progress or QUIET
@@ -293,7 +295,11 @@ def compute(
         ancestry = np.where(cyclic, a_full[rc] - derived, a_excl[rc])
     else:
         ancestry = np.zeros(n, dtype=np.int64)
-    authorities = _pilot_authorities(core, st, derived, ancestry, words)
+    pilot_auth = (
+        _pilot_authorities(core, st, derived, ancestry, words)
+        if authorities
+        else np.full(n, None, dtype=object)
+    )
     production_words = {w.lower() for w in settings.production_lifecycles}
     production = np.array(
         [str(x or "").strip().lower() in production_words for x in core.lifecycle], dtype=np.bool_
@@ -344,7 +350,7 @@ def compute(
         shadow_production=shadow,
         _failure_critical=fail_crit,
         **_governance_columns(core),
-        pilot_authorities=authorities,
+        pilot_authorities=pilot_auth,
         _safe_state_credited=safe,
         _days_in_production=days,
     )

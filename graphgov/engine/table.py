@@ -119,10 +119,14 @@ def metric_table(
     baseline: Any | None = None,
     gradient: bool = True,
     progress: Progress | None = None,
+    light: bool = False,
 ) -> MetricTable:
+    """The metric table of a core (or a networkx graph). ``light`` leaves out the two text
+    columns no score reads, ``explain`` and ``pilot_authorities`` (empty): for the termination
+    plan's many re-simulations, which read only scores, counts and the gradient."""
     core = core_or_graph if isinstance(core_or_graph, GraphCore) else from_networkx(core_or_graph)
     prog = progress or QUIET
-    cols = compute(core, settings, as_of, progress=prog)
+    cols = compute(core, settings, as_of, progress=prog, explain=not light, authorities=not light)
     n = core.n
     grad = np.full(n, np.nan)
     source: list[str | None] = [None] * n
@@ -137,8 +141,13 @@ def metric_table(
     rising = np.nonzero(known & (value < top) & (grad > 0))[0]
     for i in rising:
         quarters[i] = round((top - float(value[i])) / float(grad[i]), 1)
-    with prog.stage("explanations"):
-        explain = explanations(core, cols, settings)
+    if light:
+        import pyarrow as pa
+
+        explain = pa.nulls(n, pa.string())
+    else:
+        with prog.stage("explanations"):
+            explain = explanations(core, cols, settings)
     return MetricTable(core, cols, explain, grad, quarters, source)
 
 

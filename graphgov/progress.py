@@ -93,4 +93,6 @@ class Progress:
 
 
 QUIET = Progress(enabled=False)
-QUIET.timing = False  # work below a command's own stages (a plan's re-simulations) is not timed apart
+QUIET.timing = (
+    False  # work below a command's own stages (a plan's re-simulations) is not timed apart
+)

@@ -598,35 +598,53 @@ def _steps(
         return []
     candidates = _governance_candidates(G, node, start, as_of, policy)
 
-    def run(chosen: Sequence[dict[str, Any]]) -> tuple[nx.DiGraph, list[dict[str, Any]]]:
-        H, states = (_copy(G) if chosen else G), []
-        for k, step in enumerate(chosen):  # one copy per series: each step changes it further
-            apply_records(H, fragment_records(step["fragment"]), in_place=True)
-            # the state after the same steps in the same order is the same: scored once
-            key = tuple(id(c) for c in chosen[: k + 1])
-            if key not in seen:
-                seen[key] = score(H)
-            states.append(seen[key])
-        return H, states
+    def series(
+        chosen: Sequence[dict[str, Any]],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The state after each step of ``chosen`` in order, then the decoupling from there.
+
+        Steps that change only the node's own register entry (all of them, as
+        :func:`_governance_candidates` makes them) are applied to ``G`` itself and undone at the
+        end, instead of copying the graph for every series."""
+        own = all(
+            set(c["fragment"]) <= {"systems"}
+            and all(_resolve(G, str(k), "<plan>") == node for k in c["fragment"]["systems"])
+            for c in chosen
+        )
+        saved = dict(G.nodes[node])
+        H = G if own else _copy(G)
+        try:
+            states = []
+            for k, step in enumerate(chosen):  # each step changes the graph further
+                apply_records(H, fragment_records(step["fragment"]), in_place=True)
+                # the state after the same steps in the same order is the same: scored once
+                key = tuple(id(c) for c in chosen[: k + 1])
+                if key not in seen:
+                    seen[key] = score(H)
+                states.append(seen[key])
+            return states, _decouple(H, node, states[-1] if states else start, score)
+        finally:
+            if own:
+                data = G.nodes[node]
+                data.clear()
+                data.update(saved)
 
     seen: dict[tuple[int, ...], dict[str, Any]] = {}
 
-    H, states = run(candidates)
-    removed = _decouple(H, node, states[-1] if states else start, score)
+    states, removed = series(candidates)
     final = removed[-1]["state"] if removed else (states[-1] if states else start)
     if final["verdict"] == TERMINABLE:
         # leave out every register step the plan can do without (re-simulated)
         for step in list(reversed(candidates)):
             trial = [c for c in candidates if c is not step]
-            H2, st2 = run(trial)
+            st2, rem2 = series(trial)
             last = st2[-1] if st2 else start
-            rem2 = _decouple(H2, node, last, score)
             end = rem2[-1]["state"] if rem2 else last
             if (
                 end["verdict"] == TERMINABLE
                 and len(trial) + len(rem2) <= len(candidates) + len(removed) - 1
             ):
-                candidates, H, states, removed = trial, H2, st2, rem2
+                candidates, states, removed = trial, st2, rem2
     steps = []
     for step, state in zip(candidates, states, strict=True):
         steps.append(

@@ -178,7 +178,9 @@ def _fill_gradient(
             if isinstance(baseline.graph, GraphCore)
             else from_networkx(baseline.graph)
         )
-        past = compute(past_core, settings, baseline.as_of, explain=False)["irreversibility"]
+        past = compute(past_core, settings, baseline.as_of, explain=False, authorities=False)[
+            "irreversibility"
+        ]
         where = past_core.index()
         for i, node in enumerate(core.ids):
             j = where.get(node)
@@ -196,7 +198,9 @@ def _fill_gradient(
     day = as_of - dt.timedelta(days=QUARTER_DAYS)
     cutoff = day_number(day)
     keep = (core.since == NO_DATE) | (core.since <= cutoff)
-    past = compute(core.with_edges(keep), settings, day, explain=False)["irreversibility"]
+    past = compute(core.with_edges(keep), settings, day, explain=False, authorities=False)[
+        "irreversibility"
+    ]
     for j in np.nonzero(known & pending)[0].tolist():
         grad[j] = round((float(now[j]) - float(past[j])) * QUARTER_DAYS / QUARTER_DAYS, 2)
         source[j] = "dated edges"

@@ -676,21 +676,22 @@ def _decouple(
     removal lowers the score most (ties: the smaller id), every candidate re-simulated."""
     out: list[dict[str, Any]] = []
     H = G
+    gone: list[tuple[Hashable, Hashable]] = []
     current = state
     while any(c in current["reason_codes"] for c in _SCORE_CODES) and len(out) < MAX_DECOUPLING:
         code = next(c for c in _SCORE_CODES if c in current["reason_codes"])
         best: tuple[float, str, Hashable, nx.DiGraph, dict[str, Any]] | None = None
         for target in sorted((v for v in H.successors(node) if v != node), key=str):
-            trial = nx.restricted_view(H, [], [(node, target)])  # H without the edge, no copy
+            # G without the edges removed so far and this one: a view, no copy
+            trial = nx.restricted_view(G, [], [*gone, (node, target)])
             result = score(trial)
             key = (result["irreversibility"], str(target))
             if best is None or key < (best[0], best[1]):
                 best = (result["irreversibility"], str(target), target, trial, result)
         if best is None:
             break
-        _, _, target, _, current = best
-        H = H.copy()  # the chosen removal, made for good (H may be the caller's graph)
-        H.remove_edge(node, target)
+        _, _, target, H, current = best
+        gone.append((node, target))
         out.append({"edge": (node, target), "code": code, "state": current})
     return out
 

@@ -81,21 +81,6 @@ def impact_columns(result: dict[str, Any]) -> tuple[str, ...]:
     return IMPACT_COLUMNS[:at] + extra + IMPACT_COLUMNS[at:]
 
 
-def failing(G: nx.DiGraph, node: Hashable, settings: Settings, as_of: dt.date) -> dict[str, Any]:
-    """What :func:`impact` says fails when ``node`` is switched off, as impact rows holding only
-    ``node``, ``effect`` and ``criticality`` (no paths): what the verdict rules read, for the
-    termination plan's many re-simulations."""
-    safe = node in credited_safe_state(G, as_of, int(settings.drill_window_days))
-    hard = _tree(G, node, hard_only=True, skip_first_hop_hard=safe)
-    rows = []
-    for v in hard.reached():
-        crit = G.nodes[v].get(CRITICALITY)
-        rows.append(
-            {"node": v, "effect": "fails", "criticality": crit if isinstance(crit, int) else None}
-        )
-    return {"node": node, "safe_state_credited": safe, "rows": rows}
-
-
 def impact(
     G: nx.DiGraph,
     node: str,

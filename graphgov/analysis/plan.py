@@ -261,7 +261,6 @@ def _metric_state(
     core built from networkx."""
     from ..engine.core import from_networkx, with_node_and_edges
     from ..engine.table import metric_table
-    from .impact import failing
 
     core = None
     if cache is not None:
@@ -271,9 +270,7 @@ def _metric_state(
         else:
             core = with_node_and_edges(base, G, node)
     if core is None:
-        D = downstream(G, node)
-        table = metric_table(D, settings, as_of, baseline=baseline)
-        return table.rows_for([table.core.index()[node]])[node], failing(D, node, settings, as_of)
+        core = from_networkx(downstream(G, node))
     table = metric_table(core, settings, as_of, baseline=baseline, light=True)
     i = core.index()[node]
     row = table.rows_for([i])[node]
@@ -284,8 +281,10 @@ _BASE = ("base core",)  # the cache's entry for the core of the first state
 
 
 def failing_of_core(core: Any, i: int, credited: bool) -> dict[str, Any]:
-    """:func:`graphgov.analysis.impact.failing` over a core: the nodes reached from ``i`` along
-    hard edges (its own hard edges are fallbacks while its safe state is credited)."""
+    """What :func:`graphgov.analysis.impact.impact` says fails when node ``i`` of a core is
+    switched off, as impact rows holding only ``node``, ``effect`` and ``criticality`` (what the
+    verdict rules read): the nodes reached along hard edges, the node's own hard edges being
+    fallbacks while its safe state is credited."""
     import numpy as np
 
     from ..engine import kernels as K

@@ -469,40 +469,13 @@ def _empty_nodes(ids: list[Any]) -> GraphCore:
 
 def _set_node_columns(core: GraphCore, touched: dict[int, Any]) -> None:
     """Node columns of the nodes a register described (the others keep the edge list's defaults)."""
-    from ..model import (
-        CRITICALITY,
-        DERIVED_FROM,
-        KIND,
-        LIFECYCLE,
-        NAME,
-        OWNER,
-        PILOT,
-        REVERSIBILITY,
-        SCALED_AT,
-    )
-    from .core import governance_of
+    from .core import NODE_ARRAYS, set_node
 
     index = core.index()
+    arrays = tuple(getattr(core, name) for name in NODE_ARRAYS)
     attrs_of: dict[int, dict[str, Any]] = {}
     for i, node in touched.items():
-        a = node.attrs
-        core.kind[i] = a.get(KIND, "unknown")
-        core.name[i] = a.get(NAME, node.id)
-        core.owner[i] = a.get(OWNER) or None
-        core.lifecycle[i] = a.get(LIFECYCLE)
-        c = a.get(CRITICALITY)
-        core.criticality[i] = c if isinstance(c, int) and not isinstance(c, bool) else 0
-        flag = a.get(PILOT)
-        core.pilot_flag[i] = (1 if flag else 0) if isinstance(flag, bool) else -1
-        core.scaled_at[i] = day_number(a.get(SCALED_AT))
-        rev = a.get(REVERSIBILITY) or {}
-        core.safe_state[i] = bool(rev.get("safe_state"))
-        core.last_drill[i] = day_number(rev.get("last_drill"))
-        if a.get(DERIVED_FROM):
-            core.derived_from[i] = [index[o] for o in a[DERIVED_FROM] if o in index]
-        gov = governance_of(a)
-        if gov:
-            core.governance[i] = gov
+        set_node(arrays, core.derived_from, core.governance, index, i, node.id, node.attrs)
         attrs_of[i] = node
     core.extra["touched"] = attrs_of
 

@@ -187,7 +187,7 @@ def governance_of(data: Any) -> dict[str, Any]:
     return out
 
 
-def _set_node(
+def set_node(
     arrays: tuple[np.ndarray, ...],
     derived: dict[int, list[int]],
     governance: dict[int, dict[str, Any]],
@@ -222,8 +222,8 @@ def _set_node(
         governance[i] = gov
 
 
-#: the node columns :func:`_set_node` fills, in its order
-_NODE_ARRAYS = (
+#: the node columns :func:`set_node` fills, in its order
+NODE_ARRAYS = (
     "kind",
     "name",
     "owner",
@@ -254,11 +254,11 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
     if kept != G.out_degree(node):
         return None
     c = core.with_edges(keep)
-    arrays = tuple(getattr(c, name).copy() for name in _NODE_ARRAYS)
+    arrays = tuple(getattr(c, name).copy() for name in NODE_ARRAYS)
     derived = dict(c.derived_from)
     governance = dict(c.governance)
-    _set_node(arrays, derived, governance, core.index(), i, node, G.nodes[node])
-    for name, array in zip(_NODE_ARRAYS, arrays, strict=True):
+    set_node(arrays, derived, governance, core.index(), i, node, G.nodes[node])
+    for name, array in zip(NODE_ARRAYS, arrays, strict=True):
         setattr(c, name, array)
     c.derived_from = derived
     c.governance = governance
@@ -283,7 +283,7 @@ def from_networkx(G: Any) -> GraphCore:
     derived: dict[int, list[int]] = {}
     governance: dict[int, dict[str, Any]] = {}
     for i, (node, data) in enumerate(G.nodes(data=True)):
-        _set_node(
+        set_node(
             (kind, name, owner, lifecycle, crit, pilot, scaled, safe, drill),
             derived,
             governance,
@@ -344,6 +344,19 @@ def node_attrs_of(core: GraphCore, i: int) -> dict[str, Any]:
     return attrs
 
 
+def register_edge_attrs(reg: dict[str, Any]) -> dict[str, Any]:
+    """The networkx attributes of an edge a register described (its bulk reader's record)."""
+    from ..model import RELATION
+
+    attrs = dict(reg)
+    attrs[RELATION] = ",".join(sorted(attrs.pop("_relations")))
+    explicit = attrs.pop("_strength_rank")
+    if attrs.get(STRENGTH) is None:
+        attrs[STRENGTH] = "hard"
+    attrs["strength_stated"] = explicit is not None
+    return attrs
+
+
 def to_networkx(core: GraphCore, only: np.ndarray | None = None) -> Any:
     """The networkx graph of a core, as :func:`graphgov.model.build_graph` would have built it.
 
@@ -396,13 +409,7 @@ def to_networkx(core: GraphCore, only: np.ndarray | None = None) -> Any:
         u, v = ids[int(core.src[j])], ids[int(core.dst[j])]
         reg = register_edges.get((u, v))
         if reg is not None:
-            attrs = dict(reg)
-            attrs[RELATION] = ",".join(sorted(attrs.pop("_relations")))
-            explicit = attrs.pop("_strength_rank")
-            if attrs.get(STRENGTH) is None:
-                attrs[STRENGTH] = "hard"
-            attrs["strength_stated"] = explicit is not None
-            G.add_edge(u, v, **attrs)
+            G.add_edge(u, v, **register_edge_attrs(reg))
             continue
         if j >= base_edges:
             continue

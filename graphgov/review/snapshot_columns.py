@@ -153,7 +153,7 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
 
     from .. import __version__
     from ..analysis.columns import COLUMNS
-    from ..engine.core import NO_DATE, node_attrs_of, to_networkx
+    from ..engine.core import NO_DATE, node_attrs_of, register_edge_attrs, to_networkx
     from .snapshot import FORMAT, _json_value
     from .verdict import verdicts
 
@@ -259,7 +259,7 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
             reg = register_edges.get((u, v))
             if reg is None:
                 continue
-            attrs = _json_value(to_networkx_edge_attrs(reg))
+            attrs = _json_value(register_edge_attrs(reg))
             for key, value in attrs.items():
                 if key in e_cols:
                     e_cols[key][k] = value
@@ -325,18 +325,6 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
         "verdicts": [_json_value(found[k].as_dict()) for k in sorted(found, key=str)],
         "diagnostics": counts,
     }
-
-
-def to_networkx_edge_attrs(reg: Mapping[str, Any]) -> dict[str, Any]:
-    from ..model import RELATION, STRENGTH
-
-    attrs = dict(reg)
-    attrs[RELATION] = ",".join(sorted(attrs.pop("_relations")))
-    explicit = attrs.pop("_strength_rank")
-    if attrs.get(STRENGTH) is None:
-        attrs[STRENGTH] = "hard"
-    attrs["strength_stated"] = explicit is not None
-    return attrs
 
 
 def _where_column(prov: Any, rows: np.ndarray) -> list[str]:

@@ -24,7 +24,9 @@ from graphgov.settings import default_settings
 AS_OF = dt.date(2026, 11, 26)
 
 
-def _random_graph(seed: int, n: int, m: int) -> nx.DiGraph:
+def _random_graph(seed: int, n: int, m: int, forest: bool = False) -> nx.DiGraph:
+    """Random attributes on random edges; with ``forest``, most nodes first get one dependency
+    each (trees and chains, hanging off one another) before the ``m`` random edges."""
     rng = random.Random(seed)
     G = nx.DiGraph()
     kinds = ["service", "dataset", "dashboard", "report", "api", "job"]
@@ -53,6 +55,12 @@ def _random_graph(seed: int, n: int, m: int) -> nx.DiGraph:
     for v in nodes:
         if rng.random() < 0.1:
             G.nodes[v]["derived_from"] = [rng.choice(nodes)]
+    if forest:
+        for k in range(1, len(nodes)):
+            if rng.random() < 0.9:
+                low = k - 1 if rng.random() < 0.5 else rng.randrange(k)  # chains and branches
+                G.add_edge(nodes[low], nodes[k], strength=rng.choice(["hard", "hard", "soft"]))
+        m += G.number_of_edges()
     while G.number_of_edges() < m:
         u = rng.choice(nodes)
         v = rng.choice(nodes) if rng.random() < 0.97 else u
@@ -117,6 +125,66 @@ def test_engine_equals_reference_with_and_without_the_hub_and_the_scan(
         G = _random_graph(seed, 250, 600)
         settings = default_settings()
         _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_engine_equals_reference_on_trees_and_chains(
+    monkeypatch: pytest.MonkeyPatch, seed: int, kernel_mode: None
+) -> None:
+    """Trees collapsed before the chunked pass (every tree, however small) and summed up after
+    give the reference's counts, on forests with a few extra edges and cycles between them."""
+    import graphgov.engine.metrics as M
+
+    monkeypatch.setattr(M, "TREE_SHARE", 0.0)
+    if seed % 2:
+        monkeypatch.setattr(M, "DEFAULT_CHUNK_BYTES", 64 * 8 * 2)
+    n = [30, 150, 400][seed % 3]
+    G = _random_graph(100 + seed, n, [0, n // 20, n // 5][seed % 3], forest=True)
+    settings = default_settings()
+    _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
+
+
+def test_trees_are_found_and_collapsed() -> None:
+    """A chain is one tree; a node two others depend on (through two branches) is not below one."""
+    import graphgov.engine.metrics as M
+
+    n = 5000
+    st = structure(n, np.arange(n - 1), np.arange(1, n))
+    tree, absorbed = K.tree_shape(st.ncomp, st.cptr, st.cidx)
+    assert tree.all() and int(absorbed.sum()) == n - 1
+    masks = np.stack([bitset(np.arange(n)[st.order] % 3 == 0)])
+    counts = M.closed_counts(K, st.ncomp, st.cptr, st.cidx, st.start, masks, None)
+    blast = counts[st.comp, 0] - 1
+    assert blast.tolist() == list(range(n - 1, -1, -1))
+    assert counts[st.comp[0], 1] == len(range(0, n, 3))
+    # a diamond a -> b, a -> c, b -> d, c -> d: d is below no tree; a and b, c are not trees
+    st = structure(4, np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3]))
+    tree, absorbed = K.tree_shape(st.ncomp, st.cptr, st.cidx)
+    assert tree[st.comp].tolist() == [False, False, False, True]
+    assert not absorbed.any()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_node_row_equals_its_row_of_the_whole_table(seed: int) -> None:
+    """``only``: the row of one node, from searches from it, equals its row of the full table,
+    for every node, with cycles, hard and soft edges, safe states, dates, and a baseline."""
+    from types import SimpleNamespace
+
+    from graphgov.engine.core import from_networkx
+    from graphgov.engine.table import metric_table
+
+    G = _random_graph(200 + seed, [20, 60][seed % 2], [30, 120][seed % 2], forest=seed % 3 == 0)
+    base = None
+    if seed >= 3:
+        base = SimpleNamespace(
+            graph=_random_graph(300 + seed, 40, 70), as_of=AS_OF - dt.timedelta(days=100)
+        )
+    core = from_networkx(G)
+    settings = default_settings()
+    whole = metric_table(core, settings, AS_OF, baseline=base, light=True)
+    for i, node in enumerate(core.ids):
+        alone = metric_table(core, settings, AS_OF, baseline=base, light=True, only=i)
+        assert alone.rows_for([i]) == whole.rows_for([i]), node
 
 
 def test_engine_equals_reference_on_the_sample() -> None:

@@ -142,11 +142,25 @@ def popcount(x: np.uint64) -> int:
 
 def csr(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row pointers and column indices of the adjacency ``src → dst``, each row in input order."""
-    order = np.argsort(src, kind="stable")
     counts = np.bincount(src, minlength=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    return indptr, dst[order].astype(np.int32, copy=False)
+    if not _compiled:
+        order = np.argsort(src, kind="stable")
+        return indptr, dst[order].astype(np.int32, copy=False)
+    return indptr, _csr_fill(indptr, src, dst)
+
+
+@njit(cache=True)
+def _csr_fill(indptr: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """The column indices of :func:`csr`: a counting sort (linear, stable)."""
+    fill = indptr[:-1].copy()
+    out = np.empty(len(src), dtype=np.int32)
+    for e in range(len(src)):
+        u = src[e]
+        out[fill[u]] = dst[e]
+        fill[u] += 1
+    return out
 
 
 @njit(cache=True)
@@ -1242,3 +1256,123 @@ def label_reach_range(
             qhit,
         )
     return excl, full, qhit
+
+
+# --- trees: parts of the component DAG whose closed reach is a sum, not a union -----------------
+#
+# A component ``c`` is a *tree* when each of its dependents has ``c`` as its only dependency and is
+# a tree itself: then the closed reaches of its dependents are disjoint, and ``c``'s counts are its
+# own plus theirs. Every component strictly below a tree is reached only through it (follow the
+# single dependencies back), so for anything else it counts exactly when the tree's root does. The
+# chunked pass therefore runs on a smaller DAG in which each tree rooted at a component that is not
+# itself below a tree is one component holding all its members (numbered consecutively), and the
+# components below are filled in by one linear pass afterwards. A chain of a million nodes is one
+# such tree: its reach costs a linear pass, not a million rows of a million bits.
+
+
+@njit(cache=True)
+def tree_shape(ncomp: int, cptr: np.ndarray, cidx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(tree, absorbed)`` flags of every component (dependents must be numbered below the
+    components they depend on, as :func:`scc` numbers them): ``absorbed`` are those strictly
+    below a tree."""
+    indeg = np.zeros(ncomp, dtype=np.int64)
+    for e in range(cptr[ncomp]):
+        indeg[cidx[e]] += 1
+    tree = np.zeros(ncomp, dtype=np.bool_)
+    absorbed = np.zeros(ncomp, dtype=np.bool_)
+    for c in range(ncomp):
+        ok = True
+        for e in range(cptr[c], cptr[c + 1]):
+            d = cidx[e]
+            if indeg[d] != 1 or not tree[d]:
+                ok = False
+                break
+        tree[c] = ok
+        if ok:
+            for e in range(cptr[c], cptr[c + 1]):
+                absorbed[cidx[e]] = True
+    return tree, absorbed
+
+
+@njit(cache=True)
+def tree_collapse(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    start: np.ndarray,
+    tree: np.ndarray,
+    absorbed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The smaller DAG of the components not absorbed: ``(new_of, ptr, idx, new_start,
+    old_pos)``, with ``new_of[c]`` the new number (-1 when absorbed), a tree root holding its
+    whole tree, and ``old_pos[p]`` the position the new position ``p`` was."""
+    n = start[ncomp]
+    new_of = np.full(ncomp, -1, dtype=np.int64)
+    k = 0
+    for c in range(ncomp):
+        if not absorbed[c]:
+            new_of[c] = k
+            k += 1
+    new_start = np.zeros(k + 1, dtype=np.int64)
+    old_pos = np.empty(n, dtype=np.int64)
+    stack = np.empty(max(1, ncomp), dtype=np.int64)
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    m = 0
+    for c in range(ncomp):
+        if absorbed[c] or tree[c]:
+            continue
+        m += cptr[c + 1] - cptr[c]
+    idx = np.empty(m, dtype=np.int32)
+    p = 0
+    m = 0
+    for c in range(ncomp):
+        if absorbed[c]:
+            continue
+        top = 1
+        stack[0] = c
+        while top:
+            top -= 1
+            x = stack[top]
+            for q in range(start[x], start[x + 1]):
+                old_pos[p] = q
+                p += 1
+            if tree[x]:
+                for e in range(cptr[x], cptr[x + 1]):
+                    stack[top] = cidx[e]
+                    top += 1
+        j = new_of[c]
+        new_start[j + 1] = p
+        if not tree[c]:
+            for e in range(cptr[c], cptr[c + 1]):
+                idx[m] = new_of[cidx[e]]
+                m += 1
+        ptr[j + 1] = m
+    return new_of, ptr, idx, new_start, old_pos
+
+
+@njit(cache=True)
+def tree_expand(
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    new_of: np.ndarray,
+    reduced: np.ndarray,
+    own: np.ndarray,
+) -> np.ndarray:
+    """Counts of every component: the smaller DAG's for those it kept, and for each absorbed one
+    its own counts plus its dependents' (dependents are numbered first, so they are done)."""
+    width = reduced.shape[1]
+    out = np.empty((ncomp, width), dtype=np.int64)
+    for c in range(ncomp):
+        j = new_of[c]
+        if j >= 0:
+            for k in range(width):
+                out[c, k] = reduced[j, k]
+            continue
+        for k in range(width):
+            out[c, k] = own[c, k]
+        for e in range(cptr[c], cptr[c + 1]):
+            d = cidx[e]
+            for k in range(width):
+                out[c, k] += out[d, k]
+    return out

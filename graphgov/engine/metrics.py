@@ -81,6 +81,48 @@ def chunk_words(ncomp: int, n: int, budget: int | None = None) -> int:
     return int(max(1, min(words, CHUNK_WORDS_MAX, (n + 63) // 64)))
 
 
+TREE_SHARE = 0.02  # collapse trees when at least this share of the components sits below one
+
+
+def closed_counts(
+    R: Any,
+    ncomp: int,
+    cptr: np.ndarray,
+    cidx: np.ndarray,
+    start: np.ndarray,
+    masks: np.ndarray,
+    chunk_bytes: int | None,
+    progress: Any = None,
+    tree_share: float | None = None,
+) -> np.ndarray:
+    """``R.closed_reach_counts`` (kernels' meaning) with the trees of the DAG collapsed first
+    (:func:`~graphgov.engine.kernels.tree_shape`): the chunked pass runs on the DAG without the
+    components below a tree, and those are summed up afterwards in one linear pass. Same counts;
+    a chain costs linear time instead of the square of its length over 64."""
+    n = int(start[ncomp])
+    share = TREE_SHARE if tree_share is None else tree_share
+    tree, absorbed = K.tree_shape(ncomp, cptr, cidx) if ncomp else (None, None)
+    n_abs = int(absorbed.sum()) if absorbed is not None else 0
+    if n_abs == 0 or n_abs < share * ncomp:
+        words = chunk_words(ncomp, n, chunk_bytes)
+        return R.closed_reach_counts(ncomp, cptr, cidx, start, masks, words, progress)  # type: ignore[no-any-return]
+    new_of, ptr, idx, new_start, old_pos = K.tree_collapse(ncomp, cptr, cidx, start, tree, absorbed)
+    k = masks.shape[0]
+    comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
+    own = np.empty((ncomp, k + 1), dtype=np.int64)
+    own[:, 0] = np.diff(start)
+    new_masks = np.zeros_like(masks)
+    for j in range(k):
+        bits = K.unpack_bits(masks[j], n)
+        own[:, 1 + j] = np.bincount(comp_of_pos[bits], minlength=ncomp)
+        packed = bitset(bits[old_pos])
+        new_masks[j, : len(packed)] = packed
+    nnew = len(new_start) - 1
+    words = chunk_words(nnew, n, chunk_bytes)
+    reduced = R.closed_reach_counts(nnew, ptr, idx, new_start, new_masks, words, progress)
+    return K.tree_expand(ncomp, cptr, cidx, new_of, reduced, own)  # type: ignore[no-any-return]
+
+
 @dataclass
 class Columns:
     """Metric columns by node index (graph order), plus what explanations and the review need."""
@@ -158,8 +200,14 @@ def compute(
     explain: bool = True,
     reach: Any = None,
     authorities: bool = True,
+    only: int | None = None,
 ) -> Columns:
     """Every metric column of the blast-radius table (gradient left unknown; see :mod:`.gradient`).
+
+    With ``only`` (a node index), only that node's row is computed, by searches from it instead of
+    the chunked reaches of every component: linear in the graph, for the termination plan's many
+    re-simulations of one node. Its row equals the full computation's (tested); the other rows
+    hold no meaning. Pilot authorities are left out then.
 
     ``reach`` runs the chunked reaches: anything with ``closed_reach_counts`` and
     ``label_reach_counts`` of :mod:`.kernels`' signatures and meaning. By default the setting
@@ -179,6 +227,7 @@ def compute(
                 explain=explain,
                 reach=engine,
                 authorities=authorities,
+                only=only,
             )
     R = K if reach is None else reach
     prog = progress or QUIET
@@ -201,31 +250,42 @@ def compute(
     unknown = crit == 0
     crit_eff = np.where(unknown, default_crit, crit)
     sink_words = {s.lower() for s in settings.sink_kinds}
-    kind_lower = np.array([str(k).lower() for k in core.kind], dtype=object) if n else core.kind
-    sink = np.isin(kind_lower, list(sink_words)) if n else np.zeros(0, dtype=bool)
-    unowned = np.array([o is None for o in core.owner], dtype=np.bool_) if n else np.zeros(0, bool)
+    sink = text_in(core.kind, sink_words, lambda k: str(k).lower())
+    unowned = _is_none(core.owner)
     high = crit_eff >= 4
 
     # 2. closed reach over all edges
     prog.begin("node flags")
     flags = [crit_eff & 1, (crit_eff >> 1) & 1, (crit_eff >> 2) & 1, unknown, sink, unowned, high]
-    masks = (
-        np.stack([bitset(np.asarray(f)[pos_nodes]) for f in flags])
-        if n
-        else np.zeros((7, 0), np.uint64)
-    )
     words = chunk_words(st.ncomp, n, chunk_bytes)
-    prog.end()
-    with prog.stage("reach"):
-        counts = R.closed_reach_counts(
-            st.ncomp, st.cptr, st.cidx, st.start, masks, words, prog.update
+    if only is not None:
+        prog.end()
+        reached = K.multi_source_bfs(n, st.indptr, st.indices, np.array([only], dtype=np.int64))
+        reached = np.nonzero(reached != -2)[0]
+        cc = np.zeros((n, len(flags) + 1), dtype=np.int64)
+        cc[only, 0] = len(reached)
+        for j, f in enumerate(flags):
+            cc[only, 1 + j] = int(np.asarray(f)[reached].sum())
+    else:
+        masks = (
+            np.stack([bitset(np.asarray(f)[pos_nodes]) for f in flags])
+            if n
+            else np.zeros((7, 0), np.uint64)
         )
-    cc = counts[comp]
+        prog.end()
+        with prog.stage("reach"):
+            counts = closed_counts(
+                R, st.ncomp, st.cptr, st.cidx, st.start, masks, chunk_bytes, prog.update
+            )
+        cc = counts[comp]
     blast = cc[:, 0] - 1
     weighted = cc[:, 1] + 2 * cc[:, 2] + 4 * cc[:, 3] - crit_eff
     unknown_n = cc[:, 4] - unknown
     sinks_n = cc[:, 5] - sink
     unowned_n = cc[:, 6] - unowned
+    if only is not None:  # the other rows hold no meaning: zeros, never a negative count
+        for col in (blast, weighted, unknown_n, sinks_n, unowned_n):
+            col[np.arange(n) != only] = 0
 
     # 3. failure set: hard edges only
     safe = _credited_safe_state(core, as_of, int(settings.drill_window_days))
@@ -233,51 +293,38 @@ def compute(
     if bool(np.all(hard_edges | loop)):
         fail = blast.copy()
         fail_crit = cc[:, 7] - high
+    elif only is not None:
+        hptr, hidx = K.csr(n, src[hard_edges], dst[hard_edges])
+        hreach = K.multi_source_bfs(n, hptr, hidx, np.array([only], dtype=np.int64))
+        hreach = np.nonzero(hreach != -2)[0]
+        fail = np.zeros(n, dtype=np.int64)
+        fail_crit = np.zeros(n, dtype=np.int64)
+        fail[only] = len(hreach) - 1
+        fail_crit[only] = int(high[hreach].sum()) - int(high[only])
     else:
         with prog.stage("failure set"):
             hs = structure(n, src[hard_edges], dst[hard_edges])
             hmask = np.stack([bitset(high[hs.order])]) if n else np.zeros((1, 0), np.uint64)
-            hcounts = R.closed_reach_counts(
-                hs.ncomp,
-                hs.cptr,
-                hs.cidx,
-                hs.start,
-                hmask,
-                chunk_words(hs.ncomp, n, chunk_bytes),
-                prog.update,
+            hcounts = closed_counts(
+                R, hs.ncomp, hs.cptr, hs.cidx, hs.start, hmask, chunk_bytes, prog.update
             )
         hc = hcounts[hs.comp]
         fail = hc[:, 0] - 1
         fail_crit = hc[:, 1] - high
     fail = np.where(safe, 0, fail)
-    fail_crit = np.where(safe, 0, fail_crit)
+    fail_crit = np.where(safe, 0, np.maximum(fail_crit, 0))
 
     # 4a. owners affected (labels downstream)
     prog.begin("owners and pilots")
     owner_codes, owner_names = _factorize(core.owner)
     nown = len(owner_names)
-    sptr, scol = _label_csr(st, owner_codes, nown)
     cyclic = size[comp] > 1
-    # a member of a cycle whose owner no other member has: its owner counts only if a dependent
-    # outside the cycle has it too (queried during the pass)
-    q_nodes = np.zeros(0, dtype=np.int64)
-    if bool(np.any(cyclic & (owner_codes >= 0))):
-        cand = np.nonzero(cyclic & (owner_codes >= 0))[0]
-        pair = comp[cand].astype(np.int64) * max(1, nown) + owner_codes[cand]
-        uniq, inv, cnt = np.unique(pair, return_inverse=True, return_counts=True)
-        q_nodes = cand[cnt[inv] == 1]
-    q_nodes = q_nodes[np.argsort(comp[q_nodes], kind="stable")]
-    qcounts = np.bincount(comp[q_nodes], minlength=st.ncomp)
-    qptr = np.zeros(st.ncomp + 1, dtype=np.int64)
-    np.cumsum(qcounts, out=qptr[1:])
-    qcol = owner_codes[q_nodes].astype(np.int64)
-    o_excl, o_full, qhit = R.label_reach_counts(
-        st.ncomp, st.cptr, st.cidx, sptr, scol, nown, words, qptr, qcol
-    )
-    owners = np.where(cyclic, o_full[comp], o_excl[comp])
-    alone = np.zeros(n, dtype=np.bool_)
-    alone[q_nodes[~qhit]] = True
-    owners = owners - alone
+    if only is not None:
+        owners = np.zeros(n, dtype=np.int64)
+        theirs = owner_codes[reached[reached != only]]
+        owners[only] = len(np.unique(theirs[theirs >= 0]))
+    else:
+        owners = _owners_affected(R, st, owner_codes, nown, cyclic, words)
 
     # 4b. pilots, pilot-derived, ancestry (labels upstream), shadow production
     pilot = _pilots(core, settings.pilot_lifecycles)
@@ -285,7 +332,12 @@ def compute(
     dcodes = np.full(n, -1, dtype=np.int64)
     didx = np.nonzero(derived)[0]
     dcodes[didx] = np.arange(len(didx))
-    if len(didx):
+    if len(didx) and only is not None:
+        rp, ri = K.csr(n, dst, src)
+        up = K.multi_source_bfs(n, rp, ri, np.array([only], dtype=np.int64))
+        ancestry = np.zeros(n, dtype=np.int64)
+        ancestry[only] = int(derived[up != -2].sum()) - int(derived[only])
+    elif len(didx):
         rptr, ridx = _reverse_dag(st)
         psptr, pscol = _label_csr(st, dcodes, len(didx), reverse=True)
         a_excl, a_full, _ = R.label_reach_counts(
@@ -297,13 +349,11 @@ def compute(
         ancestry = np.zeros(n, dtype=np.int64)
     pilot_auth = (
         _pilot_authorities(core, st, derived, ancestry, words)
-        if authorities
+        if authorities and only is None
         else np.full(n, None, dtype=object)
     )
     production_words = {w.lower() for w in settings.production_lifecycles}
-    production = np.array(
-        [str(x or "").strip().lower() in production_words for x in core.lifecycle], dtype=np.bool_
-    )
+    production = text_in(core.lifecycle, production_words, _word)
     critical = crit >= 4
     shadow = ~derived & (ancestry > 0) & (production | critical)
 
@@ -363,6 +413,34 @@ def compute(
     return out
 
 
+def _owners_affected(
+    R: Any, st: Structure, owner_codes: np.ndarray, nown: int, cyclic: np.ndarray, words: int
+) -> np.ndarray:
+    """Distinct owners among each node's dependents (labels downstream)."""
+    comp = st.comp
+    sptr, scol = _label_csr(st, owner_codes, nown)
+    # a member of a cycle whose owner no other member has: its owner counts only if a dependent
+    # outside the cycle has it too (queried during the pass)
+    q_nodes = np.zeros(0, dtype=np.int64)
+    if bool(np.any(cyclic & (owner_codes >= 0))):
+        cand = np.nonzero(cyclic & (owner_codes >= 0))[0]
+        pair = comp[cand].astype(np.int64) * max(1, nown) + owner_codes[cand]
+        uniq, inv, cnt = np.unique(pair, return_inverse=True, return_counts=True)
+        q_nodes = cand[cnt[inv] == 1]
+    q_nodes = q_nodes[np.argsort(comp[q_nodes], kind="stable")]
+    qcounts = np.bincount(comp[q_nodes], minlength=st.ncomp)
+    qptr = np.zeros(st.ncomp + 1, dtype=np.int64)
+    np.cumsum(qcounts, out=qptr[1:])
+    qcol = owner_codes[q_nodes].astype(np.int64)
+    o_excl, o_full, qhit = R.label_reach_counts(
+        st.ncomp, st.cptr, st.cidx, sptr, scol, nown, words, qptr, qcol
+    )
+    owners = np.where(cyclic, o_full[comp], o_excl[comp])
+    alone = np.zeros(len(comp), dtype=np.bool_)
+    alone[q_nodes[~qhit]] = True
+    return owners - alone  # type: ignore[no-any-return]
+
+
 def factors(vals: dict[str, np.ndarray], days: np.ndarray, settings: Any) -> dict[str, np.ndarray]:
     """The six factors (see :mod:`graphgov.analysis.irreversibility`), exactly as Python computes them."""
     weighted = vals["blast_radius_weighted"]
@@ -412,16 +490,37 @@ def tiers(value: np.ndarray, settings: Any) -> np.ndarray:
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    codes = np.full(len(values), -1, dtype=np.int64)
-    seen: dict[Any, int] = {}
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        c = seen.get(v)
-        if c is None:
-            c = seen[v] = len(seen)
-        codes[i] = c
-    return codes, list(seen)
+    """Codes by first appearance (-1 for None) and the distinct values (pandas' hash table)."""
+    import pandas as pd
+
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), []
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), list(uniques)
+
+
+def _is_none(values: np.ndarray) -> np.ndarray:
+    """``v is None`` for every value of an object column (numpy's elementwise ``==``: no value
+    of a core's columns equals None but None)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.bool_)
+    return np.asarray(np.equal(values, None), dtype=np.bool_)  # type: ignore[call-overload]
+
+
+def _word(x: Any) -> str:
+    return str(x or "").strip().lower()
+
+
+def text_in(values: np.ndarray, words: Any, norm: Any) -> np.ndarray:
+    """``norm(v) in words`` for every value (an object column), worked out once per distinct
+    value (None included)."""
+    import pandas as pd
+
+    if not len(values):
+        return np.zeros(0, dtype=np.bool_)
+    codes, uniques = pd.factorize(values)
+    hit = np.array([norm(u) in words for u in uniques] + [norm(None) in words], dtype=np.bool_)
+    return hit[codes]  # type: ignore[no-any-return]
 
 
 def _credited_safe_state(core: GraphCore, as_of: dt.date, window: int) -> np.ndarray:
@@ -433,9 +532,7 @@ def _credited_safe_state(core: GraphCore, as_of: dt.date, window: int) -> np.nda
 
 def _pilots(core: GraphCore, lifecycles: Any) -> np.ndarray:
     words = {w.lower() for w in lifecycles}
-    by_life = np.array(
-        [str(x or "").strip().lower() in words for x in core.lifecycle], dtype=np.bool_
-    )
+    by_life = text_in(core.lifecycle, words, _word)
     flag = core.pilot_flag
     return np.where(flag >= 0, flag == 1, by_life) if len(flag) else by_life
 
@@ -501,11 +598,19 @@ def _bfs_parents(core: GraphCore, derived: np.ndarray, rank: np.ndarray) -> np.n
     return K.multi_source_bfs(n, indptr, indices, sources.astype(np.int64))
 
 
-def time_source(core: GraphCore) -> np.ndarray:
-    """Per node: can a date move its score (its ``scaled_at``, or a ``since`` on an edge below it)?"""
+def time_source(core: GraphCore, only: int | None = None) -> np.ndarray:
+    """Per node: can a date move its score (its ``scaled_at``, or a ``since`` on an edge below it)?
+    With ``only``, for that node alone (the others false)."""
+    has = core.since != NO_DATE
+    if only is not None:
+        K.use_compiled(core.n + core.m)
+        ptr, idx = K.csr(core.n, core.src, core.dst)
+        seen = K.multi_source_bfs(core.n, ptr, idx, np.array([only], dtype=np.int64)) != -2
+        out = np.zeros(core.n, dtype=np.bool_)
+        out[only] = bool(core.scaled_at[only] != NO_DATE) or bool(np.any(seen[core.src[has]]))
+        return out
     st = structure(core.n, core.src, core.dst)
     dated = np.zeros(st.ncomp, dtype=np.bool_)
-    has = core.since != NO_DATE
     dated[st.comp[core.src[has]]] = True
     below = K.dated_below(st.ncomp, st.cptr, st.cidx, dated)
     return (core.scaled_at != NO_DATE) | below[st.comp]

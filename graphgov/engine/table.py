@@ -120,19 +120,31 @@ def metric_table(
     gradient: bool = True,
     progress: Progress | None = None,
     light: bool = False,
+    only: int | None = None,
 ) -> MetricTable:
     """The metric table of a core (or a networkx graph). ``light`` leaves out the two text
     columns no score reads, ``explain`` and ``pilot_authorities`` (empty): for the termination
-    plan's many re-simulations, which read only scores, counts and the gradient."""
+    plan's many re-simulations, which read only scores, counts and the gradient. ``only`` (a node
+    index, with ``light``) computes that node's row alone (:func:`.metrics.compute`)."""
     core = core_or_graph if isinstance(core_or_graph, GraphCore) else from_networkx(core_or_graph)
     prog = progress or QUIET
-    cols = compute(core, settings, as_of, progress=prog, explain=not light, authorities=not light)
+    if only is not None and not light:
+        raise ValueError("a metric table of one node is light")
+    cols = compute(
+        core,
+        settings,
+        as_of,
+        progress=prog,
+        explain=not light,
+        authorities=not light,
+        only=only,
+    )
     n = core.n
     grad = np.full(n, np.nan)
     source: list[str | None] = [None] * n
     if gradient:
         with prog.stage("gradient"):
-            _fill_gradient(core, cols, settings, as_of, baseline, grad, source)
+            _fill_gradient(core, cols, settings, as_of, baseline, grad, source, only)
     top = float(settings.tier_irreversible)
     value = cols["irreversibility"]
     quarters = np.full(n, np.nan)
@@ -151,6 +163,25 @@ def metric_table(
     return MetricTable(core, cols, explain, grad, quarters, source)
 
 
+_BASELINE_CORES: dict[int, tuple[Any, GraphCore]] = {}  # the last baseline graphs' cores
+
+
+def _baseline_core(baseline: Any) -> GraphCore:
+    """The baseline's graph as a core, converted once for a series of tables over one baseline
+    (the plan's re-simulations)."""
+    g = baseline.graph
+    if isinstance(g, GraphCore):
+        return g
+    held = _BASELINE_CORES.get(id(baseline))
+    if held is not None and held[0] is g:
+        return held[1]
+    core = from_networkx(g)
+    if len(_BASELINE_CORES) >= 2:
+        _BASELINE_CORES.clear()
+    _BASELINE_CORES[id(baseline)] = (g, core)
+    return core
+
+
 def _fill_gradient(
     core: GraphCore,
     cols: Columns,
@@ -159,10 +190,15 @@ def _fill_gradient(
     baseline: Any | None,
     grad: np.ndarray,
     source: list[str | None],
+    only: int | None = None,
 ) -> None:
-    """The gradient per quarter: from the baseline where it holds the node, else from dated edges."""
+    """The gradient per quarter: from the baseline where it holds the node, else from dated edges
+    (of node ``only`` alone, when given)."""
     now = cols["irreversibility"]
     pending = np.ones(core.n, dtype=np.bool_)
+    if only is not None:
+        pending[:] = False
+        pending[only] = True
     if baseline is not None:
         days = (as_of - baseline.as_of).days
         if days <= 0:
@@ -173,34 +209,37 @@ def _fill_gradient(
                 " — give an earlier snapshot or a later --as-of"
             )
             raise InputError(msg)
-        past_core = (
-            baseline.graph
-            if isinstance(baseline.graph, GraphCore)
-            else from_networkx(baseline.graph)
-        )
-        past = compute(past_core, settings, baseline.as_of, explain=False, authorities=False)[
-            "irreversibility"
-        ]
+        past_core = _baseline_core(baseline)
         where = past_core.index()
-        for i, node in enumerate(core.ids):
-            j = where.get(node)
-            if j is None:
-                continue
-            grad[i] = round((float(now[i]) - float(past[j])) * QUARTER_DAYS / days, 2)
-            source[i] = "baseline"
-            pending[i] = False
+        j_only = None if only is None else where.get(core.ids[only])
+        if only is None or j_only is not None:
+            past = compute(
+                past_core,
+                settings,
+                baseline.as_of,
+                explain=False,
+                authorities=False,
+                only=j_only,
+            )["irreversibility"]
+            for i in range(core.n) if only is None else (only,):
+                j = where.get(core.ids[i])
+                if j is None:
+                    continue
+                grad[i] = round((float(now[i]) - float(past[j])) * QUARTER_DAYS / days, 2)
+                source[i] = "baseline"
+                pending[i] = False
     dated = bool(np.any(core.since != NO_DATE)) or bool(np.any(core.scaled_at != NO_DATE))
     if not (pending.any() and dated):
         return
-    known = time_source(core)
+    known = time_source(core, only)
     if not bool(np.any(known & pending)):
         return
     day = as_of - dt.timedelta(days=QUARTER_DAYS)
     cutoff = day_number(day)
     keep = (core.since == NO_DATE) | (core.since <= cutoff)
-    past = compute(core.with_edges(keep), settings, day, explain=False, authorities=False)[
-        "irreversibility"
-    ]
+    past = compute(
+        core.with_edges(keep), settings, day, explain=False, authorities=False, only=only
+    )["irreversibility"]
     for j in np.nonzero(known & pending)[0].tolist():
         grad[j] = round((float(now[j]) - float(past[j])) * QUARTER_DAYS / QUARTER_DAYS, 2)
         source[j] = "dated edges"

@@ -365,6 +365,11 @@ def test_plan_on_the_neighbourhood_equals_the_plan_on_the_whole_graph(seed, monk
     assert derived
     local = {n: plan(G, n) for n in derived}
     assert any(plan_module.neighbourhood(G, n).number_of_nodes() < len(G) for n in derived)
+    # from the whole graph's columnar core (what the review gives): the same plans
+    from graphgov.engine.core import from_networkx
+
+    core = from_networkx(G)
+    assert {n: plan(G, n, core=core) for n in derived} == local
     monkeypatch.setattr(plan_module, "neighbourhood", lambda G, node: G)
     monkeypatch.setattr(plan_module, "downstream", lambda G, node: G)
     evaluate = plan_module.evaluate
@@ -374,3 +379,28 @@ def test_plan_on_the_neighbourhood_equals_the_plan_on_the_whole_graph(seed, monk
     whole = {n: plan(G, n) for n in derived}
     assert local == whole
     assert any(p["steps"] for p in whole.values())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_minimum_cut_on_the_core_equals_networkx(seed):
+    """scipy's maximum flow on the core gives networkx's cut, edge for edge, on random graphs
+    with cycles, antiparallel and soft edges, and random critical targets."""
+    import random
+
+    import networkx as nx
+
+    from graphgov.analysis.plan import minimum_hard_cut, minimum_hard_cut_core
+    from graphgov.engine.core import from_networkx
+
+    rng = random.Random(seed)
+    n = rng.randint(3, 60)
+    G = nx.DiGraph()
+    G.add_nodes_from(f"v{i}" for i in range(n))
+    for _ in range(rng.randint(n, 4 * n)):
+        u, v = f"v{rng.randrange(n)}", f"v{rng.randrange(n)}"
+        G.add_edge(u, v, strength=rng.choice(["hard", "hard", "hard", "soft", "fallback"]))
+    core = from_networkx(G)
+    for _ in range(5):
+        node = f"v{rng.randrange(n)}"
+        targets = rng.sample(sorted(G), rng.randint(1, min(n, 8)))
+        assert minimum_hard_cut_core(core, node, targets) == minimum_hard_cut(G, node, targets)

@@ -209,8 +209,12 @@ def evaluate(
     policy: Any,
     baseline: Any | None = None,
     cache: dict[Any, Any] | None = None,
+    core: Any = None,
 ) -> dict[str, Any]:
     """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules.
+
+    ``core``: the columnar core of ``G`` (or of a part holding the node and all its dependents),
+    when the caller has it; the metric part is then computed on it (no cache).
 
     With ``cache`` (one per plan, over graphs that differ from one another only in the node's own
     fields and outgoing edges), the metric part is computed once per distinct state of what it
@@ -220,6 +224,8 @@ def evaluate(
     from ..review.verdict import verdict_for
 
     key = None
+    if core is not None:
+        cache = None
     if cache is not None:
         fields = sorted((k, repr(v)) for k, v in G.nodes[node].items() if k not in _GOVERNANCE)
         out = sorted((repr(v), repr(sorted(d.items()))) for v, d in G.adj[node].items())
@@ -227,7 +233,7 @@ def evaluate(
     if key is not None and cache is not None and key in cache:
         row, result = cache[key]
     else:
-        row, result = _metric_state(G, node, settings, as_of, baseline, cache)
+        row, result = _metric_state(G, node, settings, as_of, baseline, cache, core)
         if key is not None and cache is not None:
             cache[key] = (row, result)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
@@ -242,6 +248,30 @@ def evaluate(
     }
 
 
+def pilot_derived(G: nx.DiGraph, node: Hashable, settings: Settings) -> bool:
+    """Whether ``node`` is pilot-derived: a pilot itself, or ``derived_from`` (transitively) a
+    pilot of ``G`` (PRODUCT.md; the engine's rule, from the node up its chain only)."""
+    from ..model import LIFECYCLE, PILOT
+
+    words = {w.lower() for w in settings.pilot_lifecycles}
+    seen = {node}
+    todo = [node]
+    while todo:
+        data = G.nodes[todo.pop()]
+        flag = data.get(PILOT)
+        if (
+            flag
+            if isinstance(flag, bool)
+            else str(data.get(LIFECYCLE) or "").strip().lower() in words
+        ):
+            return True
+        for origin in data.get(DERIVED_FROM) or ():
+            if origin in G and origin not in seen:
+                seen.add(origin)
+                todo.append(origin)
+    return False
+
+
 _GOVERNANCE = (AUTHORITY, ASSUMPTIONS, READINESS_GATE)
 
 
@@ -252,6 +282,7 @@ def _metric_state(
     as_of: dt.date,
     baseline: Any | None,
     cache: dict[Any, Any] | None = None,
+    given: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The node's metric row and what fails when it is switched off.
 
@@ -262,8 +293,8 @@ def _metric_state(
     from ..engine.core import from_networkx, with_node_and_edges
     from ..engine.table import metric_table
 
-    core = None
-    if cache is not None:
+    core = given
+    if core is None and cache is not None:
         base = cache.get(_BASE)
         if base is None:
             core = cache[_BASE] = from_networkx(downstream(G, node))
@@ -271,8 +302,8 @@ def _metric_state(
             core = with_node_and_edges(base, G, node)
     if core is None:
         core = from_networkx(downstream(G, node))
-    table = metric_table(core, settings, as_of, baseline=baseline, light=True)
     i = core.index()[node]
+    table = metric_table(core, settings, as_of, baseline=baseline, light=True, only=i)
     row = table.rows_for([i])[node]
     return row, failing_of_core(core, i, bool(row["_safe_state_credited"]))
 
@@ -342,6 +373,74 @@ def minimum_hard_cut(
     return sorted(cut, key=lambda e: (str(e[0]), str(e[1])))
 
 
+def minimum_hard_cut_core(
+    core: Any, node: Hashable, targets: Iterable[Hashable]
+) -> list[tuple[Hashable, Hashable]]:
+    """:func:`minimum_hard_cut` on a columnar core, from scipy's maximum flow (Dinic, in C).
+
+    The cut is the same edge set: networkx's is the hard edges into the nodes that can still
+    reach the sink in the residual graph, a set that every maximum flow leaves the same, and so is
+    this one (tested against networkx on random graphs). Only what the node reaches along hard
+    edges can carry flow, so the flow network holds those nodes alone."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
+    from ..engine import kernels as K
+
+    index = core.index()
+    i = index[node]
+    n = core.n
+    hard = core.hard & (core.src != core.dst)
+    src, dst = core.src[hard].astype(np.int64), core.dst[hard].astype(np.int64)
+    K.use_compiled(n + len(src))
+    ptr, idx = K.csr(n, src, dst)
+    reach = K.multi_source_bfs(n, ptr, idx, np.array([i], dtype=np.int64)) != -2
+    wanted = sorted({index[t] for t in targets if t in index and index[t] != i and reach[index[t]]})
+    if not wanted:
+        return []
+    inside = reach[src] & reach[dst]
+    pairs = np.unique(np.stack([src[inside], dst[inside]], axis=1), axis=0)
+    nodes = np.nonzero(reach)[0]
+    local = np.full(n, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    k = len(nodes)
+    u, v = local[pairs[:, 0]], local[pairs[:, 1]]
+    w = local[np.array(wanted, dtype=np.int64)]
+    rows = np.concatenate([u, w])
+    cols = np.concatenate([v, np.full(len(w), k, dtype=np.int64)])
+    cap = np.concatenate(
+        [np.ones(len(u), dtype=np.int32), np.full(len(w), len(u) + 1, dtype=np.int32)]
+    )  # more than every hard edge together: never cut
+    C = csr_matrix((cap, (rows, cols)), shape=(k + 1, k + 1))
+    F = maximum_flow(C, int(local[i]), k).flow
+    R = (C - F).tocoo()
+    live = R.data > 0
+    # who can reach the sink in the residual graph: a search from the sink, edges reversed
+    rptr, ridx = K.csr(k + 1, R.col[live].astype(np.int64), R.row[live].astype(np.int64))
+    sink_side = K.multi_source_bfs(k + 1, rptr, ridx, np.array([k], dtype=np.int64)) != -2
+    cut_mask = ~sink_side[u] & sink_side[v]
+    ids = core.ids
+    cut = [(ids[int(a)], ids[int(b)]) for a, b in pairs[cut_mask]]
+    return sorted(cut, key=lambda e: (str(e[0]), str(e[1])))
+
+
+def with_fallbacks(core: Any, edges: Sequence[tuple[Hashable, Hashable]]) -> Any:
+    """``core`` with these edges no longer hard (fallbacks: no metric tells fallbacks from soft
+    edges, only hard from the rest)."""
+    import numpy as np
+
+    if not edges:
+        return core
+    index = core.index()
+    n = core.n
+    key = core.src.astype(np.int64) * n + core.dst.astype(np.int64)
+    gone = np.isin(key, [index[a] * n + index[b] for a, b in edges])
+    out = core.with_edges(np.ones(core.m, dtype=np.bool_))
+    out.hard = core.hard & ~gone
+    return out
+
+
 def fallback_fragment(edges: Sequence[tuple[Hashable, Hashable]]) -> dict[str, Any]:
     """The register fragment that gives these edges fallbacks."""
     return {
@@ -362,8 +461,13 @@ def plan(
     as_of: dt.date | None = None,
     baseline: Any | None = None,
     what_if: str | Mapping[str, Any] | None = None,
+    core: Any = None,
 ) -> dict[str, Any]:
     """The termination plan of ``node`` (see the module docstring).
+
+    ``core``: the columnar core ``G`` was built from, or of a larger graph holding ``G`` (the
+    review's whole estate): the re-simulations then start from the part of it that holds the node
+    and its dependents, and the minimum cut is computed on it, instead of converting ``G``.
 
     Returns ``{node, before: {verdict, irreversibility, reason_codes}, steps: [{action, code,
     verdict, irreversibility, failure_set, ...}], decoupling: {edges, verdict, irreversibility} or
@@ -377,19 +481,19 @@ def plan(
     as_of = as_of or settings.today
     nid = resolve_node(G, node)
     full = G
-    G = neighbourhood(G, nid)
-
     cache: dict[Any, Any] = {}
+    if core is None:
+        G = neighbourhood(G, nid)
+    elif what_if is None:
+        cache[_BASE] = down_core(core, core.index()[nid])
 
-    def score(H: nx.DiGraph, cached: bool = True) -> dict[str, Any]:
+    def score(H: nx.DiGraph, cached: bool = True, core: Any = None) -> dict[str, Any]:
         """``cached``: ``H`` differs from the series' start only in the node's fields and its
-        outgoing edges (see :func:`evaluate`)."""
-        return evaluate(H, nid, settings, as_of, policy, baseline, cache if cached else None)
+        outgoing edges (see :func:`evaluate`); ``core``: the core of ``H`` to evaluate on."""
+        return evaluate(H, nid, settings, as_of, policy, baseline, cache if cached else None, core)
 
     before = score(G, cached=what_if is None)
-    from .table import node_metrics
-
-    if not node_metrics(G, settings, as_of, gradient=False)[nid]["pilot_derived"]:
+    if not pilot_derived(G, nid, settings):
         msg = f"{nid} is not pilot-derived: verdicts, and so plans, are made for pilot-derived systems — see `graphgov analyze --pilots-only`"
         raise ConfigError(msg)
     out: dict[str, Any] = {
@@ -410,8 +514,24 @@ def plan(
         out["what_if"] = {"file": label, **_public(start), "failure_set": start["failure_set"]}
 
     out["steps"] = _steps(start_graph, nid, start, score, as_of, policy)
-    out["decoupling"] = _decoupling(start_graph, nid, start, score)
+    out["decoupling"] = _decoupling(
+        start_graph, nid, start, score, cache.get(_BASE) if what_if is None else None
+    )
     return out
+
+
+def down_core(core: Any, i: int) -> Any:
+    """The part of a core that node ``i``'s row reads: the node and everything that depends on
+    it, with their edges (node ``i`` first)."""
+    import numpy as np
+
+    from ..engine import kernels as K
+    from ..engine.core import subset
+
+    K.use_compiled(core.n + core.m)
+    ptr, idx = K.csr(core.n, core.src, core.dst)
+    keep = K.multi_source_bfs(core.n, ptr, idx, np.array([i], dtype=np.int64)) != -2
+    return subset(core, keep)
 
 
 def neighbourhood(G: nx.DiGraph, node: Hashable) -> nx.DiGraph:
@@ -696,14 +816,24 @@ def _decouple(
 
 
 def _decoupling(
-    G: nx.DiGraph, node: Hashable, state: Mapping[str, Any], score: Any
+    G: nx.DiGraph, node: Hashable, state: Mapping[str, Any], score: Any, base: Any = None
 ) -> dict[str, Any] | None:
+    """The minimum-cut alternative. With ``base`` (the core of the node and its dependents as
+    the series started), the cut and its re-simulation run on the core, the cut edges made
+    fallbacks there, as :func:`apply_records` of the fragment would make them in ``G``."""
     critical = state["failure_critical"]
     if not critical:
         return None
-    edges = minimum_hard_cut(G, node, critical)
-    H = apply_records(G, fragment_records(fallback_fragment(edges)))
-    after = score(H, False)  # edges away from the node changed
+    from ..engine.core import with_node_and_edges
+
+    now = None if base is None else with_node_and_edges(base, G, node)
+    if now is None:
+        edges = minimum_hard_cut(G, node, critical)
+        H = apply_records(G, fragment_records(fallback_fragment(edges)))
+        after = score(H, False)  # edges away from the node changed
+    else:
+        edges = minimum_hard_cut_core(now, node, critical)
+        after = score(G, False, core=with_fallbacks(now, edges))
     return {
         "edges": [[str(u), str(v)] for u, v in edges],
         "verdict": after["verdict"],

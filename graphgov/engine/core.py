@@ -151,6 +151,45 @@ class GraphCore:
         )
 
 
+def subset(core: GraphCore, keep: np.ndarray) -> GraphCore:
+    """The nodes where ``keep`` is true (in their order) and the edges between two of them, as
+    ``from_networkx`` of the induced subgraph would give them (``derived_from`` origins outside
+    left out)."""
+    pos = np.nonzero(keep)[0]
+    new = np.full(core.n, -1, dtype=np.int64)
+    new[pos] = np.arange(len(pos))
+    e = keep[core.src] & keep[core.dst]
+    out = GraphCore(
+        [core.ids[int(i)] for i in pos],
+        core.kind[pos],
+        core.name[pos],
+        core.owner[pos],
+        core.lifecycle[pos],
+        core.criticality[pos],
+        core.pilot_flag[pos],
+        core.scaled_at[pos],
+        core.safe_state[pos],
+        core.last_drill[pos],
+        new[core.src[e]].astype(np.int32),
+        new[core.dst[e]].astype(np.int32),
+        core.hard[e],
+        core.since[e],
+        {
+            int(new[i]): [int(new[o]) for o in origins if keep[o]]
+            for i, origins in core.derived_from.items()
+            if keep[i]
+        },
+        {int(new[i]): g for i, g in core.governance.items() if keep[i]},
+        None,
+        core.graph,
+    )
+    rank = core.rank()[pos]
+    dense = np.empty(len(pos), dtype=rank.dtype)
+    dense[np.argsort(rank, kind="stable")] = np.arange(len(pos), dtype=rank.dtype)
+    out.extra["_rank"] = dense
+    return out
+
+
 def empty_core(ids: Sequence[Hashable]) -> GraphCore:
     n = len(ids)
     none = np.full(n, None, dtype=object)

@@ -133,6 +133,7 @@ def build_review(
     exclude: str | Sequence[str] | None = None,
     rows: dict[Hashable, dict[str, Any]] | None = None,
     progress: Any = None,
+    core: Any = None,
 ) -> dict[str, Any]:
     """Everything the review shows, as plain data (see the module docstring). ``select`` and
     ``exclude`` (selection expressions, :mod:`graphgov.analysis.selection`) limit the systems and
@@ -140,7 +141,8 @@ def build_review(
 
     ``rows`` (from :func:`review_of_core`) are the metric rows of the whole graph for at least every
     pilot-derived and shadow-production node and the largest blast radii; ``G`` is then the part of
-    the graph around the pilot-derived nodes."""
+    the graph around the pilot-derived nodes, and ``core`` the whole graph's core (what the
+    termination plans re-simulate on)."""
     from .. import __version__
     from ..analysis.impact import impact
     from ..analysis.table import node_metrics
@@ -197,9 +199,15 @@ def build_review(
 
     planned = [n for n in derived if found[n].verdict != VERDICTS[0]]
     plans = {}
+    if planned and core is None:
+        from ..engine.core import from_networkx
+
+        core = from_networkx(G)
     with prog.stage("termination plans"):
         for k, n in enumerate(planned):
-            plans[n] = make_plan(G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline)
+            plans[n] = make_plan(
+                G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline, core=core
+            )
             prog.update(k + 1, len(planned))
 
     systems = []
@@ -321,7 +329,9 @@ def review_of_core(
     need[top] = True  # the blast-radius chart's bars
     rows = table.rows_for(np.nonzero(need)[0])
     G = to_networkx(core, only=neighbourhood_mask(core, derived))
-    return build_review(G, settings, policy, None, history, as_of, rows=rows, progress=progress)
+    return build_review(
+        G, settings, policy, None, history, as_of, rows=rows, progress=progress, core=core
+    )
 
 
 def _changes(

@@ -153,7 +153,16 @@ def test_trees_are_found_and_collapsed() -> None:
     tree, absorbed = K.tree_shape(st.ncomp, st.cptr, st.cidx)
     assert tree.all() and int(absorbed.sum()) == n - 1
     masks = np.stack([bitset(np.arange(n)[st.order] % 3 == 0)])
-    counts = M.closed_counts(K, st.ncomp, st.cptr, st.cidx, st.start, masks, None)
+    passed = []
+
+    class Recording:  # what reaches the chunked pass: the whole chain as one component
+        @staticmethod
+        def closed_reach_counts(ncomp, *args):  # type: ignore[no-untyped-def]
+            passed.append(ncomp)
+            return K.closed_reach_counts(ncomp, *args)
+
+    counts = M.closed_counts(Recording, st.ncomp, st.cptr, st.cidx, st.start, masks, None)
+    assert passed == [1]
     blast = counts[st.comp, 0] - 1
     assert blast.tolist() == list(range(n - 1, -1, -1))
     assert counts[st.comp[0], 1] == len(range(0, n, 3))

@@ -47,7 +47,9 @@ class Structure:
     indices: np.ndarray
 
 
-def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
+def structure(n: int, src: np.ndarray, dst: np.ndarray, condense: bool = True) -> Structure:
+    """Components, positions and the condensation (left empty without ``condense``: one node's
+    row reads no component DAG)."""
     K.use_compiled(n + len(src))
     indptr, indices = K.csr(n, src, dst)
     comp, ncomp = K.scc(n, indptr, indices)
@@ -55,7 +57,10 @@ def structure(n: int, src: np.ndarray, dst: np.ndarray) -> Structure:
     order = np.argsort(comp, kind="stable").astype(np.int64)
     start = np.zeros(ncomp + 1, dtype=np.int64)
     np.cumsum(size, out=start[1:])
-    cptr, cidx = K.condensation(comp, ncomp, src, dst)
+    if condense:
+        cptr, cidx = K.condensation(comp, ncomp, src, dst)
+    else:
+        cptr, cidx = np.zeros(ncomp + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
     return Structure(comp, ncomp, size, order, start, cptr, cidx, indptr, indices)
 
 
@@ -239,7 +244,7 @@ def compute(
 
     # 1. structure
     with prog.stage("condensation"):
-        st = structure(n, src, dst)
+        st = structure(n, src, dst, condense=only is None)
     comp, size = st.comp, st.size
     out.comp = comp
     pos_nodes = st.order  # position -> node

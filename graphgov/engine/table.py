@@ -70,16 +70,24 @@ class MetricTable:
             "last_drill",
             "pilot_authorities",
         )
-        lists = {
-            c: v[c].tolist() for c in ints + bools + FACTORS + ("irreversibility", "tier") + texts
-        }
-        days = v["_days_in_production"].tolist()
-        explain = self.explain.to_pylist()
+        names = ints + bools + FACTORS + ("irreversibility", "tier") + texts
+        few = only is not None and len(only) * 64 < core.n
+        if few:  # a few rows of a large table: only their entries become Python values
+            assert only is not None
+            lists: dict[str, Any] = {c: {i: _py(v[c][i]) for i in only} for c in names}
+            days: Any = {i: int(v["_days_in_production"][i]) for i in only}
+            explain: Any = {i: self.explain[i].as_py() for i in only}
+        else:
+            lists = {c: v[c].tolist() for c in names}
+            days = v["_days_in_production"].tolist()
+            explain = self.explain.to_pylist()
         start = self.cols.production_start
         scaled = self.cols.start_from_scaled
         assert start is not None and scaled is not None
         out: dict[Hashable, dict[str, Any]] = {}
-        for i, node in enumerate(core.ids):
+        ids = core.ids
+        for i in sorted(only) if few and only is not None else range(core.n):
+            node = ids[i]
             if only is not None and i not in only:
                 continue
             crit = int(core.criticality[i])
@@ -105,6 +113,11 @@ class MetricTable:
             row["_gradient_source"] = self.gradient_source[i]
             out[node] = row
         return out
+
+
+def _py(x: Any) -> Any:
+    """A numpy scalar as the Python value ``tolist`` gives."""
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def _opt(x: float) -> float | None:

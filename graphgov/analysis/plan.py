@@ -233,7 +233,9 @@ def evaluate(
     if key is not None and cache is not None and key in cache:
         row, result = cache[key]
     else:
-        row, result = _metric_state(G, node, settings, as_of, baseline, cache, core)
+        row, result = _metric_state(
+            G, node, settings, as_of, baseline, cache, core, policy.critical_criticality
+        )
         if key is not None and cache is not None:
             cache[key] = (row, result)
     v = verdict_for(G, node, row, settings, as_of, policy, result)
@@ -283,6 +285,7 @@ def _metric_state(
     baseline: Any | None,
     cache: dict[Any, Any] | None = None,
     given: Any = None,
+    critical: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The node's metric row and what fails when it is switched off.
 
@@ -291,31 +294,47 @@ def _metric_state(
     outgoing edges left out (:func:`graphgov.engine.core.with_node_and_edges`), instead of a new
     core built from networkx."""
     from ..engine.core import from_networkx, with_node_and_edges
-    from ..engine.table import metric_table
+    from ..engine.table import SeriesReaches, metric_table
 
     core = given
+    reaches = None
     if core is None and cache is not None:
         base = cache.get(_BASE)
         if base is None:
             core = cache[_BASE] = from_networkx(downstream(G, node))
         else:
             core = with_node_and_edges(base, G, node)
+        if core is not None:  # a state of the base: the node's reaches are unions of its
+            reaches = cache.get(_REACHES)  # out-neighbours' there (no search per state)
+            if reaches is None:
+                base = cache[_BASE]
+                reaches = cache[_REACHES] = SeriesReaches(base, base.index()[node])
     if core is None:
         core = from_networkx(downstream(G, node))
     i = core.index()[node]
-    table = metric_table(core, settings, as_of, baseline=baseline, light=True, only=i)
+    table = metric_table(
+        core, settings, as_of, baseline=baseline, light=True, only=i, reaches=reaches
+    )
     row = table.rows_for([i])[node]
-    return row, failing_of_core(core, i, bool(row["_safe_state_credited"]))
+    credited = bool(row["_safe_state_credited"])
+    if critical is None:
+        return row, failing_of_core(core, i, credited)
+    return row, failing_of_core(core, i, credited, critical, int(settings.default_criticality))
 
 
 _BASE = ("base core",)  # the cache's entry for the core of the first state
+_REACHES = ("reaches",)  # and for the node's reaches in it
 
 
-def failing_of_core(core: Any, i: int, credited: bool) -> dict[str, Any]:
+def failing_of_core(
+    core: Any, i: int, credited: bool, at_least: int | None = None, default: int = 0
+) -> dict[str, Any]:
     """What :func:`graphgov.analysis.impact.impact` says fails when node ``i`` of a core is
     switched off, as impact rows holding only ``node``, ``effect`` and ``criticality`` (what the
     verdict rules read): the nodes reached along hard edges, the node's own hard edges being
-    fallbacks while its safe state is credited."""
+    fallbacks while its safe state is credited. With ``at_least``, only the rows of criticality
+    (``default`` when unknown) ``at_least`` or more: all that the verdict's critical-failure rule
+    reads."""
     import numpy as np
 
     from ..engine import kernels as K
@@ -328,10 +347,15 @@ def failing_of_core(core: Any, i: int, credited: bool) -> dict[str, Any]:
     ptr, idx = K.csr(n, core.src[hard], core.dst[hard])
     parent = K.multi_source_bfs(n, ptr, idx, np.array([i], dtype=np.int64))
     ids = core.ids
-    rows = []
-    for v in np.nonzero(parent >= 0)[0].tolist():
-        crit = int(core.criticality[v])
-        rows.append({"node": ids[v], "effect": "fails", "criticality": crit or None})
+    failing = np.nonzero(parent >= 0)[0]
+    crit = core.criticality[failing].astype(np.int64)
+    if at_least is not None:
+        keep = np.where(crit == 0, default, crit) >= at_least
+        failing, crit = failing[keep], crit[keep]
+    rows = [
+        {"node": ids[v], "effect": "fails", "criticality": c or None}
+        for v, c in zip(failing.tolist(), crit.tolist(), strict=True)
+    ]
     return {"node": ids[i], "safe_state_credited": credited, "rows": rows}
 
 

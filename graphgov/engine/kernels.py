@@ -797,6 +797,35 @@ def multi_source_bfs(
 
 
 @njit(cache=True)
+def reach_bitsets(
+    n: int, indptr: np.ndarray, indices: np.ndarray, sources: np.ndarray
+) -> np.ndarray:
+    """Row ``r``: the nodes a search from ``sources[r]`` reaches (itself included), as a bitset."""
+    k = len(sources)
+    words = (n + 63) >> 6
+    out = np.zeros((k, words), dtype=np.uint64)
+    mark = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(max(1, n), dtype=np.int64)
+    for r in range(k):
+        s = sources[r]
+        head = 0
+        tail = 1
+        queue[0] = s
+        mark[s] = r
+        while head < tail:
+            u = queue[head]
+            head += 1
+            out[r, u >> 6] |= np.uint64(1) << np.uint64(u & 63)
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if mark[v] != r:
+                    mark[v] = r
+                    queue[tail] = v
+                    tail += 1
+    return out
+
+
+@njit(cache=True)
 def dated_below(ncomp: int, cptr: np.ndarray, cidx: np.ndarray, dated: np.ndarray) -> np.ndarray:
     """Per component: it, or a component below it, has a dated outgoing edge."""
     out = dated.copy()

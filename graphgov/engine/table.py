@@ -18,7 +18,7 @@ import numpy as np
 from ..analysis.paths import PointerPaths
 from ..progress import QUIET, Progress
 from .core import NO_DATE, GraphCore, day_date, day_number, from_networkx
-from .metrics import Columns, compute, time_source
+from .metrics import Columns, Reaches, compute, time_source
 
 QUARTER_DAYS = 90
 
@@ -134,11 +134,14 @@ def metric_table(
     progress: Progress | None = None,
     light: bool = False,
     only: int | None = None,
+    reaches: SeriesReaches | None = None,
 ) -> MetricTable:
     """The metric table of a core (or a networkx graph). ``light`` leaves out the two text
     columns no score reads, ``explain`` and ``pilot_authorities`` (empty): for the termination
     plan's many re-simulations, which read only scores, counts and the gradient. ``only`` (a node
-    index, with ``light``) computes that node's row alone (:func:`.metrics.compute`)."""
+    index, with ``light``) computes that node's row alone (:func:`.metrics.compute`), from
+    ``reaches`` when given (a :class:`SeriesReaches` of that node in a base this core is a state
+    of)."""
     core = core_or_graph if isinstance(core_or_graph, GraphCore) else from_networkx(core_or_graph)
     prog = progress or QUIET
     if only is not None and not light:
@@ -151,13 +154,14 @@ def metric_table(
         explain=not light,
         authorities=not light,
         only=only,
+        given=reaches.now if reaches is not None and only is not None else None,
     )
     n = core.n
     grad = np.full(n, np.nan)
     source: list[str | None] = [None] * n
     if gradient:
         with prog.stage("gradient"):
-            _fill_gradient(core, cols, settings, as_of, baseline, grad, source, only)
+            _fill_gradient(core, cols, settings, as_of, baseline, grad, source, only, reaches)
     top = float(settings.tier_irreversible)
     value = cols["irreversibility"]
     quarters = np.full(n, np.nan)
@@ -174,6 +178,24 @@ def metric_table(
         with prog.stage("explanations"):
             explain = explanations(core, cols, settings)
     return MetricTable(core, cols, explain, grad, quarters, source)
+
+
+class SeriesReaches:
+    """Node ``i``'s :class:`~graphgov.engine.metrics.Reaches` in a base core and in the base as it
+    stood on a past day (the gradient's state), for a series of states of that base that lack
+    some of the node's outgoing edges (the termination plan's re-simulations)."""
+
+    def __init__(self, base: GraphCore, i: int) -> None:
+        self.base, self.i = base, i
+        self.now = Reaches(base, i)
+        self._past: dict[int, Reaches] = {}
+
+    def past(self, cutoff: int) -> Reaches:
+        found = self._past.get(cutoff)
+        if found is None:
+            keep = (self.base.since == NO_DATE) | (self.base.since <= cutoff)
+            found = self._past[cutoff] = Reaches(self.base.with_edges(keep), self.i)
+        return found
 
 
 _BASELINE_CORES: dict[int, tuple[Any, GraphCore]] = {}  # the last baseline graphs' cores
@@ -204,6 +226,7 @@ def _fill_gradient(
     grad: np.ndarray,
     source: list[str | None],
     only: int | None = None,
+    reaches: SeriesReaches | None = None,
 ) -> None:
     """The gradient per quarter: from the baseline where it holds the node, else from dated edges
     (of node ``only`` alone, when given)."""
@@ -251,7 +274,13 @@ def _fill_gradient(
     cutoff = day_number(day)
     keep = (core.since == NO_DATE) | (core.since <= cutoff)
     past = compute(
-        core.with_edges(keep), settings, day, explain=False, authorities=False, only=only
+        core.with_edges(keep),
+        settings,
+        day,
+        explain=False,
+        authorities=False,
+        only=only,
+        given=reaches.past(cutoff) if reaches is not None and only is not None else None,
     )["irreversibility"]
     for j in np.nonzero(known & pending)[0].tolist():
         grad[j] = round((float(now[j]) - float(past[j])) * QUARTER_DAYS / QUARTER_DAYS, 2)

@@ -314,10 +314,12 @@ def test_one_node_row_from_its_neighbours_reaches_equals_the_whole_table(seed: i
     from graphgov.engine.table import SeriesReaches, metric_table
 
     rng = random.Random(seed)
-    G = _random_graph(400 + seed, [30, 80][seed % 2], [10, 60][seed % 2], forest=seed % 4 != 3)
+    forest = seed % 4 != 3
+    n = [30, 80][seed % 2]
+    G = _random_graph(400 + seed, n, [10, 60][seed % 2] if forest else 3 * n, forest=forest)
     base = from_networkx(G)
     settings = default_settings()
-    used = 0
+    used = cycles = 0
     for i in rng.sample(range(base.n), min(base.n, 12)):
         series = SeriesReaches(base, i)
         own = np.nonzero(base.src == i)[0]
@@ -328,5 +330,9 @@ def test_one_node_row_from_its_neighbours_reaches_equals_the_whole_table(seed: i
             whole = metric_table(state, settings, AS_OF, light=True)
             alone = metric_table(state, settings, AS_OF, light=True, only=i, reaches=series)
             assert alone.rows_for([i]) == whole.rows_for([i]), (i, keep)
-            used += series.now.state(state) is not None
-    assert used > 10  # most states came from the bitsets, not from the fallback searches
+            found = series.now.state(state)
+            used += found is not None
+            cycles += found is not None and found.cyclic
+    assert used == 48  # every state came from the bitsets, not from the fallback searches
+    if seed % 4 == 3:
+        assert cycles > 0  # states with a cycle through the node among them

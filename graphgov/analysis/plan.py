@@ -310,7 +310,7 @@ def _metric_state(
                 base = cache[_BASE]
                 reaches = cache[_REACHES] = SeriesReaches(base, base.index()[node])
     if core is None:
-        core = from_networkx(downstream(G, node))
+        core = from_networkx(downstream(_whole(G), node))
     i = core.index()[node]
     table = metric_table(
         core, settings, as_of, baseline=baseline, light=True, only=i, reaches=reaches
@@ -542,6 +542,15 @@ def plan(
         start_graph, nid, start, score, cache.get(_BASE) if what_if is None else None
     )
     return out
+
+
+def _whole(G: nx.DiGraph) -> nx.DiGraph:
+    """``G``, when it holds every dependent of its nodes (not the review's part around the pilots,
+    whose numbers come from the core)."""
+    if G.graph.get("_graphgov_part"):
+        msg = "internal: a re-simulation of the review's part graph needs the core's state"
+        raise RuntimeError(msg)
+    return G
 
 
 def down_core(core: Any, i: int) -> Any:
@@ -852,7 +861,7 @@ def _decoupling(
 
     now = None if base is None else with_node_and_edges(base, G, node)
     if now is None:
-        edges = minimum_hard_cut(G, node, critical)
+        edges = minimum_hard_cut(_whole(G), node, critical)
         H = apply_records(G, fragment_records(fallback_fragment(edges)))
         after = score(H, False)  # edges away from the node changed
     else:

@@ -797,6 +797,58 @@ def multi_source_bfs(
 
 
 @njit(cache=True)
+def bfs_tree(
+    n: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    follow: np.ndarray,
+    roots: np.ndarray,
+    skip: int,
+    head: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Breadth-first tree from ``roots`` (in their order) over CSR rows in their order, as
+    :func:`graphgov.analysis.paths.bfs` builds it: ``follow[e]`` says whether edge ``e`` may be
+    taken (every edge when ``follow`` is empty), and node ``skip``'s edges are not taken (-1: none).
+    Returns ``(parent, depth, anchor, order)``: parent -1 for roots and -2 unreached, the anchor
+    of a node ``head - 1`` or more hops away (its ancestor that many hops away), the nodes in the
+    order reached."""
+    parent = np.full(n, -2, dtype=np.int64)
+    depth = np.full(n, -1, dtype=np.int64)
+    anchor = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(max(1, n), dtype=np.int64)
+    tail = 0
+    for r in roots:
+        if parent[r] == -2:
+            parent[r] = -1
+            depth[r] = 0
+            queue[tail] = r
+            tail += 1
+    first = 0
+    everything = len(follow) == 0
+    while first < tail:
+        u = queue[first]
+        first += 1
+        if u == skip:
+            continue
+        d = depth[u] + 1
+        for e in range(indptr[u], indptr[u + 1]):
+            if not everything and not follow[e]:
+                continue
+            v = indices[e]
+            if parent[v] != -2:
+                continue
+            parent[v] = u
+            depth[v] = d
+            if d == head - 1:
+                anchor[v] = v
+            elif d >= head:
+                anchor[v] = anchor[u]
+            queue[tail] = v
+            tail += 1
+    return parent, depth, anchor, queue[:tail].copy()
+
+
+@njit(cache=True)
 def reach_bitsets(
     n: int, indptr: np.ndarray, indices: np.ndarray, sources: np.ndarray
 ) -> np.ndarray:

@@ -429,11 +429,22 @@ def compute(
         _safe_state_credited=safe,
         _days_in_production=days,
     )
-    f = factors(vals, days, settings)
-    vals.update({k: py_round(v, 3) for k, v in f.items()})
-    value = score(f, settings)
-    vals["irreversibility"] = value
-    vals["tier"] = tiers(value, settings)
+    if only is None:
+        f = factors(vals, days, settings)
+        vals.update({k: py_round(v, 3) for k, v in f.items()})
+        value = score(f, settings)
+        vals["irreversibility"] = value
+        vals["tier"] = tiers(value, settings)
+    else:  # the factors and the score of the one row (the others are zeros)
+        sel = np.array([only], dtype=np.int64)
+        f = factors({k: v[sel] for k, v in vals.items()}, days[sel], settings)
+        for k, x in f.items():
+            vals[k] = np.zeros(n, dtype=np.float64)
+            vals[k][only] = py_round(x, 3)[0]
+        vals["irreversibility"] = np.zeros(n, dtype=np.float64)
+        vals["irreversibility"][only] = score(f, settings)[0]
+        vals["tier"] = np.empty(n, dtype=object)
+        vals["tier"][only] = tiers(vals["irreversibility"][sel], settings)[0]
     prog.end()
     return out
 
@@ -483,9 +494,10 @@ class Reaches:
     as bitsets. In any state of the base that lacks some of ``i``'s outgoing edges, ``i`` reaches
     itself and the union of what its remaining out-neighbours reach in ``G'`` (a path that comes
     back to ``i`` goes on through one of them), along hard edges likewise; what reaches ``i`` is
-    what reaches it in ``G'``; and when no remaining out-neighbour reaches ``i`` (no cycle through
-    it), its depth is one more than the longest of theirs in ``G'``. A state with a cycle through
-    ``i`` is left to the searches (:func:`_one_node`). Built on first use."""
+    what reaches it in ``G'``; ``i``'s component is what it reaches of that; and a node it reaches
+    outside its component reaches ``i`` in neither graph, so its longest path is the one in
+    ``G'``: ``i``'s depth is one more than the longest of those behind an edge leaving the
+    component (plus one on a cycle). Built on first use."""
 
     def __init__(self, base: GraphCore, i: int) -> None:
         self.base, self.i = base, i
@@ -514,11 +526,11 @@ class Reaches:
         longest, _, _ = K.longest_paths(
             st.ncomp, st.start, st.order, st.comp, st.indptr, st.indices, base.rank()
         )
-        self.longest = longest[st.comp[self.nbr]] if len(self.nbr) else np.zeros(0, np.int64)
+        self.longest = longest[st.comp]  # per node, in G'
 
     def state(self, core: GraphCore) -> OneNode | None:
         """:class:`OneNode` of ``i`` in ``core`` (the base less some of ``i``'s outgoing edges),
-        or None when there is a cycle through ``i`` or the bitsets were too large to build."""
+        or None when the bitsets were too large to build or ``core`` is no such state."""
         if not self._built:
             self._build()
         i = self.i
@@ -533,8 +545,6 @@ class Reaches:
         pos = np.searchsorted(self.nbr, s_all)
         if len(pos) and (pos.max() >= len(self.nbr) or not np.array_equal(self.nbr[pos], s_all)):
             return None
-        if bool(self.up[s_all].any()):
-            return None
         pos_hard = np.searchsorted(self.nbr, s_hard)
         words = self.all_bits.shape[1]
 
@@ -547,10 +557,18 @@ class Reaches:
             acc[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
             return np.nonzero(K.unpack_bits(acc, self.n))[0]
 
-        depth = int(self.longest[pos].max()) + 1 if len(pos) else 0
-        return OneNode(
-            union(self.all_bits, pos), union(self.hard_bits, pos_hard), self.up, depth, False
-        )
+        reached = union(self.all_bits, pos)
+        cyclic = bool(self.up[s_all].any())
+        if cyclic:  # i's component: what it reaches that reaches it; edges leaving it
+            inside = np.zeros(self.n, dtype=np.bool_)
+            inside[reached] = True
+            inside &= self.up
+            leave = inside[core.src] & ~inside[core.dst]
+            ends = core.dst[leave]
+        else:
+            ends = s_all
+        depth = (int(self.longest[ends].max()) + 1 if len(ends) else 0) + int(cyclic)
+        return OneNode(reached, union(self.hard_bits, pos_hard), self.up, depth, cyclic)
 
 
 def _owners_affected(

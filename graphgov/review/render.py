@@ -765,7 +765,8 @@ def render_markdown(review: Mapping[str, Any]) -> str:
             + ".",
             "",
         ]
-        fails = [r for r in sys_["impact"]["rows"] if r["effect"] == "fails"][:20]
+        # the rows come fails first: the first 20 of them that fail are the first 20 failing
+        fails = [r for r in sys_["impact"]["rows"][:20] if r["effect"] == "fails"]
         if fails:
             lines += (
                 ["| fails | criticality | path |", "|---|---:|---|"]

@@ -17,6 +17,7 @@ import networkx as nx
 from ..analysis.paths import bfs
 from ..model import KIND, NAME, OWNER, READINESS_GATE, REVERSIBILITY, STRENGTH, VENDOR, Strength
 from ..settings import Settings, default_settings
+from .core_paths import vendor_exposure_of_core
 from .policy import DEFAULT_POLICY, Policy
 from .snapshot import Snapshot, rescore
 from .verdict import RANK, VERDICTS, Verdict, verdicts, worse
@@ -24,6 +25,19 @@ from .verdict import RANK, VERDICTS, Verdict, verdicts, worse
 
 def _is_vendor(data: dict[str, Any]) -> bool:
     return data.get(VENDOR) is True or str(data.get(KIND, "")).lower() == "vendor"
+
+
+class _TreeByNode:
+    """A core tree read by node ids (``in``, ``text``) for the nodes of ``reached``."""
+
+    def __init__(self, tree: Any, index: dict[Hashable, int], reached: set[Hashable]) -> None:
+        self.tree, self.index, self.reached = tree, index, reached
+
+    def __contains__(self, node: Hashable) -> bool:
+        return node in self.reached
+
+    def text(self, node: Hashable) -> str:
+        return str(self.tree.text(self.index[node]))
 
 
 def vendor_exposure(G: nx.DiGraph, node: Hashable) -> list[dict[str, Any]]:
@@ -134,6 +148,7 @@ def build_review(
     rows: dict[Hashable, dict[str, Any]] | None = None,
     progress: Any = None,
     core: Any = None,
+    searches: Any = None,
 ) -> dict[str, Any]:
     """Everything the review shows, as plain data (see the module docstring). ``select`` and
     ``exclude`` (selection expressions, :mod:`graphgov.analysis.selection`) limit the systems and
@@ -142,7 +157,8 @@ def build_review(
     ``rows`` (from :func:`review_of_core`) are the metric rows of the whole graph for at least every
     pilot-derived and shadow-production node and the largest blast radii; ``G`` is then the part of
     the graph around the pilot-derived nodes, and ``core`` the whole graph's core (what the
-    termination plans re-simulate on)."""
+    termination plans re-simulate on); ``searches`` (a :class:`.core_paths.Searches` of that core)
+    runs the impact simulations, vendor exposure and shadow paths on the core."""
     from .. import __version__
     from ..analysis.impact import impact
     from ..analysis.table import node_metrics
@@ -168,7 +184,12 @@ def build_review(
     impacts = {}
     with prog.stage("impact simulations"):
         for k, n in enumerate(derived):
-            impacts[n] = impact(G, cast(str, n), settings, as_of)
+            if searches is not None:
+                from .core_paths import impact_of_core
+
+                impacts[n] = impact_of_core(searches, searches.core.index()[n], settings, as_of)
+            else:
+                impacts[n] = impact(G, cast(str, n), settings, as_of)
             prog.update(k + 1, len(derived))
     found = verdicts(
         G, {n: r for n, r in rows.items() if n in impacts}, settings, as_of, policy, impacts
@@ -232,7 +253,9 @@ def build_review(
                 "readiness_gate": dict(data.get(READINESS_GATE) or {}),
                 "reversibility": dict(data.get(REVERSIBILITY) or {}),
                 "assumptions": assumption_audit(v, as_of, int(policy.assumption_window_days)),
-                "vendors": vendor_exposure(G, n),
+                "vendors": vendor_exposure(G, n)
+                if searches is None
+                else vendor_exposure_of_core(searches, searches.core.index()[n]),
                 "failure_critical": v.failure_critical,
                 "series": series[n],
                 "plan": plans.get(n),
@@ -248,7 +271,14 @@ def build_review(
         key=str,
     )
     # one multi-source search from every pilot-derived node, paths kept as pointers
-    paths = bfs(G.successors, "pilots", sources=(n for n in rows if rows[n]["pilot_derived"]))
+    sources = sorted((n for n in rows if rows[n]["pilot_derived"]), key=str)
+    if searches is not None:
+        index = searches.core.index()
+        tree = searches.tree([index[n] for n in sources])
+        reached = {n for n in shadow_nodes if index[n] in tree}
+        paths: Any = _TreeByNode(tree, index, reached)
+    else:
+        paths = bfs(G.successors, "pilots", sources=sources)
     shadow = [
         {
             "node": n,
@@ -315,7 +345,7 @@ def review_of_core(
     review's data is the same as :func:`build_review`'s of the whole graph (tested)."""
     import numpy as np
 
-    from ..engine.core import neighbourhood_mask, to_networkx
+    from ..engine.core import to_networkx
     from ..engine.table import metric_table
     from .charts import TOP_BLAST
 
@@ -328,10 +358,44 @@ def review_of_core(
     top = np.lexsort((core.rank(), -np.asarray(table.cols["blast_radius"])))[:TOP_BLAST]
     need[top] = True  # the blast-radius chart's bars
     rows = table.rows_for(np.nonzero(need)[0])
-    G = to_networkx(core, only=neighbourhood_mask(core, derived))
+    from .core_paths import Searches
+
+    G = to_networkx(core, only=_around(core, derived, need))
+    G.graph[PART] = True  # not every dependent is in it: searches run on the core
     return build_review(
-        G, settings, policy, None, history, as_of, rows=rows, progress=progress, core=core
+        G,
+        settings,
+        policy,
+        None,
+        history,
+        as_of,
+        rows=rows,
+        progress=progress,
+        core=core,
+        searches=Searches(core),
     )
+
+
+PART = "_graphgov_part"  # G.graph key: this graph is the part of a core's graph around the pilots
+
+
+def _around(core: Any, derived: Any, need: Any) -> Any:
+    """What the review reads as networkx data: the pilot-derived nodes, the nodes they depend on
+    through ``derived_from`` (which make them pilot-derived), their direct dependents (a plan's
+    decoupling candidates), and the nodes the review lists (``need``)."""
+    import numpy as np
+
+    keep = np.asarray(need, dtype=np.bool_).copy()
+    pilots = np.asarray(derived, dtype=np.bool_)
+    keep[core.dst[pilots[core.src]]] = True
+    todo = [int(i) for i in np.nonzero(pilots)[0]]
+    keep[todo] = True
+    while todo:
+        for origin in core.derived_from.get(todo.pop(), ()):
+            if not keep[origin]:
+                keep[origin] = True
+                todo.append(origin)
+    return keep
 
 
 def _changes(

@@ -298,7 +298,10 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
     governance = dict(c.governance)
     set_node(arrays, derived, governance, core.index(), i, node, G.nodes[node])
     for name, array in zip(NODE_ARRAYS, arrays, strict=True):
-        setattr(c, name, array)
+        before = getattr(core, name)
+        same = type(array[i]) is type(before[i]) and bool(array[i] == before[i])
+        # an unchanged column stays the base's own array: what was worked out of it holds
+        setattr(c, name, before if same else array)
     c.derived_from = derived
     c.governance = governance
     return c

@@ -134,6 +134,7 @@ class Columns:
 
     values: dict[str, np.ndarray] = field(default_factory=dict)
     nxt: np.ndarray | None = None
+    reached: np.ndarray | None = None  # with ``only``: what the node reaches (itself included)
     hops: np.ndarray | None = None
     tailref: np.ndarray | None = None
     step_u: np.ndarray | None = None
@@ -252,6 +253,7 @@ def compute(
         if explain:
             raise ValueError("one node's row is computed without its explanation")
         one = _one_node(core, only, given)
+        out.reached = one.reached
         st = None
         comp = np.zeros(n, dtype=np.int64)
         cyclic = np.zeros(n, dtype=np.bool_)
@@ -269,7 +271,7 @@ def compute(
     unknown = crit == 0
     crit_eff = np.where(unknown, default_crit, crit)
     sink_words = {s.lower() for s in settings.sink_kinds}
-    sink = text_in(core.kind, sink_words, lambda k: str(k).lower())
+    sink = text_in(core.kind, sink_words, _lower)
     unowned = _is_none(core.owner)
     high = crit_eff >= 4
 
@@ -647,8 +649,32 @@ def tiers(value: np.ndarray, settings: Any) -> np.ndarray:
     return out
 
 
+_MEMO: dict[tuple[Any, ...], tuple[np.ndarray, Any]] = {}  # (array, result) by (id, ...)
+
+
+def _memo(values: np.ndarray, key: tuple[Any, ...], work: Any) -> Any:
+    """``work()``, once per column array (the plan's states share their base's unchanged ones)."""
+    k = (id(values), *key)
+    held = _MEMO.get(k)
+    if held is not None and held[0] is values:
+        return held[1]
+    out = work()
+    if len(_MEMO) >= 64:
+        _MEMO.clear()
+    _MEMO[k] = (values, out)
+    return out
+
+
+def _lower(x: Any) -> str:
+    return str(x).lower()
+
+
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Codes by first appearance (-1 for None) and the distinct values (pandas' hash table)."""
+    return _memo(values, ("factorize",), lambda: _factorize_now(values))  # type: ignore[no-any-return]
+
+
+def _factorize_now(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     import pandas as pd
 
     if not len(values):
@@ -671,7 +697,12 @@ def _word(x: Any) -> str:
 
 def text_in(values: np.ndarray, words: Any, norm: Any) -> np.ndarray:
     """``norm(v) in words`` for every value (an object column), worked out once per distinct
-    value (None included)."""
+    value (None included), and once per column array."""
+    key = ("text_in", tuple(sorted(words)), norm.__name__)
+    return _memo(values, key, lambda: _text_in_now(values, words, norm))  # type: ignore[no-any-return]
+
+
+def _text_in_now(values: np.ndarray, words: Any, norm: Any) -> np.ndarray:
     import pandas as pd
 
     if not len(values):
@@ -756,14 +787,20 @@ def _bfs_parents(core: GraphCore, derived: np.ndarray, rank: np.ndarray) -> np.n
     return K.multi_source_bfs(n, indptr, indices, sources.astype(np.int64))
 
 
-def time_source(core: GraphCore, only: int | None = None) -> np.ndarray:
+def time_source(
+    core: GraphCore, only: int | None = None, reached: np.ndarray | None = None
+) -> np.ndarray:
     """Per node: can a date move its score (its ``scaled_at``, or a ``since`` on an edge below it)?
-    With ``only``, for that node alone (the others false)."""
+    With ``only``, for that node alone (the others false), ``reached`` what it reaches when known."""
     has = core.since != NO_DATE
     if only is not None:
-        K.use_compiled(core.n + core.m)
-        ptr, idx = K.csr(core.n, core.src, core.dst)
-        seen = K.multi_source_bfs(core.n, ptr, idx, np.array([only], dtype=np.int64)) != -2
+        if reached is None:
+            K.use_compiled(core.n + core.m)
+            ptr, idx = K.csr(core.n, core.src, core.dst)
+            seen = K.multi_source_bfs(core.n, ptr, idx, np.array([only], dtype=np.int64)) != -2
+        else:
+            seen = np.zeros(core.n, dtype=np.bool_)
+            seen[reached] = True
         out = np.zeros(core.n, dtype=np.bool_)
         out[only] = bool(core.scaled_at[only] != NO_DATE) or bool(np.any(seen[core.src[has]]))
         return out

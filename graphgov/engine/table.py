@@ -267,7 +267,7 @@ def _fill_gradient(
     dated = bool(np.any(core.since != NO_DATE)) or bool(np.any(core.scaled_at != NO_DATE))
     if not (pending.any() and dated):
         return
-    known = time_source(core, only)
+    known = time_source(core, only, cols.reached)
     if not bool(np.any(known & pending)):
         return
     day = as_of - dt.timedelta(days=QUARTER_DAYS)

@@ -332,6 +332,15 @@ def test_one_node_row_from_its_neighbours_reaches_equals_the_whole_table(seed: i
             assert alone.rows_for([i]) == whole.rows_for([i]), (i, keep)
             found = series.now.state(state)
             used += found is not None
+            others = np.nonzero(state.src != i)[0]
+            if len(others):  # another edge's strength changed: not a state the bitsets cover
+                flipped = state.with_edges(np.ones(state.m, dtype=np.bool_))
+                flipped.hard = state.hard.copy()
+                flipped.hard[others[0]] = not flipped.hard[others[0]]
+                assert series.now.state(flipped) is None
+                alone = metric_table(flipped, settings, AS_OF, light=True, only=i, reaches=series)
+                whole = metric_table(flipped, settings, AS_OF, light=True)
+                assert alone.rows_for([i]) == whole.rows_for([i])
             cycles += found is not None and found.cyclic
     assert used == 48  # every state came from the bitsets, not from the fallback searches
     if seed % 4 == 3:

@@ -284,8 +284,13 @@ def compute(
         reached = one.reached
         cc = np.zeros((n, len(flags) + 1), dtype=np.int64)
         cc[only, 0] = len(reached)
-        for j, f in enumerate(flags):
-            cc[only, 1 + j] = int(np.asarray(f)[reached].sum())
+        ce = crit_eff[reached]  # the flags of what it reaches, gathered once
+        cc[only, 1] = int(np.count_nonzero(ce & 1))
+        cc[only, 2] = int(np.count_nonzero(ce & 2))
+        cc[only, 3] = int(np.count_nonzero(ce & 4))
+        cc[only, 7] = int(np.count_nonzero(ce >= 4))
+        for j, f in ((4, unknown), (5, sink), (6, unowned)):
+            cc[only, j] = int(np.count_nonzero(f[reached]))
     else:
         assert st is not None
         words = chunk_words(st.ncomp, n, chunk_bytes)
@@ -306,8 +311,10 @@ def compute(
     sinks_n = cc[:, 5] - sink
     unowned_n = cc[:, 6] - unowned
     if only is not None:  # the other rows hold no meaning: zeros, never a negative count
-        for col in (blast, weighted, unknown_n, sinks_n, unowned_n):
-            col[np.arange(n) != only] = 0
+        keep_row = slice(only, only + 1)
+        blast, weighted, unknown_n, sinks_n, unowned_n = (
+            _one_row(col, keep_row, n) for col in (blast, weighted, unknown_n, sinks_n, unowned_n)
+        )
 
     # 3. failure set: hard edges only
     safe = _credited_safe_state(core, as_of, int(settings.drill_window_days))
@@ -342,7 +349,8 @@ def compute(
     if one is not None:
         owners = np.zeros(n, dtype=np.int64)
         theirs = owner_codes[reached[reached != only]]
-        owners[only] = len(np.unique(theirs[theirs >= 0]))
+        theirs = theirs[theirs >= 0]
+        owners[only] = int(np.count_nonzero(np.bincount(theirs, minlength=nown))) if nown else 0
     else:
         assert st is not None
         owners = _owners_affected(R, st, owner_codes, nown, cyclic, words)
@@ -403,13 +411,17 @@ def compute(
 
     # 6. time in production, factors, score
     prog.begin("scores")
-    start, from_scaled = _production_start(core, loop)
+    start, from_scaled = _production_start(core, loop, only)
     out.production_start, out.start_from_scaled = start, from_scaled
     today = day_number(as_of)
     known_start = start != NO_DATE
     days = np.where(known_start, np.maximum(0, today - start.astype(np.int64)), -1)
 
-    dependents = np.bincount(src[~loop], minlength=n).astype(np.int64)
+    if only is None:
+        dependents = np.bincount(src[~loop], minlength=n).astype(np.int64)
+    else:
+        dependents = np.zeros(n, dtype=np.int64)
+        dependents[only] = int(np.count_nonzero(core.dst[src == only] != only))
     vals.update(
         dependents=dependents,
         blast_radius=blast,
@@ -511,6 +523,7 @@ class Reaches:
         self.n = n
         own = base.src == i
         self.m_other = int((~own).sum())
+        self.hard_other = base.hard[~own]
         self.nbr = np.unique(base.dst[own & (base.dst != i)]).astype(np.int64)
         words = (n + 63) // 64
         self.ok = len(self.nbr) * words * 8 * 2 <= REACHES_BYTES
@@ -539,7 +552,9 @@ class Reaches:
         if not self.ok or core.n != self.n:
             return None
         own = core.src == i
-        if int((~own).sum()) != self.m_other:
+        if int((~own).sum()) != self.m_other or not np.array_equal(
+            core.hard[~own], self.hard_other
+        ):
             return None
         out = own & (core.dst != i)
         s_all = np.unique(core.dst[out]).astype(np.int64)
@@ -746,12 +761,25 @@ def _derived(core: GraphCore, pilot: np.ndarray) -> np.ndarray:
     return out
 
 
-def _production_start(core: GraphCore, loop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Days of ``scaled_at``, else of the earliest dated edge to a dependent (self-loops do not count)."""
+def _one_row(col: np.ndarray, row: slice, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=col.dtype)
+    out[row] = col[row]
+    return out
+
+
+def _production_start(
+    core: GraphCore, loop: np.ndarray, only: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days of ``scaled_at``, else of the earliest dated edge to a dependent (self-loops do not
+    count); of node ``only`` alone when given (the others as if undated)."""
     n = core.n
     first = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
     dated = (core.since != NO_DATE) & ~loop
-    if bool(np.any(dated)):
+    if only is not None:
+        mine = dated & (core.src == only)
+        if bool(np.any(mine)):
+            first[only] = int(core.since[mine].min())
+    elif bool(np.any(dated)):
         np.minimum.at(first, core.src[dated], core.since[dated].astype(np.int64))
     from_edges = np.where(first == np.iinfo(np.int32).max, NO_DATE, first).astype(np.int32)
     has_scaled = core.scaled_at != NO_DATE

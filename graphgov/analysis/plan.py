@@ -424,7 +424,8 @@ def minimum_hard_cut_core(
     if not wanted:
         return []
     inside = reach[src] & reach[dst]
-    pairs = np.unique(np.stack([src[inside], dst[inside]], axis=1), axis=0)
+    key = np.unique(src[inside] * n + dst[inside])  # each edge once, by (source, target)
+    pairs = np.stack([key // n, key % n], axis=1)
     nodes = np.nonzero(reach)[0]
     local = np.full(n, -1, dtype=np.int64)
     local[nodes] = np.arange(len(nodes))

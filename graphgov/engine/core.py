@@ -275,6 +275,9 @@ NODE_ARRAYS = (
 )
 
 
+STATE_OF = "_state_of"  # extra key: the base a core is a state of, by with_node_and_edges
+
+
 def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | None:
     """``core`` (of a graph ``B``) as it is for ``G``, when ``G`` differs from ``B`` only in
     ``node``'s attributes and in some of ``node``'s outgoing edges being gone: the node's entries
@@ -304,6 +307,7 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
         setattr(c, name, before if same else array)
     c.derived_from = derived
     c.governance = governance
+    c.extra[STATE_OF] = core  # what it is a state of (see graphgov.engine.metrics.Reaches)
     return c
 
 

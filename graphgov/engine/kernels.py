@@ -849,6 +849,32 @@ def bfs_tree(
 
 
 @njit(cache=True)
+def longest_leaving(
+    members: np.ndarray,
+    i: int,
+    out_i: np.ndarray,
+    ptr: np.ndarray,
+    idx: np.ndarray,
+    inside: np.ndarray,
+    longest: np.ndarray,
+) -> int:
+    """The largest ``longest[v]`` over edges ``u → v`` that leave a component (``inside``) from
+    its ``members``; node ``i``'s edges are ``out_i`` (``ptr``/``idx`` lack them). -1: none."""
+    best = -1
+    for v in out_i:
+        if not inside[v] and longest[v] > best:
+            best = longest[v]
+    for u in members:
+        if u == i:
+            continue
+        for e in range(ptr[u], ptr[u + 1]):
+            v = idx[e]
+            if not inside[v] and longest[v] > best:
+                best = longest[v]
+    return best
+
+
+@njit(cache=True)
 def reach_bitsets(
     n: int, indptr: np.ndarray, indices: np.ndarray, sources: np.ndarray
 ) -> np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..progress import QUIET, Progress
 from . import kernels as K
-from .core import NO_DATE, GraphCore, day_number
+from .core import NO_DATE, STATE_OF, GraphCore, day_number
 
 DEFAULT_CHUNK_BYTES = 384 << 20  # rows of one chunk, all components together
 
@@ -532,6 +532,7 @@ class Reaches:
         src, dst = base.src[~own], base.dst[~own]
         K.use_compiled(n + base.m)
         st = structure(n, src, dst, condense=False)
+        self.ptr, self.idx = st.indptr, st.indices  # G' (the base without i's outgoing edges)
         self.all_bits = K.reach_bitsets(n, st.indptr, st.indices, self.nbr)
         hard = base.hard[~own] & (src != dst)
         hptr, hidx = K.csr(n, src[hard], dst[hard])
@@ -552,9 +553,10 @@ class Reaches:
         if not self.ok or core.n != self.n:
             return None
         own = core.src == i
-        if int((~own).sum()) != self.m_other or not np.array_equal(
-            core.hard[~own], self.hard_other
-        ):
+        if core.extra.get(STATE_OF) is not self.base and (
+            int((~own).sum()) != self.m_other
+            or not np.array_equal(core.hard[~own], self.hard_other)
+        ):  # not made from the base by with_node_and_edges: its other edges must be the base's
             return None
         out = own & (core.dst != i)
         s_all = np.unique(core.dst[out]).astype(np.int64)
@@ -576,15 +578,15 @@ class Reaches:
 
         reached = union(self.all_bits, pos)
         cyclic = bool(self.up[s_all].any())
-        if cyclic:  # i's component: what it reaches that reaches it; edges leaving it
+        if cyclic:  # i's component: what it reaches that reaches it; the edges leaving it
             inside = np.zeros(self.n, dtype=np.bool_)
             inside[reached] = True
             inside &= self.up
-            leave = inside[core.src] & ~inside[core.dst]
-            ends = core.dst[leave]
+            members = np.nonzero(inside)[0]
+            best = K.longest_leaving(members, i, s_all, self.ptr, self.idx, inside, self.longest)
         else:
-            ends = s_all
-        depth = (int(self.longest[ends].max()) + 1 if len(ends) else 0) + int(cyclic)
+            best = int(self.longest[s_all].max()) if len(s_all) else -1
+        depth = best + 1 + int(cyclic)
         return OneNode(reached, union(self.hard_bits, pos_hard), self.up, depth, cyclic)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..analysis.paths import PointerPaths
 from ..progress import QUIET, Progress
-from .core import NO_DATE, GraphCore, day_date, day_number, from_networkx
+from .core import NO_DATE, STATE_OF, GraphCore, day_date, day_number, from_networkx
 from .metrics import Columns, Reaches, compute, time_source
 
 QUARTER_DAYS = 90
@@ -273,8 +273,11 @@ def _fill_gradient(
     day = as_of - dt.timedelta(days=QUARTER_DAYS)
     cutoff = day_number(day)
     keep = (core.since == NO_DATE) | (core.since <= cutoff)
+    past_core = core.with_edges(keep)
+    if reaches is not None and core.extra.get(STATE_OF) is reaches.base:
+        past_core.extra[STATE_OF] = reaches.past(cutoff).base  # a state of the past base
     past = compute(
-        core.with_edges(keep),
+        past_core,
         settings,
         day,
         explain=False,

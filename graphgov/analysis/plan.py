@@ -319,7 +319,9 @@ def _metric_state(
     credited = bool(row["_safe_state_credited"])
     if critical is None:
         return row, failing_of_core(core, i, credited)
-    return row, failing_of_core(core, i, credited, critical, int(settings.default_criticality))
+    return row, failing_of_core(
+        core, i, credited, critical, int(settings.default_criticality), table.cols.hreached
+    )
 
 
 _BASE = ("base core",)  # the cache's entry for the core of the first state
@@ -327,27 +329,36 @@ _REACHES = ("reaches",)  # and for the node's reaches in it
 
 
 def failing_of_core(
-    core: Any, i: int, credited: bool, at_least: int | None = None, default: int = 0
+    core: Any,
+    i: int,
+    credited: bool,
+    at_least: int | None = None,
+    default: int = 0,
+    hreached: Any = None,
 ) -> dict[str, Any]:
     """What :func:`graphgov.analysis.impact.impact` says fails when node ``i`` of a core is
     switched off, as impact rows holding only ``node``, ``effect`` and ``criticality`` (what the
     verdict rules read): the nodes reached along hard edges, the node's own hard edges being
     fallbacks while its safe state is credited. With ``at_least``, only the rows of criticality
     (``default`` when unknown) ``at_least`` or more: all that the verdict's critical-failure rule
-    reads."""
+    reads. ``hreached``: what the node reaches along hard edges (itself included), when known;
+    a credited safe state makes its own hard edges fallbacks, so that nothing fails then."""
     import numpy as np
 
     from ..engine import kernels as K
 
-    hard = core.hard & (core.src != core.dst)
-    if credited:
-        hard &= core.src != i
-    n = core.n
-    K.use_compiled(n + core.m)
-    ptr, idx = K.csr(n, core.src[hard], core.dst[hard])
-    parent = K.multi_source_bfs(n, ptr, idx, np.array([i], dtype=np.int64))
     ids = core.ids
-    failing = np.nonzero(parent >= 0)[0]
+    if hreached is not None:
+        failing = np.zeros(0, dtype=np.int64) if credited else hreached[hreached != i]
+    else:
+        hard = core.hard & (core.src != core.dst)
+        if credited:
+            hard &= core.src != i
+        n = core.n
+        K.use_compiled(n + core.m)
+        ptr, idx = K.csr(n, core.src[hard], core.dst[hard])
+        parent = K.multi_source_bfs(n, ptr, idx, np.array([i], dtype=np.int64))
+        failing = np.nonzero(parent >= 0)[0]
     crit = core.criticality[failing].astype(np.int64)
     if at_least is not None:
         keep = np.where(crit == 0, default, crit) >= at_least
@@ -424,7 +435,8 @@ def minimum_hard_cut_core(
     if not wanted:
         return []
     inside = reach[src] & reach[dst]
-    key = np.unique(src[inside] * n + dst[inside])  # each edge once, by (source, target)
+    key = np.sort(src[inside] * n + dst[inside])  # each edge once, by (source, target)
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     pairs = np.stack([key // n, key % n], axis=1)
     nodes = np.nonzero(reach)[0]
     local = np.full(n, -1, dtype=np.int64)

@@ -135,6 +135,7 @@ class Columns:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     nxt: np.ndarray | None = None
     reached: np.ndarray | None = None  # with ``only``: what the node reaches (itself included)
+    hreached: np.ndarray | None = None  # and along hard edges
     hops: np.ndarray | None = None
     tailref: np.ndarray | None = None
     step_u: np.ndarray | None = None
@@ -253,7 +254,7 @@ def compute(
         if explain:
             raise ValueError("one node's row is computed without its explanation")
         one = _one_node(core, only, given)
-        out.reached = one.reached
+        out.reached, out.hreached = one.reached, one.hreached
         st = None
         comp = np.zeros(n, dtype=np.int64)
         cyclic = np.zeros(n, dtype=np.bool_)

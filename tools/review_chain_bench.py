@@ -56,7 +56,9 @@ def main() -> int:
         line = [x for x in proc.stderr.splitlines() if x.startswith("@@TIME ")][-1]
         _, secs, kb = line.split()
         err = next((x for x in proc.stderr.splitlines() if "error" in x), "")
-        print(f"{n:>9} {proc.returncode:>4} {float(secs):>8.1f} {int(kb) / 1024:>8.0f}  {err[:100]}")
+        print(
+            f"{n:>9} {proc.returncode:>4} {float(secs):>8.1f} {int(kb) / 1024:>8.0f}  {err[:100]}"
+        )
     print(f"(files in {folder})")
     return 0
 

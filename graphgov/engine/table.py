@@ -191,10 +191,14 @@ class SeriesReaches:
         self._past: dict[int, Reaches] = {}
 
     def past(self, cutoff: int) -> Reaches:
+        """The node's reaches in the base as it stood on day ``cutoff`` (the base's own when no
+        edge of it is first seen after that day)."""
         found = self._past.get(cutoff)
         if found is None:
             keep = (self.base.since == NO_DATE) | (self.base.since <= cutoff)
-            found = self._past[cutoff] = Reaches(self.base.with_edges(keep), self.i)
+            found = self._past[cutoff] = (
+                self.now if bool(keep.all()) else Reaches(self.base.with_edges(keep), self.i)
+            )
         return found
 
 

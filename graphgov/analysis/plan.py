@@ -28,8 +28,9 @@ so the plan is the shortest of this form.
 **The minimum-cut alternative** (``decoupling``), whenever switching the pilot off fails a node of
 criticality ``critical_criticality`` or more: the minimum set of hard edges whose becoming fallbacks
 separates the pilot from every such node. It is a minimum edge cut in the subgraph of hard edges
-(every hard edge capacity 1, every critical node joined to one sink), exact, from networkx's
-maximum-flow algorithm; the verdict and score with those fallbacks come from the same re-simulation.
+(every hard edge capacity 1, every critical node joined to one sink), exact, from a maximum flow
+(scipy's on the columnar core when the plan has one, networkx's otherwise: the same edges); the
+verdict and score with those fallbacks come from the same re-simulation.
 
 >>> import networkx as nx
 >>> G = nx.DiGraph()

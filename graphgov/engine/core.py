@@ -485,27 +485,13 @@ def to_networkx(core: GraphCore, only: np.ndarray | None = None) -> Any:
     return G
 
 
-def neighbourhood_mask(core: GraphCore, sources: np.ndarray) -> np.ndarray:
-    """Nodes of ``sources`` (a mask), everything that depends on them, everything they depend on,
-    and the nodes the register's ``derived_from`` chains of all of these name: the part of the
-    graph that decides the rows of the sources, and the re-simulations of their plans."""
-    from . import kernels as K
-
-    n = core.n
-    K.use_compiled(n + core.m)
-    start = np.nonzero(sources)[0].astype(np.int64)
-    keep = np.zeros(n, dtype=np.bool_)
-    if not len(start):
-        return keep
-    down_ptr, down_idx = K.csr(n, core.src, core.dst)
-    up_ptr, up_idx = K.csr(n, core.dst, core.src)
-    keep |= K.multi_source_bfs(n, down_ptr, down_idx, start) != -2
-    keep |= K.multi_source_bfs(n, up_ptr, up_idx, start) != -2
-    if core.derived_from:
-        todo = [i for i in core.derived_from if keep[i]]
-        while todo:
-            for origin in core.derived_from.get(todo.pop(), ()):
-                if not keep[origin]:
-                    keep[origin] = True
-                    todo.append(origin)
+def add_origins(core: GraphCore, keep: np.ndarray) -> np.ndarray:
+    """``keep`` (a node mask, changed in place) with the nodes the register's ``derived_from``
+    chains of its nodes name, transitively: what decides which of them are pilot-derived."""
+    todo = [i for i in core.derived_from if keep[i]]
+    while todo:
+        for origin in core.derived_from.get(todo.pop(), ()):
+            if not keep[origin]:
+                keep[origin] = True
+                todo.append(origin)
     return keep

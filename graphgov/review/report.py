@@ -338,11 +338,11 @@ def review_of_core(
     progress: Any = None,
 ) -> dict[str, Any]:
     """:func:`build_review` of a large graph held in the columnar core, without a networkx graph of
-    the whole of it: the metrics of every node come from the compiled engine once, and the
-    impact simulations, verdicts and termination plans run on the subgraph around the
-    pilot-derived nodes (what depends on them, what they depend on, their derived_from chains),
-    which gives the numbers of the whole graph (a node's row depends on nothing else). The
-    review's data is the same as :func:`build_review`'s of the whole graph (tested)."""
+    the whole of it: the metrics of every node come from the compiled engine once; the impact
+    simulations, vendor exposure and shadow paths are searches of the core
+    (:mod:`.core_paths`); the termination plans re-simulate on the core; networkx holds only what
+    the review reads as node data (:func:`_around`). The review's data is the same as
+    :func:`build_review`'s of the whole graph (tested)."""
     import numpy as np
 
     from ..engine.core import to_networkx
@@ -385,17 +385,14 @@ def _around(core: Any, derived: Any, need: Any) -> Any:
     decoupling candidates), and the nodes the review lists (``need``)."""
     import numpy as np
 
-    keep = np.asarray(need, dtype=np.bool_).copy()
+    from ..engine.core import add_origins
+
     pilots = np.asarray(derived, dtype=np.bool_)
+    keep = np.asarray(need, dtype=np.bool_) | pilots
     keep[core.dst[pilots[core.src]]] = True
-    todo = [int(i) for i in np.nonzero(pilots)[0]]
-    keep[todo] = True
-    while todo:
-        for origin in core.derived_from.get(todo.pop(), ()):
-            if not keep[origin]:
-                keep[origin] = True
-                todo.append(origin)
-    return keep
+    only_pilots = pilots.copy()
+    add_origins(core, only_pilots)  # the origins of the pilot-derived nodes (not of the others)
+    return keep | only_pilots
 
 
 def _changes(

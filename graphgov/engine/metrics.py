@@ -671,13 +671,15 @@ _MEMO: dict[tuple[Any, ...], tuple[np.ndarray, Any]] = {}  # (array, result) by 
 
 
 def _memo(values: np.ndarray, key: tuple[Any, ...], work: Any) -> Any:
-    """``work()``, once per column array (the plan's states share their base's unchanged ones)."""
+    """``work()``, once per column array (the plan's states share their base's unchanged ones).
+    A core's columns are not changed once it is built (states are new cores), so an array's
+    identity stands for its values; a few entries only, to hold no old core's columns for long."""
     k = (id(values), *key)
     held = _MEMO.get(k)
     if held is not None and held[0] is values:
         return held[1]
     out = work()
-    if len(_MEMO) >= 64:
+    if len(_MEMO) >= 8:
         _MEMO.clear()
     _MEMO[k] = (values, out)
     return out

@@ -561,7 +561,9 @@ def plan(
 def _whole(G: nx.DiGraph) -> nx.DiGraph:
     """``G``, when it holds every dependent of its nodes (not the review's part around the pilots,
     whose numbers come from the core)."""
-    if G.graph.get("_graphgov_part"):
+    from ..engine.core import PART_GRAPH
+
+    if G.graph.get(PART_GRAPH):
         msg = "internal: a re-simulation of the review's part graph needs the core's state"
         raise RuntimeError(msg)
     return G

@@ -24,17 +24,7 @@ FILE_COLUMNS = (
     "edges",
     "warnings",
 )
-FORMAT_COLUMNS = (
-    "format",
-    "files",
-    "records",
-    "used",
-    "rejected",
-    "ignored",
-    "nodes",
-    "edges",
-    "warnings",
-)
+FORMAT_COLUMNS = ("format", "files", *FILE_COLUMNS[2:])
 
 
 def ingest_summary(G: nx.DiGraph) -> dict[str, Any]:

@@ -275,6 +275,7 @@ NODE_ARRAYS = (
 )
 
 
+PART_GRAPH = "_graphgov_part"  # G.graph key: a networkx graph of only part of a core's graph
 STATE_OF = "_state_of"  # extra key: the base a core is a state of, by with_node_and_edges
 
 

@@ -345,7 +345,7 @@ def review_of_core(
     :func:`build_review`'s of the whole graph (tested)."""
     import numpy as np
 
-    from ..engine.core import to_networkx
+    from ..engine.core import PART_GRAPH, to_networkx
     from ..engine.table import metric_table
     from .charts import TOP_BLAST
 
@@ -361,7 +361,7 @@ def review_of_core(
     from .core_paths import Searches
 
     G = to_networkx(core, only=_around(core, derived, need))
-    G.graph[PART] = True  # not every dependent is in it: searches run on the core
+    G.graph[PART_GRAPH] = True  # not every dependent is in it: searches run on the core
     return build_review(
         G,
         settings,
@@ -374,9 +374,6 @@ def review_of_core(
         core=core,
         searches=Searches(core),
     )
-
-
-PART = "_graphgov_part"  # G.graph key: this graph is the part of a core's graph around the pilots
 
 
 def _around(core: Any, derived: Any, need: Any) -> Any:

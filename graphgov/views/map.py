@@ -224,12 +224,18 @@ def neighbourhood(
     if depth < 0:
         msg = f"depth must be 0 or more, got {depth}"
         raise ConfigError(msg)
-    seen: set[Hashable] = set(focus)
     steps = []
     if direction in ("down", "both"):
         steps.append(G.successors)
     if direction in ("up", "both"):
         steps.append(G.predecessors)
+    return _within(focus, depth, steps)
+
+
+def _within(focus: Iterable[Any], depth: int, steps: Sequence[Any]) -> set[Any]:
+    """The focus nodes and every node at most ``depth`` hops from them along each of ``steps``
+    (a node's neighbours one way), searched one way at a time."""
+    seen: set[Any] = set(focus)
     for step in steps:
         dist = dict.fromkeys(focus, 0)
         queue = deque(focus)
@@ -1169,20 +1175,11 @@ def _neighbourhood_of(inp: _Input, focus: Sequence[int], depth: int, direction: 
         steps.append(inp.successors())
     if direction in ("up", "both"):
         steps.append(inp.predecessors())
-    seen: set[int] = set(focus)
-    for ptr, nbr in steps:
-        dist = dict.fromkeys(focus, 0)
-        queue = deque(focus)
-        while queue:
-            u = queue.popleft()
-            if dist[u] >= depth:
-                continue
-            for v in nbr[ptr[u] : ptr[u + 1]]:
-                if v not in dist:
-                    dist[v] = dist[u] + 1
-                    queue.append(v)
-        seen.update(dist)
-    return seen
+    return _within(focus, depth, [_rows_of(ptr, nbr) for ptr, nbr in steps])
+
+
+def _rows_of(ptr: Sequence[int], nbr: Sequence[int]) -> Any:
+    return lambda u: nbr[ptr[u] : ptr[u + 1]]
 
 
 def build_map_data(

@@ -144,9 +144,18 @@ class Columns:
     shadow_parent: np.ndarray | None = None
     production_start: np.ndarray | None = None  # days, NO_DATE when unknown
     start_from_scaled: np.ndarray | None = None
+    row: int | None = None  # one node's row only (``compute(only=...)``): columns of length 1
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.values[key]
+
+    def pos(self, i: int) -> int:
+        """Where node ``i``'s row is in the columns."""
+        if self.row is None:
+            return i
+        if i != self.row:
+            raise IndexError(f"the columns hold node {self.row}'s row only, not {i}'s")
+        return 0
 
 
 def _ranks(core: GraphCore) -> np.ndarray:
@@ -240,6 +249,10 @@ def compute(
                 only=only,
                 given=given,
             )
+    if only is not None:
+        if explain:
+            raise ValueError("one node's row is computed without its explanation")
+        return _compute_one(core, settings, as_of, only, given)
     R = K if reach is None else reach
     prog = progress or QUIET
     n = core.n
@@ -249,21 +262,10 @@ def compute(
     loop = src == dst
 
     # 1. structure
-    one = None
-    if only is not None:
-        if explain:
-            raise ValueError("one node's row is computed without its explanation")
-        one = _one_node(core, only, given)
-        out.reached, out.hreached = one.reached, one.hreached
-        st = None
-        comp = np.zeros(n, dtype=np.int64)
-        cyclic = np.zeros(n, dtype=np.bool_)
-        cyclic[only] = one.cyclic
-    else:
-        with prog.stage("condensation"):
-            st = structure(n, src, dst)
-        comp = st.comp
-        cyclic = st.size[comp] > 1
+    with prog.stage("condensation"):
+        st = structure(n, src, dst)
+    comp = st.comp
+    cyclic = st.size[comp] > 1
     out.comp = comp
 
     # node flags
@@ -273,61 +275,34 @@ def compute(
     crit_eff = np.where(unknown, default_crit, crit)
     sink_words = {s.lower() for s in settings.sink_kinds}
     sink = text_in(core.kind, sink_words, _lower)
-    unowned = _is_none(core.owner)
+    unowned = _unowned(core.owner)
     high = crit_eff >= 4
 
     # 2. closed reach over all edges
     prog.begin("node flags")
     flags = [crit_eff & 1, (crit_eff >> 1) & 1, (crit_eff >> 2) & 1, unknown, sink, unowned, high]
-    if one is not None:
-        prog.end()
-        words = 1
-        reached = one.reached
-        cc = np.zeros((n, len(flags) + 1), dtype=np.int64)
-        cc[only, 0] = len(reached)
-        ce = crit_eff[reached]  # the flags of what it reaches, gathered once
-        cc[only, 1] = int(np.count_nonzero(ce & 1))
-        cc[only, 2] = int(np.count_nonzero(ce & 2))
-        cc[only, 3] = int(np.count_nonzero(ce & 4))
-        cc[only, 7] = int(np.count_nonzero(ce >= 4))
-        for j, f in ((4, unknown), (5, sink), (6, unowned)):
-            cc[only, j] = int(np.count_nonzero(f[reached]))
-    else:
-        assert st is not None
-        words = chunk_words(st.ncomp, n, chunk_bytes)
-        masks = (
-            np.stack([bitset(np.asarray(f)[st.order]) for f in flags])
-            if n
-            else np.zeros((7, 0), np.uint64)
+    words = chunk_words(st.ncomp, n, chunk_bytes)
+    masks = (
+        np.stack([bitset(np.asarray(f)[st.order]) for f in flags])
+        if n
+        else np.zeros((7, 0), np.uint64)
+    )
+    prog.end()
+    with prog.stage("reach"):
+        counts = closed_counts(
+            R, st.ncomp, st.cptr, st.cidx, st.start, masks, chunk_bytes, prog.update
         )
-        prog.end()
-        with prog.stage("reach"):
-            counts = closed_counts(
-                R, st.ncomp, st.cptr, st.cidx, st.start, masks, chunk_bytes, prog.update
-            )
-        cc = counts[comp]
+    cc = counts[comp]
     blast = cc[:, 0] - 1
     weighted = cc[:, 1] + 2 * cc[:, 2] + 4 * cc[:, 3] - crit_eff
     unknown_n = cc[:, 4] - unknown
     sinks_n = cc[:, 5] - sink
     unowned_n = cc[:, 6] - unowned
-    if only is not None:  # the other rows hold no meaning: zeros, never a negative count
-        keep_row = slice(only, only + 1)
-        blast, weighted, unknown_n, sinks_n, unowned_n = (
-            _one_row(col, keep_row, n) for col in (blast, weighted, unknown_n, sinks_n, unowned_n)
-        )
 
     # 3. failure set: hard edges only
     safe = _credited_safe_state(core, as_of, int(settings.drill_window_days))
     hard_edges = core.hard & ~loop
-    if one is not None:
-        assert only is not None
-        hreach = one.hreached
-        fail = np.zeros(n, dtype=np.int64)
-        fail_crit = np.zeros(n, dtype=np.int64)
-        fail[only] = len(hreach) - 1
-        fail_crit[only] = int(high[hreach].sum()) - int(high[only])
-    elif bool(np.all(hard_edges | loop)):
+    if bool(np.all(hard_edges | loop)):
         fail = blast.copy()
         fail_crit = cc[:, 7] - high
     else:
@@ -347,14 +322,7 @@ def compute(
     prog.begin("owners and pilots")
     owner_codes, owner_names = _factorize(core.owner)
     nown = len(owner_names)
-    if one is not None:
-        owners = np.zeros(n, dtype=np.int64)
-        theirs = owner_codes[reached[reached != only]]
-        theirs = theirs[theirs >= 0]
-        owners[only] = int(np.count_nonzero(np.bincount(theirs, minlength=nown))) if nown else 0
-    else:
-        assert st is not None
-        owners = _owners_affected(R, st, owner_codes, nown, cyclic, words)
+    owners = _owners_affected(R, st, owner_codes, nown, cyclic, words)
 
     # 4b. pilots, pilot-derived, ancestry (labels upstream), shadow production
     pilot = _pilots(core, settings.pilot_lifecycles)
@@ -362,12 +330,7 @@ def compute(
     dcodes = np.full(n, -1, dtype=np.int64)
     didx = np.nonzero(derived)[0]
     dcodes[didx] = np.arange(len(didx))
-    if one is not None:
-        assert only is not None
-        ancestry = np.zeros(n, dtype=np.int64)
-        ancestry[only] = int(derived[one.up].sum()) - int(derived[only])
-    elif len(didx):
-        assert st is not None
+    if len(didx):
         rptr, ridx = _reverse_dag(st)
         psptr, pscol = _label_csr(st, dcodes, len(didx), reverse=True)
         a_excl, a_full, _ = R.label_reach_counts(
@@ -379,7 +342,7 @@ def compute(
         ancestry = np.zeros(n, dtype=np.int64)
     pilot_auth = (
         _pilot_authorities(core, st, derived, ancestry, words)
-        if authorities and st is not None
+        if authorities
         else np.full(n, None, dtype=object)
     )
     production_words = {w.lower() for w in settings.production_lifecycles}
@@ -390,17 +353,11 @@ def compute(
     # 5. depth and the explaining chain
     prog.begin("depth and chains")
     rank = _ranks(core)
-    if one is not None:
-        depth = np.zeros(n, dtype=np.int64)
-        depth[only] = one.depth
-    else:
-        assert st is not None
-        longest, step_u, step_v = K.longest_paths(
-            st.ncomp, st.start, st.order, comp, st.indptr, st.indices, rank
-        )
-        depth = longest[comp] + cyclic
+    longest, step_u, step_v = K.longest_paths(
+        st.ncomp, st.start, st.order, comp, st.indptr, st.indices, rank
+    )
+    depth = longest[comp] + cyclic
     if explain:
-        assert st is not None
         keep = max(1, int(settings.explain_max_hops))
         out.nxt, out.hops, out.tailref = K.chains(
             st.ncomp, st.start, st.order, step_u, step_v, keep
@@ -412,17 +369,13 @@ def compute(
 
     # 6. time in production, factors, score
     prog.begin("scores")
-    start, from_scaled = _production_start(core, loop, only)
+    start, from_scaled = _production_start(core, loop)
     out.production_start, out.start_from_scaled = start, from_scaled
     today = day_number(as_of)
     known_start = start != NO_DATE
     days = np.where(known_start, np.maximum(0, today - start.astype(np.int64)), -1)
 
-    if only is None:
-        dependents = np.bincount(src[~loop], minlength=n).astype(np.int64)
-    else:
-        dependents = np.zeros(n, dtype=np.int64)
-        dependents[only] = int(np.count_nonzero(core.dst[src == only] != only))
+    dependents = np.bincount(src[~loop], minlength=n).astype(np.int64)
     vals.update(
         dependents=dependents,
         blast_radius=blast,
@@ -444,23 +397,108 @@ def compute(
         _safe_state_credited=safe,
         _days_in_production=days,
     )
-    if only is None:
-        f = factors(vals, days, settings)
-        vals.update({k: py_round(v, 3) for k, v in f.items()})
-        value = score(f, settings)
-        vals["irreversibility"] = value
-        vals["tier"] = tiers(value, settings)
-    else:  # the factors and the score of the one row (the others are zeros)
-        sel = np.array([only], dtype=np.int64)
-        f = factors({k: v[sel] for k, v in vals.items()}, days[sel], settings)
-        for k, x in f.items():
-            vals[k] = np.zeros(n, dtype=np.float64)
-            vals[k][only] = py_round(x, 3)[0]
-        vals["irreversibility"] = np.zeros(n, dtype=np.float64)
-        vals["irreversibility"][only] = score(f, settings)[0]
-        vals["tier"] = np.empty(n, dtype=object)
-        vals["tier"][only] = tiers(vals["irreversibility"][sel], settings)[0]
+    f = factors(vals, days, settings)
+    vals.update({k: py_round(v, 3) for k, v in f.items()})
+    value = score(f, settings)
+    vals["irreversibility"] = value
+    vals["tier"] = tiers(value, settings)
     prog.end()
+    return out
+
+
+def _compute_one(
+    core: GraphCore, settings: Any, as_of: dt.date, i: int, given: Any = None
+) -> Columns:
+    """:func:`compute` of node ``i``'s row alone: every count from what it reaches (gathered, not
+    a pass over all nodes), the column-wide flags it reads from the memo (a plan's states share
+    their base's unchanged columns). The columns hold that one row (:attr:`Columns.row`)."""
+    out = Columns(row=i)
+    one = _one_node(core, i, given)
+    reached, hreached = one.reached, one.hreached
+    out.reached, out.hreached = reached, hreached
+
+    default_crit = int(settings.default_criticality)
+    crit_i = int(core.criticality[i])
+    ce_i = default_crit if crit_i == 0 else crit_i
+    raw = core.criticality[reached].astype(np.int64)
+    ce = np.where(raw == 0, default_crit, raw)  # the flags of what it reaches, gathered once
+    sink = text_in(core.kind, {s.lower() for s in settings.sink_kinds}, _lower)
+    unowned = _unowned(core.owner)
+    blast = len(reached) - 1
+    weighted = (
+        int(np.count_nonzero(ce & 1))
+        + 2 * int(np.count_nonzero(ce & 2))
+        + 4 * int(np.count_nonzero(ce & 4))
+        - ce_i
+    )
+    unknown_n = int(np.count_nonzero(raw == 0)) - int(crit_i == 0)
+    sinks_n = int(np.count_nonzero(sink[reached])) - int(sink[i])
+    unowned_n = int(np.count_nonzero(unowned[reached])) - int(unowned[i])
+
+    # the failure set: what it reaches along hard edges, none while its safe state is credited
+    safe = bool(_credited_safe_state(core, as_of, int(settings.drill_window_days), i))
+    hraw = core.criticality[hreached].astype(np.int64)
+    high_n = int(np.count_nonzero(np.where(hraw == 0, default_crit, hraw) >= 4))
+    fail = 0 if safe else len(hreached) - 1
+    fail_crit = 0 if safe else max(high_n - int(ce_i >= 4), 0)
+
+    owner_codes, owner_names = _factorize(core.owner)
+    theirs = owner_codes[reached[reached != i]]
+    theirs = theirs[theirs >= 0]
+    owners = int(len(np.unique(theirs))) if len(owner_names) else 0
+
+    didx = _derived_indices(core, _pilot_indices(core, settings.pilot_lifecycles))
+    derived_i = bool(np.any(didx == i))
+    ancestry = int(np.count_nonzero(one.up[didx])) - int(derived_i)
+    production = _word(core.lifecycle[i]) in {w.lower() for w in settings.production_lifecycles}
+    shadow = not derived_i and ancestry > 0 and (production or crit_i >= 4)
+
+    own = np.nonzero(core.src == i)[0]
+    to_other = core.dst[own] != i
+    dated = core.since[own][to_other]
+    dated = dated[dated != NO_DATE]
+    from_scaled = bool(core.scaled_at[i] != NO_DATE)
+    if from_scaled:
+        start = int(core.scaled_at[i])
+    else:
+        start = int(dated.min()) if len(dated) else int(NO_DATE)
+    days = max(0, day_number(as_of) - start) if start != NO_DATE else -1
+
+    row: dict[str, Any] = {
+        "dependents": int(np.count_nonzero(to_other)),
+        "blast_radius": blast,
+        "blast_radius_weighted": weighted,
+        "unknown_criticality": unknown_n,
+        "integration_depth": one.depth,
+        "failure_set": fail,
+        "degraded": blast - fail,
+        "decision_sinks": sinks_n,
+        "owners_affected": owners,
+        "unowned_dependents": unowned_n,
+        "pilot_ancestry": ancestry,
+        "_failure_critical": fail_crit,
+    }
+    ints = {k: np.array([v], dtype=np.int64) for k, v in row.items()}
+    f = factors(ints, np.array([days], dtype=np.int64), settings)
+    value = score(f, settings)
+    vals = out.values
+    vals.update(ints)
+    for k, v in (
+        ("pilot", bool(np.any(_pilot_indices(core, settings.pilot_lifecycles) == i))),
+        ("pilot_derived", derived_i),
+        ("shadow_production", shadow),
+        ("_safe_state_credited", safe),
+    ):
+        vals[k] = np.array([v], dtype=np.bool_)
+    for k, t in _governance_of(core, i).items():
+        vals[k] = np.array([t], dtype=object)
+    vals["pilot_authorities"] = np.array([None], dtype=object)
+    vals["_days_in_production"] = np.array([days], dtype=np.int64)
+    vals.update({k: py_round(x, 3) for k, x in f.items()})
+    vals["irreversibility"] = value
+    vals["tier"] = tiers(value, settings)
+    out.production_start = np.array([start], dtype=np.int32)
+    out.start_from_scaled = np.array([from_scaled], dtype=np.bool_)
     return out
 
 
@@ -667,21 +705,22 @@ def tiers(value: np.ndarray, settings: Any) -> np.ndarray:
     return out
 
 
-_MEMO: dict[tuple[Any, ...], tuple[np.ndarray, Any]] = {}  # (array, result) by (id, ...)
+_MEMO: dict[tuple[Any, ...], tuple[np.ndarray, Any, Any]] = {}  # (array, result) by (id, ...)
 
 
-def _memo(values: np.ndarray, key: tuple[Any, ...], work: Any) -> Any:
+def _memo(values: np.ndarray, key: tuple[Any, ...], work: Any, also: Any = None) -> Any:
     """``work()``, once per column array (the plan's states share their base's unchanged ones).
     A core's columns are not changed once it is built (states are new cores), so an array's
-    identity stands for its values; a few entries only, to hold no old core's columns for long."""
+    identity stands for its values; a few entries only, to hold no old core's columns for long.
+    ``also``: a second array the result depends on (its id in ``key``), held and checked too."""
     k = (id(values), *key)
     held = _MEMO.get(k)
-    if held is not None and held[0] is values:
+    if held is not None and held[0] is values and held[2] is also:
         return held[1]
     out = work()
-    if len(_MEMO) >= 8:
+    if len(_MEMO) >= 16:
         _MEMO.clear()
-    _MEMO[k] = (values, out)
+    _MEMO[k] = (values, out, also)
     return out
 
 
@@ -732,11 +771,63 @@ def _text_in_now(values: np.ndarray, words: Any, norm: Any) -> np.ndarray:
     return hit[codes]  # type: ignore[no-any-return]
 
 
-def _credited_safe_state(core: GraphCore, as_of: dt.date, window: int) -> np.ndarray:
+def _credited_safe_state(
+    core: GraphCore, as_of: dt.date, window: int, i: Any = slice(None)
+) -> np.ndarray:
+    """Whether each node's safe state is credited (a drill within the window); of ``i`` alone
+    when given."""
     today = day_number(as_of)
-    drill = core.last_drill.astype(np.int64)
-    dated = core.last_drill != NO_DATE
-    return core.safe_state & dated & (drill <= today) & (today - drill <= window)
+    drill = core.last_drill[i].astype(np.int64)
+    dated = core.last_drill[i] != NO_DATE
+    return core.safe_state[i] & dated & (drill <= today) & (today - drill <= window)  # type: ignore[no-any-return]
+
+
+def _unowned(owner: np.ndarray) -> np.ndarray:
+    """Owner None, per node (once per column array)."""
+    return _memo(owner, ("unowned",), lambda: _is_none(owner))  # type: ignore[no-any-return]
+
+
+def _pilot_indices(core: GraphCore, lifecycles: Any) -> np.ndarray:
+    """The pilots' node indices (once per pair of lifecycle and pilot-flag columns)."""
+    words = {w.lower() for w in lifecycles}
+    key = ("pilots", id(core.pilot_flag), tuple(sorted(words)))
+    return _memo(  # type: ignore[no-any-return]
+        core.lifecycle, key, lambda: np.nonzero(_pilots(core, lifecycles))[0], also=core.pilot_flag
+    )
+
+
+def _derived_indices(core: GraphCore, pilots: np.ndarray) -> np.ndarray:
+    """The pilot-derived nodes' indices (sorted): the pilots and what is derived from them,
+    following ``derived_from`` down (linear in the pilots and the ``derived_from`` entries)."""
+    if not core.derived_from:
+        return pilots
+    children: dict[int, list[int]] = {}
+    for node, origins in core.derived_from.items():
+        for o in origins:
+            children.setdefault(o, []).append(node)
+    seen = set(pilots.tolist())
+    queue = list(seen)
+    while queue:
+        nxt = []
+        for u in queue:
+            for c in children.get(u, ()):
+                if c not in seen:
+                    seen.add(c)
+                    nxt.append(c)
+        queue = nxt
+    return np.array(sorted(seen), dtype=np.int64)
+
+
+def _governance_of(core: GraphCore, i: int) -> dict[str, str | None]:
+    """:func:`_governance_columns` of node ``i`` alone."""
+    gov = core.governance.get(i) or {}
+    auth = gov.get("authority") or {}
+    out: dict[str, str | None] = {}
+    for role, column in GOVERNANCE_ROLES:
+        out[column] = str(auth[role]) if auth.get(role) else None
+    out["readiness_gate_passed_at"] = str(gov["passed_at"]) if gov.get("passed_at") else None
+    out["last_drill"] = str(gov["last_drill"]) if gov.get("last_drill") else None
+    return out
 
 
 def _pilots(core: GraphCore, lifecycles: Any) -> np.ndarray:
@@ -766,25 +857,13 @@ def _derived(core: GraphCore, pilot: np.ndarray) -> np.ndarray:
     return out
 
 
-def _one_row(col: np.ndarray, row: slice, n: int) -> np.ndarray:
-    out = np.zeros(n, dtype=col.dtype)
-    out[row] = col[row]
-    return out
-
-
-def _production_start(
-    core: GraphCore, loop: np.ndarray, only: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def _production_start(core: GraphCore, loop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Days of ``scaled_at``, else of the earliest dated edge to a dependent (self-loops do not
-    count); of node ``only`` alone when given (the others as if undated)."""
+    count)."""
     n = core.n
     first = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
     dated = (core.since != NO_DATE) & ~loop
-    if only is not None:
-        mine = dated & (core.src == only)
-        if bool(np.any(mine)):
-            first[only] = int(core.since[mine].min())
-    elif bool(np.any(dated)):
+    if bool(np.any(dated)):
         np.minimum.at(first, core.src[dated], core.since[dated].astype(np.int64))
     from_edges = np.where(first == np.iinfo(np.int32).max, NO_DATE, first).astype(np.int32)
     has_scaled = core.scaled_at != NO_DATE
@@ -845,6 +924,12 @@ def time_source(
 
 
 UNNAMED = "(unnamed)"
+GOVERNANCE_ROLES = (  # authority role -> column
+    ("authorized_by", "authorized_by"),
+    ("monitored_by", "monitored_by"),
+    ("recalibration", "recalibration_authority"),
+    ("termination", "termination_authority"),
+)
 
 
 def _governance_columns(core: GraphCore) -> dict[str, np.ndarray]:
@@ -863,12 +948,7 @@ def _governance_columns(core: GraphCore) -> dict[str, np.ndarray]:
     }
     for i, gov in core.governance.items():
         auth = gov.get("authority") or {}
-        for role, column in (
-            ("authorized_by", "authorized_by"),
-            ("monitored_by", "monitored_by"),
-            ("recalibration", "recalibration_authority"),
-            ("termination", "termination_authority"),
-        ):
+        for role, column in GOVERNANCE_ROLES:
             if auth.get(role):
                 cols[column][i] = str(auth[role])
         if gov.get("passed_at"):

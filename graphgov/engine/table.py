@@ -71,12 +71,15 @@ class MetricTable:
             "pilot_authorities",
         )
         names = ints + bools + FACTORS + ("irreversibility", "tier") + texts
-        few = only is not None and len(only) * 64 < core.n
+        pos = self.cols.pos
+        if self.cols.row is not None and only is None:  # one node's row: only it is there
+            only = {self.cols.row}
+        few = only is not None and (len(only) * 64 < core.n or self.cols.row is not None)
         if few:  # a few rows of a large table: only their entries become Python values
             assert only is not None
-            lists: dict[str, Any] = {c: {i: _py(v[c][i]) for i in only} for c in names}
-            days: Any = {i: int(v["_days_in_production"][i]) for i in only}
-            explain: Any = {i: self.explain[i].as_py() for i in only}
+            lists: dict[str, Any] = {c: {i: _py(v[c][pos(i)]) for i in only} for c in names}
+            days: Any = {i: int(v["_days_in_production"][pos(i)]) for i in only}
+            explain: Any = {i: self.explain[pos(i)].as_py() for i in only}
         else:
             lists = {c: v[c].tolist() for c in names}
             days = v["_days_in_production"].tolist()
@@ -101,16 +104,17 @@ class MetricTable:
             }
             for c, values in lists.items():
                 row[c] = values[i]
-            row["gradient"] = _opt(self.gradient[i])
-            row["quarters_to_irreversible"] = _opt(self.quarters[i])
+            p = pos(i)
+            row["gradient"] = _opt(self.gradient[p])
+            row["quarters_to_irreversible"] = _opt(self.quarters[p])
             row["explain"] = explain[i]
             row["_days_in_production"] = None if days[i] < 0 else days[i]
             row["_production_start"] = (
                 None
-                if start[i] == NO_DATE
-                else (day_date(start[i]), "scaled_at" if scaled[i] else "first dependent seen")
+                if start[p] == NO_DATE
+                else (day_date(start[p]), "scaled_at" if scaled[p] else "first dependent seen")
             )
-            row["_gradient_source"] = self.gradient_source[i]
+            row["_gradient_source"] = self.gradient_source[p]
             out[node] = row
         return out
 
@@ -156,7 +160,7 @@ def metric_table(
         only=only,
         given=reaches.now if reaches is not None and only is not None else None,
     )
-    n = core.n
+    n = core.n if cols.row is None else 1  # rows of the columns
     grad = np.full(n, np.nan)
     source: list[str | None] = [None] * n
     if gradient:
@@ -234,11 +238,9 @@ def _fill_gradient(
 ) -> None:
     """The gradient per quarter: from the baseline where it holds the node, else from dated edges
     (of node ``only`` alone, when given)."""
-    now = cols["irreversibility"]
-    pending = np.ones(core.n, dtype=np.bool_)
-    if only is not None:
-        pending[:] = False
-        pending[only] = True
+    now = cols["irreversibility"]  # by row: node ``only``'s alone, when given
+    pos = cols.pos
+    pending = np.ones(len(now), dtype=np.bool_)
     if baseline is not None:
         days = (as_of - baseline.as_of).days
         if days <= 0:
@@ -253,25 +255,29 @@ def _fill_gradient(
         where = past_core.index()
         j_only = None if only is None else where.get(core.ids[only])
         if only is None or j_only is not None:
-            past = compute(
+            then = compute(
                 past_core,
                 settings,
                 baseline.as_of,
                 explain=False,
                 authorities=False,
                 only=j_only,
-            )["irreversibility"]
+            )
+            past = then["irreversibility"]
             for i in range(core.n) if only is None else (only,):
                 j = where.get(core.ids[i])
                 if j is None:
                     continue
-                grad[i] = round((float(now[i]) - float(past[j])) * QUARTER_DAYS / days, 2)
-                source[i] = "baseline"
-                pending[i] = False
+                p = pos(i)
+                grad[p] = round((float(now[p]) - float(past[then.pos(j)])) * QUARTER_DAYS / days, 2)
+                source[p] = "baseline"
+                pending[p] = False
     dated = bool(np.any(core.since != NO_DATE)) or bool(np.any(core.scaled_at != NO_DATE))
     if not (pending.any() and dated):
         return
     known = time_source(core, only, cols.reached)
+    if only is not None:
+        known = known[[only]]
     if not bool(np.any(known & pending)):
         return
     day = as_of - dt.timedelta(days=QUARTER_DAYS)
@@ -280,7 +286,7 @@ def _fill_gradient(
     past_core = core.with_edges(keep)
     if reaches is not None and core.extra.get(STATE_OF) is reaches.base:
         past_core.extra[STATE_OF] = reaches.past(cutoff).base  # a state of the past base
-    past = compute(
+    then = compute(
         past_core,
         settings,
         day,
@@ -288,10 +294,11 @@ def _fill_gradient(
         authorities=False,
         only=only,
         given=reaches.past(cutoff) if reaches is not None and only is not None else None,
-    )["irreversibility"]
-    for j in np.nonzero(known & pending)[0].tolist():
-        grad[j] = round((float(now[j]) - float(past[j])) * QUARTER_DAYS / QUARTER_DAYS, 2)
-        source[j] = "dated edges"
+    )
+    past = then["irreversibility"]  # rows as ``now``'s (both one node's, or both every node's)
+    for p in np.nonzero(known & pending)[0].tolist():
+        grad[p] = round((float(now[p]) - float(past[p])) * QUARTER_DAYS / QUARTER_DAYS, 2)
+        source[p] = "dated edges"
 
 
 def explanations(core: GraphCore, cols: Columns, settings: Any) -> Any:

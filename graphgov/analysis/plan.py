@@ -313,6 +313,8 @@ def _metric_state(
     if core is None:
         core = from_networkx(downstream(_whole(G), node))
     i = core.index()[node]
+    if reaches is None and given is not None:  # a core of its own (the minimum cut's fallbacks):
+        reaches = SeriesReaches(core, i)  # its bitsets serve both the state and its past day
     table = metric_table(
         core, settings, as_of, baseline=baseline, light=True, only=i, reaches=reaches
     )
@@ -577,8 +579,7 @@ def down_core(core: Any, i: int) -> Any:
     from ..engine import kernels as K
     from ..engine.core import subset
 
-    K.use_compiled(core.n + core.m)
-    ptr, idx = K.csr(core.n, core.src, core.dst)
+    ptr, idx = core.out_csr()
     keep = K.multi_source_bfs(core.n, ptr, idx, np.array([i], dtype=np.int64)) != -2
     return subset(core, keep)
 

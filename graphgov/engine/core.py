@@ -116,8 +116,25 @@ class GraphCore:
 
     def index(self) -> dict[Hashable, int]:
         if self._index is None:
-            self._index = {n: i for i, n in enumerate(self.ids)}
+            self._index = dict(zip(self.ids, range(len(self.ids)), strict=True))
         return self._index
+
+    def out_csr(self) -> tuple[np.ndarray, np.ndarray]:
+        """The CSR of the edges (``src`` → ``dst``), computed once per core."""
+        held = self.extra.get("_out_csr")
+        if held is None:
+            from . import kernels as K
+
+            K.use_compiled(self.n + self.m)
+            held = self.extra["_out_csr"] = K.csr(self.n, self.src, self.dst)
+        return held  # type: ignore[no-any-return]
+
+    def ids_array(self) -> np.ndarray:
+        """The ids as a numpy object array (made once per core), for gathering many of them."""
+        held = self.extra.get("_ids_array")
+        if held is None:
+            held = self.extra["_ids_array"] = np.fromiter(self.ids, dtype=object, count=self.n)
+        return held  # type: ignore[no-any-return]
 
     def rank(self) -> np.ndarray:
         """Node positions in the sorted order of the ids (computed once)."""
@@ -127,7 +144,30 @@ class GraphCore:
         return r
 
     def with_edges(self, keep: np.ndarray) -> GraphCore:
-        """The same nodes with only the edges where ``keep`` is true."""
+        """The same nodes with only the edges where ``keep`` is true (the edge arrays shared when
+        it keeps them all: a core's arrays are never changed once it is built)."""
+        if bool(keep.all()):
+            return GraphCore(
+                self.ids,
+                self.kind,
+                self.name,
+                self.owner,
+                self.lifecycle,
+                self.criticality,
+                self.pilot_flag,
+                self.scaled_at,
+                self.safe_state,
+                self.last_drill,
+                self.src,
+                self.dst,
+                self.hard,
+                self.since,
+                self.derived_from,
+                self.governance,
+                self._index,
+                self.graph,
+                {k: v for k, v in self.extra.items() if k in ("_rank", "_out_csr", "_ids_array")},
+            )
         return GraphCore(
             self.ids,
             self.kind,
@@ -160,7 +200,7 @@ def subset(core: GraphCore, keep: np.ndarray) -> GraphCore:
     new[pos] = np.arange(len(pos))
     e = keep[core.src] & keep[core.dst]
     out = GraphCore(
-        [core.ids[int(i)] for i in pos],
+        core.ids_array()[pos].tolist(),
         core.kind[pos],
         core.name[pos],
         core.owner[pos],
@@ -237,28 +277,40 @@ def set_node(
 ) -> None:
     """Node ``i``'s entries in the node columns (and ``derived``, ``governance``), from its
     networkx attributes ``data``."""
-    kind, name, owner, lifecycle, crit, pilot, scaled, safe, drill = arrays
-    kind[i] = data.get(KIND, "unknown")
-    name[i] = data.get(NAME, node)
-    owner[i] = data.get(OWNER) or None
-    lifecycle[i] = data.get(LIFECYCLE)
-    c = data.get(CRITICALITY)
-    crit[i] = c if isinstance(c, int) and not isinstance(c, bool) else 0
-    flag = data.get(PILOT)
-    pilot[i] = (1 if flag else 0) if isinstance(flag, bool) else -1
-    s = data.get(SCALED_AT)
-    scaled[i] = day_number(s) if s else NO_DATE
-    rev = data.get(REVERSIBILITY) or {}
-    safe[i] = bool(rev.get("safe_state"))
-    drill[i] = day_number(rev["last_drill"]) if rev.get("last_drill") else NO_DATE
-    origins = data.get(DERIVED_FROM)
+    values, origins, gov = node_entries(data, node, index)
+    for array, value in zip(arrays, values, strict=True):
+        array[i] = value
     derived.pop(i, None)
-    if origins:
-        derived[i] = [index[o] for o in origins if o in index]
-    gov = governance_of(data)
+    if origins is not None:
+        derived[i] = origins
     governance.pop(i, None)
     if gov:
         governance[i] = gov
+
+
+def node_entries(
+    data: Any, node: Hashable, index: dict[Hashable, int]
+) -> tuple[tuple[Any, ...], list[int] | None, dict[str, Any]]:
+    """A node's values for the columns :data:`NODE_ARRAYS`, its ``derived_from`` origins (indices;
+    None when it names none) and its governance facts, from its networkx attributes ``data``."""
+    c = data.get(CRITICALITY)
+    flag = data.get(PILOT)
+    s = data.get(SCALED_AT)
+    rev = data.get(REVERSIBILITY) or {}
+    values = (
+        data.get(KIND, "unknown"),
+        data.get(NAME, node),
+        data.get(OWNER) or None,
+        data.get(LIFECYCLE),
+        c if isinstance(c, int) and not isinstance(c, bool) else 0,
+        (1 if flag else 0) if isinstance(flag, bool) else -1,
+        day_number(s) if s else NO_DATE,
+        bool(rev.get("safe_state")),
+        day_number(rev["last_drill"]) if rev.get("last_drill") else NO_DATE,
+    )
+    origins = data.get(DERIVED_FROM)
+    found = [index[o] for o in origins if o in index] if origins else None
+    return values, found, governance_of(data)
 
 
 #: the node columns :func:`set_node` fills, in its order
@@ -287,7 +339,8 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
     i = core.index()[node]
     keep = np.ones(core.m, dtype=np.bool_)
     ids = core.ids
-    out = np.nonzero(core.src == i)[0]
+    ptr, _ = core.out_csr()
+    out = np.nonzero(core.src == i)[0] if ptr[i + 1] > ptr[i] else np.zeros(0, dtype=np.int64)
     kept = 0
     for j in out.tolist():
         if G.has_edge(node, ids[int(core.dst[j])]):
@@ -297,17 +350,24 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
     if kept != G.out_degree(node):
         return None
     c = core.with_edges(keep)
-    arrays = tuple(getattr(c, name).copy() for name in NODE_ARRAYS)
-    derived = dict(c.derived_from)
-    governance = dict(c.governance)
-    set_node(arrays, derived, governance, core.index(), i, node, G.nodes[node])
-    for name, array in zip(NODE_ARRAYS, arrays, strict=True):
+    values, origins, gov = node_entries(G.nodes[node], node, core.index())
+    for name, value in zip(NODE_ARRAYS, values, strict=True):
         before = getattr(core, name)
-        same = type(array[i]) is type(before[i]) and bool(array[i] == before[i])
-        # an unchanged column stays the base's own array: what was worked out of it holds
-        setattr(c, name, before if same else array)
-    c.derived_from = derived
-    c.governance = governance
+        cell = before[i : i + 1].copy()  # the value as the column holds it
+        cell[0] = value
+        if type(cell[0]) is type(before[i]) and bool(cell[0] == before[i]):
+            continue  # an unchanged column stays the base's own array: what was worked out holds
+        array = before.copy()
+        array[i] = cell[0]
+        setattr(c, name, array)
+    c.derived_from = dict(c.derived_from)
+    c.derived_from.pop(i, None)
+    if origins is not None:
+        c.derived_from[i] = origins
+    c.governance = dict(c.governance)
+    c.governance.pop(i, None)
+    if gov:
+        c.governance[i] = gov
     c.extra[STATE_OF] = core  # what it is a state of (see graphgov.engine.metrics.Reaches)
     return c
 

@@ -319,7 +319,7 @@ def test_one_node_row_from_its_neighbours_reaches_equals_the_whole_table(seed: i
     G = _random_graph(400 + seed, n, [10, 60][seed % 2] if forest else 3 * n, forest=forest)
     base = from_networkx(G)
     settings = default_settings()
-    used = cycles = 0
+    used = cycles = shared = 0
     for i in rng.sample(range(base.n), min(base.n, 12)):
         series = SeriesReaches(base, i)
         own = np.nonzero(base.src == i)[0]
@@ -341,7 +341,18 @@ def test_one_node_row_from_its_neighbours_reaches_equals_the_whole_table(seed: i
                 alone = metric_table(flipped, settings, AS_OF, light=True, only=i, reaches=series)
                 whole = metric_table(flipped, settings, AS_OF, light=True)
                 assert alone.rows_for([i]) == whole.rows_for([i])
+                # its own series, sharing the base's bitsets over all edges (the minimum cut's
+                # fallbacks): only the hard-edge bitsets are its own
+                own_series = SeriesReaches(flipped, i, like=series)
+                alone = metric_table(
+                    flipped, settings, AS_OF, light=True, only=i, reaches=own_series
+                )
+                assert alone.rows_for([i]) == whole.rows_for([i])
+                if series.now.ok:
+                    assert own_series.now.all_bits is series.now.all_bits
+                    shared += 1
             cycles += found is not None and found.cyclic
     assert used == 48  # every state came from the bitsets, not from the fallback searches
+    assert shared > 0
     if seed % 4 == 3:
         assert cycles > 0  # states with a cycle through the node among them

@@ -225,7 +225,9 @@ def evaluate(
     from ..review.verdict import verdict_for
 
     key = None
-    if core is not None:
+    like = None
+    if core is not None:  # a core of its own: the series' reaches may still serve its bitsets
+        like = cache.get(_REACHES) if cache is not None else None
         cache = None
     if cache is not None:
         fields = sorted((k, repr(v)) for k, v in G.nodes[node].items() if k not in _GOVERNANCE)
@@ -235,7 +237,7 @@ def evaluate(
         row, result = cache[key]
     else:
         row, result = _metric_state(
-            G, node, settings, as_of, baseline, cache, core, policy.critical_criticality
+            G, node, settings, as_of, baseline, cache, core, policy.critical_criticality, like
         )
         if key is not None and cache is not None:
             cache[key] = (row, result)
@@ -287,8 +289,12 @@ def _metric_state(
     cache: dict[Any, Any] | None = None,
     given: Any = None,
     critical: int | None = None,
+    like: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The node's metric row and what fails when it is switched off.
+
+    ``given``: the core to evaluate on (no cache then); ``like``: the series' reaches, whose
+    bitsets it shares when its edges are theirs but for hardness (the minimum cut's fallbacks).
 
     With ``cache``, the columnar core of the first graph evaluated (the node and its dependents)
     is kept, and each later state is that core with the node's own entries rebuilt and its removed
@@ -314,7 +320,7 @@ def _metric_state(
         core = from_networkx(downstream(_whole(G), node))
     i = core.index()[node]
     if reaches is None and given is not None:  # a core of its own (the minimum cut's fallbacks):
-        reaches = SeriesReaches(core, i)  # its bitsets serve both the state and its past day
+        reaches = SeriesReaches(core, i, like)  # its bitsets serve the state and its past day
     table = metric_table(
         core, settings, as_of, baseline=baseline, light=True, only=i, reaches=reaches
     )

@@ -552,9 +552,13 @@ class Reaches:
     ``G'``: ``i``'s depth is one more than the longest of those behind an edge leaving the
     component (plus one on a cycle). Built on first use."""
 
-    def __init__(self, base: GraphCore, i: int) -> None:
+    def __init__(self, base: GraphCore, i: int, like: Reaches | None = None) -> None:
+        """``like``: node ``i``'s reaches in a core with the same nodes and the same edges other
+        than ``i``'s outgoing ones but for their hardness: what they are over all edges is shared
+        (only the hard-edge bitsets are built again)."""
         self.base, self.i = base, i
         self._built = False
+        self._like = like
 
     def _build(self) -> None:
         base, i, n = self.base, self.i, self.base.n
@@ -570,6 +574,12 @@ class Reaches:
             return
         src, dst = base.src[~own], base.dst[~own]
         K.use_compiled(n + base.m)
+        like, self._like = self._like, None
+        if like is not None and self._share(like, src, dst):
+            hard = base.hard[~own] & (src != dst)
+            hptr, hidx = K.csr(n, src[hard], dst[hard])
+            self.hard_bits = K.reach_bitsets(n, hptr, hidx, self.nbr)
+            return
         st = structure(n, src, dst, condense=False)
         self.ptr, self.idx = st.indptr, st.indices  # G' (the base without i's outgoing edges)
         self.all_bits = K.reach_bitsets(n, st.indptr, st.indices, self.nbr)
@@ -582,6 +592,26 @@ class Reaches:
             st.ncomp, st.start, st.order, st.comp, st.indptr, st.indices, base.rank()
         )
         self.longest = longest[st.comp]  # per node, in G'
+
+    def _share(self, like: Reaches, src: np.ndarray, dst: np.ndarray) -> bool:
+        """Take ``like``'s bitsets over all edges, what reaches ``i`` and the longest paths, when
+        its ``G'`` has the same edges as this one's (hardness aside) and its neighbours hold
+        this one's."""
+        if not like._built:
+            like._build()
+        if not like.ok or like.i != self.i or like.n != self.n or like.m_other != len(src):
+            return False
+        lb = like.base
+        lown = lb.src == self.i
+        if not (np.array_equal(lb.src[~lown], src) and np.array_equal(lb.dst[~lown], dst)):
+            return False
+        pos = np.searchsorted(like.nbr, self.nbr)
+        if len(pos) and (pos.max() >= len(like.nbr) or not np.array_equal(like.nbr[pos], self.nbr)):
+            return False
+        self.nbr = like.nbr  # (the neighbours' bitsets are over like's neighbours)
+        self.ptr, self.idx = like.ptr, like.idx
+        self.all_bits, self.up, self.longest = like.all_bits, like.up, like.longest
+        return True
 
     def state(self, core: GraphCore) -> OneNode | None:
         """:class:`OneNode` of ``i`` in ``core`` (the base less some of ``i``'s outgoing edges),

@@ -189,9 +189,11 @@ class SeriesReaches:
     stood on a past day (the gradient's state), for a series of states of that base that lack
     some of the node's outgoing edges (the termination plan's re-simulations)."""
 
-    def __init__(self, base: GraphCore, i: int) -> None:
+    def __init__(self, base: GraphCore, i: int, like: SeriesReaches | None = None) -> None:
+        """``like``: the series of a core with the same nodes and, but for hardness, edges other
+        than the node's outgoing ones (its bitsets over all edges are shared)."""
         self.base, self.i = base, i
-        self.now = Reaches(base, i)
+        self.now: Reaches = Reaches(base, i, like.now if like is not None else None)
         self._past: dict[int, Reaches] = {}
 
     def past(self, cutoff: int) -> Reaches:

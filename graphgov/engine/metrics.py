@@ -759,17 +759,33 @@ def _lower(x: Any) -> str:
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Codes by first appearance (-1 for None) and the distinct values (pandas' hash table)."""
+    """Codes by first appearance (-1 for None) and the distinct values (a hash table in C)."""
     return _memo(values, ("factorize",), lambda: _factorize_now(values))  # type: ignore[no-any-return]
 
 
 def _factorize_now(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    import pandas as pd
-
     if not len(values):
         return np.zeros(0, dtype=np.int64), []
-    codes, uniques = pd.factorize(values)
+    codes, uniques = _codes(values)
     return codes.astype(np.int64), list(uniques)
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, Any]:
+    """Codes by first appearance (-1 for None) and the distinct values of an object column:
+    pyarrow's dictionary encoding when every value is a string (or None), pandas' hash table for
+    any other column (pyarrow refuses it). Both number values by first appearance."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        import pandas as pd
+
+        return pd.factorize(values)  # type: ignore[no-any-return]
+    enc = pc.dictionary_encode(arr)
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    return codes, enc.dictionary.to_pylist()
 
 
 def _is_none(values: np.ndarray) -> np.ndarray:
@@ -792,11 +808,9 @@ def text_in(values: np.ndarray, words: Any, norm: Any) -> np.ndarray:
 
 
 def _text_in_now(values: np.ndarray, words: Any, norm: Any) -> np.ndarray:
-    import pandas as pd
-
     if not len(values):
         return np.zeros(0, dtype=np.bool_)
-    codes, uniques = pd.factorize(values)
+    codes, uniques = _codes(values)
     hit = np.array([norm(u) in words for u in uniques] + [norm(None) in words], dtype=np.bool_)
     return hit[codes]  # type: ignore[no-any-return]
 

@@ -108,6 +108,46 @@ def test_engine_equals_reference_with_few_words_per_chunk(monkeypatch: pytest.Mo
     _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_engine_on_two_threads_equals_reference(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """The chunked reach on two threads (each with its own rows, chunk ranges dealt in turn)
+    gives the reference's counts, and its progress reaches every chunk."""
+    import graphgov.engine.metrics as M
+
+    K.compile_kernels()
+    monkeypatch.setattr(M, "THREADS_FROM", 0)
+    monkeypatch.setattr(M, "DEFAULT_CHUNK_BYTES", 64 * 8 * 2)
+    calls: list[int] = []
+    real = K.closed_reach_counts
+
+    def spy(*args, threads=1, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(threads)
+        return real(*args, threads=threads, **kwargs)
+
+    monkeypatch.setattr(K, "closed_reach_counts", spy)
+    G = _random_graph(700 + seed, 400, [500, 900, 1600][seed], forest=seed == 0)
+    settings = default_settings()
+    _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
+    assert calls and set(calls) == {2}
+
+    seen: list[tuple[int, int]] = []
+    st = structure(len(G), *_arrays(G))
+    masks = np.stack([bitset(np.ones(len(G), dtype=np.bool_)[st.order])])
+    one = real(st.ncomp, st.cptr, st.cidx, st.start, masks, 1)
+    two = real(
+        st.ncomp, st.cptr, st.cidx, st.start, masks, 1, lambda a, b: seen.append((a, b)), threads=2
+    )
+    assert np.array_equal(one, two)
+    assert seen[-1][0] == seen[-1][1] > 1 and [a for a, _ in seen] == sorted(a for a, _ in seen)
+
+
+def _arrays(G: nx.DiGraph) -> tuple[np.ndarray, np.ndarray]:
+    index = {v: i for i, v in enumerate(G)}
+    src = np.array([index[u] for u, _ in G.edges], dtype=np.int64)
+    dst = np.array([index[v] for _, v in G.edges], dtype=np.int64)
+    return src, dst
+
+
 @pytest.mark.parametrize(
     ("hub_share", "linear_after"), [(0.01, 1), (2.0, 1), (2.0, 10**9), (0.0, 3)]
 )

@@ -78,7 +78,7 @@ def _compile_kernels() -> None:
         fn.__qualname__ = plain.__qualname__
         fn.__module__ = plain.__module__
         fn.__doc__ = plain.__doc__
-        seen[name] = numba.njit(cache=True)(fn)
+        seen[name] = numba.njit(cache=True, nogil=True)(fn)  # nogil: chunks run on threads
     for name in KERNELS:
         module[name] = seen[name]
     _compiled = True
@@ -123,6 +123,11 @@ def warm_up(size: int) -> None:
             pass
 
     threading.Thread(target=work, name="graphgov-numba-warm-up", daemon=True).start()
+
+
+def compiled() -> bool:
+    """Whether the kernels are numba's compiled ones now (not plain Python)."""
+    return hasattr(globals()["reach_chunk"], "py_func")
 
 
 def use_compiled(size: int) -> None:
@@ -488,6 +493,7 @@ def closed_reach_counts(
     chunk_words: int,
     progress: object = None,
     hub_share: float | None = None,
+    threads: int = 1,
 ) -> np.ndarray:
     """Counts over the closed reach (members and transitive dependents) of every component.
 
@@ -501,23 +507,37 @@ def closed_reach_counts(
     component holds at least ``hub_share`` of the nodes (the mesh of a service graph), its closed
     reach ``R`` is numbered first: every component that reaches the hub covers all of ``R``, so
     those rows over ``R`` are counted at once instead of being built.
+
+    ``threads``: chunks run on this many threads (compiled kernels release the GIL), each with
+    rows of its own (``threads`` times the memory); the parts add up to the same counts.
     """
     prep = closed_reach_prepare(ncomp, cptr, cidx, start, masks, chunk_words, hub_share)
     if prep.n == 0:
         return np.zeros((ncomp, masks.shape[0] + 1), dtype=np.int64)
-    scratch = closed_reach_scratch(prep)
-    total: np.ndarray | None = None
     step = max(1, prep.nchunks // 20)  # a part per twentieth: progress, and few allocations
-    for ka in range(0, prep.nchunks, step):
-        part = closed_reach_part(prep, ka, ka + step, scratch)
-        if total is None:
-            total = part
-        else:
-            total += part
-        if progress is not None:
-            progress(min(ka + step, prep.nchunks), prep.nchunks)  # type: ignore[operator]
-    assert total is not None
-    return closed_reach_finish(prep, total)
+    ranges = list(range(0, prep.nchunks, step))
+    threads = max(1, min(threads, len(ranges)))
+    done = [0]
+    lock = threading.Lock()
+
+    def work(mine: list[int]) -> np.ndarray:
+        scratch = closed_reach_scratch(prep)
+        total = np.zeros((prep.ncomp, len(prep.live) + 1), dtype=np.int64)
+        for ka in mine:
+            total += closed_reach_part(prep, ka, ka + step, scratch)
+            if progress is not None:
+                with lock:
+                    done[0] += min(ka + step, prep.nchunks) - ka
+                    progress(done[0], prep.nchunks)  # type: ignore[operator]
+        return total
+
+    if threads == 1:
+        return closed_reach_finish(prep, work(ranges))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:  # ranges dealt in turn to each thread
+        parts = list(pool.map(work, [ranges[t::threads] for t in range(threads)]))
+    return closed_reach_finish(prep, sum(parts[1:], parts[0]))
 
 
 def unpack_bits(words: np.ndarray, n: int) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,16 @@ def chunk_words(ncomp: int, n: int, budget: int | None = None) -> int:
 
 
 TREE_SHARE = 0.02  # collapse trees when at least this share of the components sits below one
+THREADS_FROM = 50_000  # nodes from which the compiled chunked reach runs on two threads
+
+
+def reach_threads(R: Any, n: int) -> int:
+    """Threads for the chunked reach: two for a large graph on the compiled kernels of this
+    process (they release the GIL) when the machine has two cores or more, else one. The budget
+    of chunk rows is shared between them, so memory stays within it."""
+    if R is not K or not K.compiled() or n < THREADS_FROM:
+        return 1
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def closed_counts(
@@ -108,9 +119,12 @@ def closed_counts(
     share = TREE_SHARE if tree_share is None else tree_share
     tree, absorbed = K.tree_shape(ncomp, cptr, cidx) if ncomp else (None, None)
     n_abs = int(absorbed.sum()) if absorbed is not None else 0
+    threads = reach_threads(R, n)
+    budget = (DEFAULT_CHUNK_BYTES if chunk_bytes is None else chunk_bytes) // threads
+    more = {"threads": threads} if threads > 1 else {}
     if n_abs == 0 or n_abs < share * ncomp:
-        words = chunk_words(ncomp, n, chunk_bytes)
-        return R.closed_reach_counts(ncomp, cptr, cidx, start, masks, words, progress)  # type: ignore[no-any-return]
+        words = chunk_words(ncomp, n, budget)
+        return R.closed_reach_counts(ncomp, cptr, cidx, start, masks, words, progress, **more)  # type: ignore[no-any-return]
     new_of, ptr, idx, new_start, old_pos = K.tree_collapse(ncomp, cptr, cidx, start, tree, absorbed)
     k = masks.shape[0]
     comp_of_pos = np.repeat(np.arange(ncomp, dtype=np.int64), np.diff(start))
@@ -123,8 +137,8 @@ def closed_counts(
         packed = bitset(bits[old_pos])
         new_masks[j, : len(packed)] = packed
     nnew = len(new_start) - 1
-    words = chunk_words(nnew, n, chunk_bytes)
-    reduced = R.closed_reach_counts(nnew, ptr, idx, new_start, new_masks, words, progress)
+    words = chunk_words(nnew, n, budget)
+    reduced = R.closed_reach_counts(nnew, ptr, idx, new_start, new_masks, words, progress, **more)
     return K.tree_expand(ncomp, cptr, cidx, new_of, reduced, own)  # type: ignore[no-any-return]
 
 

@@ -368,8 +368,21 @@ def test_plan_on_the_neighbourhood_equals_the_plan_on_the_whole_graph(seed, monk
     # from the whole graph's columnar core (what the review gives): the same plans
     from graphgov.engine.core import from_networkx
 
+    import graphgov.engine.metrics as metrics_module
+
+    shared: list[bool] = []
+    share = metrics_module.Reaches._share
+
+    def spy(self, *args):  # the minimum cut's fallback state shares the series' bitsets
+        shared.append(share(self, *args))
+        return shared[-1]
+
+    monkeypatch.setattr(metrics_module.Reaches, "_share", spy)
     core = from_networkx(G)
     assert {n: plan(G, n, core=core) for n in derived} == local
+    if any(p["decoupling"] for p in local.values()):
+        assert shared and all(shared)
+    monkeypatch.undo()
     monkeypatch.setattr(plan_module, "neighbourhood", lambda G, node: G)
     monkeypatch.setattr(plan_module, "downstream", lambda G, node: G)
     evaluate = plan_module.evaluate

@@ -211,11 +211,13 @@ def evaluate(
     baseline: Any | None = None,
     cache: dict[Any, Any] | None = None,
     core: Any = None,
+    like: Any = None,
 ) -> dict[str, Any]:
     """The verdict, score, reason codes and failure set of ``node`` in ``G``, from the real rules.
 
     ``core``: the columnar core of ``G`` (or of a part holding the node and all its dependents),
-    when the caller has it; the metric part is then computed on it (no cache).
+    when the caller has it; the metric part is then computed on it (no cache), sharing the bitsets
+    of ``like`` (a series' :class:`~graphgov.engine.table.SeriesReaches`) where they hold.
 
     With ``cache`` (one per plan, over graphs that differ from one another only in the node's own
     fields and outgoing edges), the metric part is computed once per distinct state of what it
@@ -225,9 +227,7 @@ def evaluate(
     from ..review.verdict import verdict_for
 
     key = None
-    like = None
-    if core is not None:  # a core of its own: the series' reaches may still serve its bitsets
-        like = cache.get(_REACHES) if cache is not None else None
+    if core is not None:
         cache = None
     if cache is not None:
         fields = sorted((k, repr(v)) for k, v in G.nodes[node].items() if k not in _GOVERNANCE)
@@ -535,8 +535,19 @@ def plan(
 
     def score(H: nx.DiGraph, cached: bool = True, core: Any = None) -> dict[str, Any]:
         """``cached``: ``H`` differs from the series' start only in the node's fields and its
-        outgoing edges (see :func:`evaluate`); ``core``: the core of ``H`` to evaluate on."""
-        return evaluate(H, nid, settings, as_of, policy, baseline, cache if cached else None, core)
+        outgoing edges (see :func:`evaluate`); ``core``: the core of ``H`` to evaluate on (the
+        series' bitsets shared where its edges are theirs but for hardness)."""
+        return evaluate(
+            H,
+            nid,
+            settings,
+            as_of,
+            policy,
+            baseline,
+            cache if cached else None,
+            core,
+            cache.get(_REACHES) if core is not None else None,
+        )
 
     before = score(G, cached=what_if is None)
     if not pilot_derived(G, nid, settings):

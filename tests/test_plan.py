@@ -366,9 +366,8 @@ def test_plan_on_the_neighbourhood_equals_the_plan_on_the_whole_graph(seed, monk
     local = {n: plan(G, n) for n in derived}
     assert any(plan_module.neighbourhood(G, n).number_of_nodes() < len(G) for n in derived)
     # from the whole graph's columnar core (what the review gives): the same plans
-    from graphgov.engine.core import from_networkx
-
     import graphgov.engine.metrics as metrics_module
+    from graphgov.engine.core import from_networkx
 
     shared: list[bool] = []
     share = metrics_module.Reaches._share

@@ -416,3 +416,40 @@ def test_minimum_cut_on_the_core_equals_networkx(seed):
         node = f"v{rng.randrange(n)}"
         targets = rng.sample(sorted(G), rng.randint(1, min(n, 8)))
         assert minimum_hard_cut_core(core, node, targets) == minimum_hard_cut(G, node, targets)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_parts_made_ahead_on_a_thread_give_the_same_plans(seed):
+    """The review makes each pilot's part (and its bitsets) on another thread while it plans the
+    previous one: the same plans as parts made in turn."""
+    import os
+    import threading
+
+    import graphgov.analysis.plan as plan_module
+    from graphgov.analysis.table import node_metrics
+    from graphgov.engine import kernels as K
+    from graphgov.engine.core import from_networkx
+
+    K.compile_kernels()  # the threaded path runs on compiled kernels
+    G = _random_estate(seed)
+    rows = node_metrics(G)
+    derived = [n for n in sorted(G) if rows[n]["pilot_derived"]]
+    core = from_networkx(G)
+    index = core.index()
+    made: list[str] = []
+    make = plan_module.make_part
+
+    def spy(*args, **kwargs):
+        made.append(threading.current_thread().name)
+        return make(*args, **kwargs)
+
+    plan_module.make_part = spy
+    try:
+        parts = list(plan_module.parts_ahead(core, [index[n] for n in derived]))
+    finally:
+        plan_module.make_part = make
+    if len(derived) > 1 and (os.cpu_count() or 1) > 1:
+        assert all(name.startswith("graphgov-plans") for name in made)
+    assert [p.node for p in parts] == derived
+    ahead = {n: plan(G, n, core=core, part=p) for n, p in zip(derived, parts, strict=True)}
+    assert ahead == {n: plan(G, n, core=core) for n in derived}

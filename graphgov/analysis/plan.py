@@ -46,7 +46,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import os
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -508,12 +510,14 @@ def plan(
     baseline: Any | None = None,
     what_if: str | Mapping[str, Any] | None = None,
     core: Any = None,
+    part: Part | None = None,
 ) -> dict[str, Any]:
     """The termination plan of ``node`` (see the module docstring).
 
     ``core``: the columnar core ``G`` was built from, or of a larger graph holding ``G`` (the
     review's whole estate): the re-simulations then start from the part of it that holds the node
     and its dependents, and the minimum cut is computed on it, instead of converting ``G``.
+    ``part``: that part and the node's reaches in it, made beforehand (:func:`parts_ahead`).
 
     Returns ``{node, before: {verdict, irreversibility, reason_codes}, steps: [{action, code,
     verdict, irreversibility, failure_set, ...}], decoupling: {edges, verdict, irreversibility} or
@@ -531,7 +535,9 @@ def plan(
     if core is None:
         G = neighbourhood(G, nid)
     elif what_if is None:
-        cache[_BASE] = down_core(core, core.index()[nid])
+        if part is None or part.node != nid:
+            part = make_part(core, core.index()[nid], build=False)
+        cache[_BASE], cache[_REACHES] = part.base, part.reaches
 
     def score(H: nx.DiGraph, cached: bool = True, core: Any = None) -> dict[str, Any]:
         """``cached``: ``H`` differs from the series' start only in the node's fields and its
@@ -588,9 +594,60 @@ def _whole(G: nx.DiGraph) -> nx.DiGraph:
     return G
 
 
+@dataclass
+class Part:
+    """The part of a core a plan re-simulates on (:func:`down_core`) and the
+    node's reaches in it (:class:`~graphgov.engine.table.SeriesReaches`)."""
+
+    base: Any
+    reaches: Any
+    node: Hashable
+
+
+def make_part(core: Any, i: int, build: bool = True) -> Part:
+    """:class:`Part` of node ``i``, its bitsets built now when ``build`` (else on first use)."""
+    from ..engine.table import SeriesReaches
+
+    base, j = _down(core, i)
+    reaches = SeriesReaches(base, j)
+    if build:
+        reaches.now.build()
+    return Part(base, reaches, core.ids[i])
+
+
+def parts_ahead(core: Any, nodes: Sequence[int]) -> Iterator[Part]:
+    """:func:`make_part` of each node in turn, the next one made on another thread while the
+    caller plans with this one (compiled kernels release the GIL; the work only reads the core).
+    In turn, on this thread, for a small graph or one core."""
+    from ..engine import kernels as K
+
+    if not nodes:
+        return
+    core.out_csr(), core.ids_array(), core.rank()  # made once, here, before any thread reads them
+    K.use_compiled(core.n + core.m)
+    if len(nodes) == 1 or not K.compiled() or (os.cpu_count() or 1) < 2:
+        for i in nodes:
+            yield make_part(core, i, build=False)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphgov-plans") as pool:
+        ahead = pool.submit(make_part, core, nodes[0])
+        for k in range(len(nodes)):
+            got = ahead.result()
+            if k + 1 < len(nodes):
+                ahead = pool.submit(make_part, core, nodes[k + 1])
+            yield got
+
+
 def down_core(core: Any, i: int) -> Any:
     """The part of a core that node ``i``'s row reads: the node and everything that depends on
-    it, with their edges (node ``i`` first)."""
+    it, with their edges (in the core's order)."""
+    return _down(core, i)[0]
+
+
+def _down(core: Any, i: int) -> tuple[Any, int]:
+    """:func:`down_core` and node ``i``'s position in it."""
     import numpy as np
 
     from ..engine import kernels as K
@@ -598,7 +655,7 @@ def down_core(core: Any, i: int) -> Any:
 
     ptr, idx = core.out_csr()
     keep = K.multi_source_bfs(core.n, ptr, idx, np.array([i], dtype=np.int64)) != -2
-    return subset(core, keep)
+    return subset(core, keep), int(np.count_nonzero(keep[:i]))
 
 
 def neighbourhood(G: nx.DiGraph, node: Hashable) -> nx.DiGraph:

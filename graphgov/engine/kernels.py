@@ -12,6 +12,7 @@ pass in increasing order sees every dependent before the component that it depen
 
 from __future__ import annotations
 
+import os
 import threading
 import types as pytypes
 from collections.abc import Iterator
@@ -128,6 +129,24 @@ def warm_up(size: int) -> None:
 def compiled() -> bool:
     """Whether the kernels are numba's compiled ones now (not plain Python)."""
     return hasattr(globals()["reach_chunk"], "py_func")
+
+
+_POOL: Any = None  # one worker thread for :func:`both`, made on first use
+
+
+def both(first: Any, second: Any) -> tuple[Any, Any]:
+    """``(first(), second())``, the second on another thread when the kernels are compiled (they
+    release the GIL) and the machine has two cores or more; in turn otherwise. For two
+    independent pieces of kernel work over read-only arrays."""
+    global _POOL
+    if not compiled() or (os.cpu_count() or 1) < 2:
+        return first(), second()
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphgov-kernels")
+    later = _POOL.submit(second)
+    return first(), later.result()
 
 
 def use_compiled(size: int) -> None:

@@ -574,6 +574,11 @@ class Reaches:
         self._built = False
         self._like = like
 
+    def build(self) -> None:
+        """Build the bitsets now (they are built on first use otherwise)."""
+        if not self._built:
+            self._build()
+
     def _build(self) -> None:
         base, i, n = self.base, self.i, self.base.n
         self._built = True
@@ -594,18 +599,28 @@ class Reaches:
             hptr, hidx = K.csr(n, src[hard], dst[hard])
             self.hard_bits = K.reach_bitsets(n, hptr, hidx, self.nbr)
             return
-        st = structure(n, src, dst, condense=False)
-        self.ptr, self.idx = st.indptr, st.indices  # G' (the base without i's outgoing edges)
-        self.all_bits = K.reach_bitsets(n, st.indptr, st.indices, self.nbr)
+        rank = base.rank()
         hard = base.hard[~own] & (src != dst)
-        hptr, hidx = K.csr(n, src[hard], dst[hard])
-        self.hard_bits = K.reach_bitsets(n, hptr, hidx, self.nbr)
-        rptr, ridx = K.csr(n, dst, src)
-        self.up = K.multi_source_bfs(n, rptr, ridx, np.array([i], dtype=np.int64)) != -2
-        longest, _, _ = K.longest_paths(
-            st.ncomp, st.start, st.order, st.comp, st.indptr, st.indices, base.rank()
+
+        def over_all_edges() -> tuple[Structure, np.ndarray, np.ndarray]:
+            st = structure(n, src, dst, condense=False)
+            bits = K.reach_bitsets(n, st.indptr, st.indices, self.nbr)
+            longest, _, _ = K.longest_paths(
+                st.ncomp, st.start, st.order, st.comp, st.indptr, st.indices, rank
+            )
+            return st, bits, longest[st.comp]
+
+        def over_hard_and_up() -> tuple[np.ndarray, np.ndarray]:
+            hptr, hidx = K.csr(n, src[hard], dst[hard])
+            bits = K.reach_bitsets(n, hptr, hidx, self.nbr)
+            rptr, ridx = K.csr(n, dst, src)
+            up = K.multi_source_bfs(n, rptr, ridx, np.array([i], dtype=np.int64)) != -2
+            return bits, up
+
+        (st, self.all_bits, self.longest), (self.hard_bits, self.up) = K.both(
+            over_all_edges, over_hard_and_up
         )
-        self.longest = longest[st.comp]  # per node, in G'
+        self.ptr, self.idx = st.indptr, st.indices  # G' (the base without i's outgoing edges)
 
     def _share(self, like: Reaches, src: np.ndarray, dst: np.ndarray) -> bool:
         """Take ``like``'s bitsets over all edges, what reaches ``i`` and the longest paths, when

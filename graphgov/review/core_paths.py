@@ -220,11 +220,10 @@ def impact_of_core(s: Searches, i: int, settings: Any, as_of: dt.date) -> dict[s
     from ..engine.metrics import _credited_safe_state
 
     core = s.core
-    safe = bool(
-        _credited_safe_state(core, as_of, int(settings.drill_window_days))[i] if core.n else False
+    safe = bool(_credited_safe_state(core, as_of, int(settings.drill_window_days), i))
+    reach, hard = K.both(  # two independent searches: on two threads
+        lambda: s.tree([i]), lambda: s.tree([i], hard=True, skip=i if safe else -1)
     )
-    reach = s.tree([i])
-    hard = s.tree([i], hard=True, skip=i if safe else -1)
     rows = ImpactRows(s, reach, hard, reach.reached())
     totals = {"fails": rows.fails, "degrades": len(rows) - rows.fails, "affected": len(rows)}
     return {"node": core.ids[i], "safe_state_credited": safe, "totals": totals, "rows": rows}

@@ -225,9 +225,20 @@ def build_review(
 
         core = from_networkx(G)
     with prog.stage("termination plans"):
+        from ..analysis.plan import parts_ahead
+
+        index = core.index() if planned else {}
+        parts = parts_ahead(core, [index[n] for n in planned])
         for k, n in enumerate(planned):
             plans[n] = make_plan(
-                G, cast(str, n), settings, policy, as_of=as_of, baseline=baseline, core=core
+                G,
+                cast(str, n),
+                settings,
+                policy,
+                as_of=as_of,
+                baseline=baseline,
+                core=core,
+                part=next(parts),
             )
             prog.update(k + 1, len(planned))
 

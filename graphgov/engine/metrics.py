@@ -237,8 +237,9 @@ def compute(
 
     With ``only`` (a node index), only that node's row is computed, by searches from it instead of
     the chunked reaches of every component: linear in the graph, for the termination plan's many
-    re-simulations of one node. Its row equals the full computation's (tested); the other rows
-    hold no meaning. Pilot authorities and explanations are left out then. ``given`` (a
+    re-simulations of one node. The columns then hold that row alone (:attr:`Columns.row`,
+    :meth:`Columns.pos`), equal to its row of the full computation (tested). Pilot authorities
+    and explanations are left out then. ``given`` (a
     :class:`Reaches` of the node in a core this one is, less some of the node's outgoing edges)
     takes the node's reaches from unions of bitsets instead of searches.
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,11 +204,22 @@ def snapshot_pieces(payload: Mapping[str, Any], path: str | os.PathLike[str]) ->
     yield z.compress(b"\n") + z.flush()
 
 
+class Later:
+    """A value of a snapshot document that is made when it is written, and dropped after: a large
+    snapshot's columns are then never all held at once (:func:`snapshot_pieces`)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
 def _json_pieces(value: Any) -> Iterator[str]:
     import json
 
     from ..reports.tables import json_default
 
+    if isinstance(value, Later):
+        yield from _json_pieces(value.make())
+        return
     if isinstance(value, Mapping):
         yield "{"
         for i, key in enumerate(sorted(value, key=str)):

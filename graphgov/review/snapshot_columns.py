@@ -18,6 +18,7 @@ same document as the networkx path (``tests/test_snapshot_columns.py``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -154,7 +155,7 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
     from .. import __version__
     from ..analysis.columns import COLUMNS
     from ..engine.core import NO_DATE, node_attrs_of, register_edge_attrs, to_networkx
-    from .snapshot import FORMAT, _json_value
+    from .snapshot import FORMAT, Later, _json_value
     from .verdict import verdicts
 
     n = core.n
@@ -206,52 +207,55 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
     register_edges = ex.get("register_edges", {})
     ids = core.ids
     dup_rows = len(ex["edge_of_row"]) != base or bool(np.any(ex["multi_relation"]))
-    e_cols: dict[str, list[Any]] = {
-        "provenance": [],
-        "relation": [],
-        "since": [],
-        "strength": [],
-        "strength_stated": [],
-    }
-    firsts = (
-        _where_column(prov, np.asarray(prov.edge_first_row)[np.minimum(eorder, base - 1)])
-        if m
-        else []
-    )
-    sparse_e: dict[str, dict[int, Any]] = {}
-    # every edge as the edge list gave it, column by column
     import pyarrow.compute as pc
 
-    names_by_code = np.array(["hard", "soft", "fallback", "hard"], dtype=object)
-    e_cols["strength"] = names_by_code[np.where(strength >= 0, strength, 3)].tolist()
-    e_cols["strength_stated"] = (strength >= 0).tolist()
-    dated = since != int(NO_DATE)
-    since_text = pc.if_else(
-        pa.array(dated),
-        pa.array(np.where(dated, since, 0).astype(np.int32), pa.int32())
-        .cast(pa.date32())
-        .cast(pa.string()),
-        pa.nulls(m, pa.string()),
-    )
-    e_cols["since"] = since_text.to_pylist()
-    if dup_rows:
-        e_cols["relation"] = []
-        e_cols["provenance"] = []
+    # every edge as the edge list gave it, column by column; each column is made when it is
+    # written (Later) and dropped after, so that the columns are never all held at once
+    def strength_column() -> list[Any]:
+        names_by_code = np.array(["hard", "soft", "fallback", "hard"], dtype=object)
+        return names_by_code[np.where(strength >= 0, strength, 3)].tolist()  # type: ignore[no-any-return]
+
+    def since_column() -> list[Any]:
+        dated = since != int(NO_DATE)
+        since_text = pc.if_else(
+            pa.array(dated),
+            pa.array(np.where(dated, since, 0).astype(np.int32), pa.int32())
+            .cast(pa.date32())
+            .cast(pa.string()),
+            pa.nulls(m, pa.string()),
+        )
+        return since_text.to_pylist()  # type: ignore[no-any-return]
+
+    def relation_column() -> list[Any]:
+        if not dup_rows:
+            return np.array(names, dtype=object)[ex["relation_codes"][eorder]].tolist()  # type: ignore[no-any-return]
+        out: list[Any] = []
         for j in eorder.tolist():
             if j >= base:
-                e_cols["relation"].append(None)
-                e_cols["provenance"].append(None)
+                out.append(None)
                 continue
             rows = prov.edge_rows(j)
-            e_cols["relation"].append(
-                ",".join(sorted({names[int(ex["rel_codes_rows"][r])] for r in rows}))
-            )
-            e_cols["provenance"].append([prov.where(r) for r in rows])
-    else:
-        rel_names = np.array(names, dtype=object)
-        codes = ex["relation_codes"][eorder]
-        e_cols["relation"] = rel_names[codes].tolist()
-        e_cols["provenance"] = [[w] for w in firsts]
+            out.append(",".join(sorted({names[int(ex["rel_codes_rows"][r])] for r in rows})))
+        return out
+
+    def provenance_column() -> list[Any]:
+        if not dup_rows:
+            first = np.asarray(prov.edge_first_row)[np.minimum(eorder, base - 1)]
+            return [[w] for w in _where_column(prov, first)] if m else []
+        return [
+            None if j >= base else [prov.where(r) for r in prov.edge_rows(j)]
+            for j in eorder.tolist()
+        ]
+
+    make_e = {
+        "provenance": provenance_column,
+        "relation": relation_column,
+        "since": since_column,
+        "strength": strength_column,
+        "strength_stated": lambda: (strength >= 0).tolist(),
+    }
+    said_e: dict[str, dict[int, Any]] = {}  # what a register said of an edge, by column and row
+    sparse_e: dict[str, dict[int, Any]] = {}
     # the edges a register described carry what the register said
     if register_edges:
         for k, j in enumerate(eorder.tolist()):
@@ -261,11 +265,20 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
                 continue
             attrs = _json_value(register_edge_attrs(reg))
             for key, value in attrs.items():
-                if key in e_cols:
-                    e_cols[key][k] = value
+                if key in make_e:
+                    said_e.setdefault(key, {})[k] = value
                 else:
                     sparse_e.setdefault(key, {})[k] = value
-    edge_columns: dict[str, Any] = {k: {"values": v} for k, v in e_cols.items()}
+
+    def edge_column(key: str) -> list[Any]:
+        values = make_e[key]()
+        for k, value in said_e.get(key, {}).items():
+            values[k] = value
+        return values
+
+    edge_columns: dict[str, Any] = {
+        k: {"values": Later(functools.partial(edge_column, k))} for k in make_e
+    }
     for key, items in sparse_e.items():
         rows_e = sorted(items)
         edge_columns[key] = {"rows": rows_e, "values": [items[r] for r in rows_e]}
@@ -276,12 +289,15 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
     for c in COLUMNS:
         if c == "node":
             continue
-        metric_cols[c] = _metric_values(c, core, table, order)
-    metric_cols["failure_critical"] = v["_failure_critical"][order].tolist()
-    metric_cols["safe_state_credited"] = v["_safe_state_credited"][order].tolist()
-    days = v["_days_in_production"][order]
-    metric_cols["days_in_production"] = [None if d < 0 else int(d) for d in days.tolist()]
-    metric_cols["gradient_source"] = [table.gradient_source[i] for i in order.tolist()]
+        metric_cols[c] = Later(functools.partial(_metric_values, c, core, table, order))
+    metric_cols["failure_critical"] = Later(lambda: v["_failure_critical"][order].tolist())
+    metric_cols["safe_state_credited"] = Later(lambda: v["_safe_state_credited"][order].tolist())
+    metric_cols["days_in_production"] = Later(
+        lambda: [None if d < 0 else int(d) for d in v["_days_in_production"][order].tolist()]
+    )
+    metric_cols["gradient_source"] = Later(
+        lambda: [table.gradient_source[i] for i in order.tolist()]
+    )
 
     derived = np.nonzero(v["pilot_derived"])[0]
     found: dict[Any, Any] = {}
@@ -315,13 +331,13 @@ def core_payload(core: Any, table: Any, settings: Any, as_of: Any, policy: Any) 
         "graph": {
             "nodes": {"id": ids_sorted, "attrs": node_columns},
             "edges": {
-                "source": pos[core.src[eorder]].tolist(),
-                "target": pos[core.dst[eorder]].tolist(),
+                "source": Later(lambda: pos[core.src[eorder]].tolist()),
+                "target": Later(lambda: pos[core.dst[eorder]].tolist()),
                 "attrs": edge_columns,
             },
             "structure": _json_value(core.graph.get("structure") or []),
         },
-        "metrics": {"node": list(range(n)), "columns": metric_cols},
+        "metrics": {"node": Later(lambda: list(range(n))), "columns": metric_cols},
         "verdicts": [_json_value(found[k].as_dict()) for k in sorted(found, key=str)],
         "diagnostics": counts,
     }

@@ -147,27 +147,11 @@ class GraphCore:
         """The same nodes with only the edges where ``keep`` is true (the edge arrays shared when
         it keeps them all: a core's arrays are never changed once it is built)."""
         if bool(keep.all()):
-            return GraphCore(
-                self.ids,
-                self.kind,
-                self.name,
-                self.owner,
-                self.lifecycle,
-                self.criticality,
-                self.pilot_flag,
-                self.scaled_at,
-                self.safe_state,
-                self.last_drill,
-                self.src,
-                self.dst,
-                self.hard,
-                self.since,
-                self.derived_from,
-                self.governance,
-                self._index,
-                self.graph,
-                {k: v for k, v in self.extra.items() if k in ("_rank", "_out_csr", "_ids_array")},
-            )
+            edges = (self.src, self.dst, self.hard, self.since)
+            shared: tuple[str, ...] = ("_rank", "_out_csr", "_ids_array")  # same edges: all hold
+        else:
+            edges = (self.src[keep], self.dst[keep], self.hard[keep], self.since[keep])
+            shared = ("_rank",)
         return GraphCore(
             self.ids,
             self.kind,
@@ -179,15 +163,12 @@ class GraphCore:
             self.scaled_at,
             self.safe_state,
             self.last_drill,
-            self.src[keep],
-            self.dst[keep],
-            self.hard[keep],
-            self.since[keep],
+            *edges,
             self.derived_from,
             self.governance,
             self._index,
             self.graph,
-            {"_rank": self.extra["_rank"]} if "_rank" in self.extra else {},
+            {k: v for k, v in self.extra.items() if k in shared},
         )
 
 

@@ -635,8 +635,7 @@ class Reaches:
         lown = lb.src == self.i
         if not (np.array_equal(lb.src[~lown], src) and np.array_equal(lb.dst[~lown], dst)):
             return False
-        pos = np.searchsorted(like.nbr, self.nbr)
-        if len(pos) and (pos.max() >= len(like.nbr) or not np.array_equal(like.nbr[pos], self.nbr)):
+        if _positions(like.nbr, self.nbr) is None:
             return False
         self.nbr = like.nbr  # (the neighbours' bitsets are over like's neighbours)
         self.ptr, self.idx = like.ptr, like.idx
@@ -660,8 +659,8 @@ class Reaches:
         out = own & (core.dst != i)
         s_all = np.unique(core.dst[out]).astype(np.int64)
         s_hard = np.unique(core.dst[out & core.hard]).astype(np.int64)
-        pos = np.searchsorted(self.nbr, s_all)
-        if len(pos) and (pos.max() >= len(self.nbr) or not np.array_equal(self.nbr[pos], s_all)):
+        pos = _positions(self.nbr, s_all)
+        if pos is None:
             return None
         pos_hard = np.searchsorted(self.nbr, s_hard)
         words = self.all_bits.shape[1]
@@ -687,6 +686,15 @@ class Reaches:
             best = int(self.longest[s_all].max()) if len(s_all) else -1
         depth = best + 1 + int(cyclic)
         return OneNode(reached, union(self.hard_bits, pos_hard), self.up, depth, cyclic)
+
+
+def _positions(sorted_all: np.ndarray, some: np.ndarray) -> np.ndarray | None:
+    """Where each of ``some`` is in ``sorted_all`` (both sorted, distinct), or None when one of
+    them is not there."""
+    pos = np.searchsorted(sorted_all, some)
+    if len(pos) and (pos.max() >= len(sorted_all) or not np.array_equal(sorted_all[pos], some)):
+        return None
+    return pos
 
 
 def _owners_affected(
@@ -912,22 +920,9 @@ def _pilots(core: GraphCore, lifecycles: Any) -> np.ndarray:
 
 
 def _derived(core: GraphCore, pilot: np.ndarray) -> np.ndarray:
+    """Pilot-derived, per node (:func:`_derived_indices` as a mask)."""
     out = pilot.copy()
-    if not core.derived_from:
-        return out
-    children: dict[int, list[int]] = {}
-    for node, origins in core.derived_from.items():
-        for o in origins:
-            children.setdefault(o, []).append(node)
-    queue = [int(i) for i in np.nonzero(pilot)[0]]
-    while queue:
-        nxt = []
-        for u in queue:
-            for c in children.get(u, ()):
-                if not out[c]:
-                    out[c] = True
-                    nxt.append(c)
-        queue = nxt
+    out[_derived_indices(core, np.nonzero(pilot)[0])] = True
     return out
 
 

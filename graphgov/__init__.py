@@ -25,6 +25,8 @@ _LAZY = {
     "load": ("ingest", "load"),
     "build_graph": ("model", "build_graph"),
     "flat": ("flatten", "flat"),
+    "rich": ("flatten", "rich"),
+    "diagnostics_of": ("flatten", "diagnostics_of"),
 }
 
 
@@ -43,7 +45,7 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from .analysis.columns import COLUMNS
     from .analysis.table import node_metrics
-    from .flatten import flat
+    from .flatten import diagnostics_of, flat, rich
     from .ingest import load
     from .model import build_graph
 
@@ -65,7 +67,10 @@ def analyze(
     ['b', 'c']
     """
     from .analysis.table import analyze as _analyze
+    from .flatten import rich
 
+    if select or exclude:
+        G = rich(G)  # decoded once for the table and the selection
     frame = _analyze(G, settings, **kwargs)
     if select or exclude:
         from .analysis.selection import select as _select
@@ -88,7 +93,9 @@ def impact(
     ``direction`` down/up/both, ``depth``); ``select``/``exclude`` keep the rows of those nodes."""
     from .analysis.impact import impact as _impact
     from .analysis.impact import totals
+    from .flatten import rich
 
+    G = rich(G)  # decoded once for the simulation and the selection
     result = _impact(G, node, settings, **kwargs)
     if select or exclude:
         from .analysis.selection import select as _select
@@ -158,14 +165,14 @@ def write_review(G: Any, output: Any = None, **kwargs: Any) -> dict[str, Any]:
     """The termination-capacity review of ``G`` as data, also written to the folder ``output`` when
     given (review.html, review.md, review.csv, charts). Keywords: ``settings``, ``policy``,
     ``baseline`` (a snapshot), ``history`` (snapshots), ``as_of``, ``select``, ``exclude``; see :mod:`graphgov.review.report`."""
+    from .flatten import graph_value
     from .review.render import write_review as _write
     from .review.report import build_review
 
     data = build_review(G, **kwargs)
     if output is not None:
-        _write(
-            data, output, inputs=[i["path"] for i in G.graph.get("inputs") or [] if i.get("path")]
-        )
+        inputs = graph_value(G, "inputs") or []
+        _write(data, output, inputs=[i["path"] for i in inputs if i.get("path")])
     return data
 
 
@@ -181,6 +188,7 @@ __all__ = [
     "__version__",
     "analyze",
     "build_graph",
+    "diagnostics_of",
     "flat",
     "impact",
     "load",
@@ -189,6 +197,7 @@ __all__ = [
     "node_metrics",
     "plan",
     "read_snapshot",
+    "rich",
     "select",
     "snapshot",
     "write_map",

@@ -239,7 +239,7 @@ def test_one_node_row_equals_its_row_of_the_whole_table(seed: int) -> None:
 def test_engine_equals_reference_on_the_sample() -> None:
     import graphgov
 
-    G = graphgov.load("data/org", register="data/register.yaml")
+    G = graphgov.rich(graphgov.load("data/org", register="data/register.yaml"))
     settings = G.graph["settings"]
     _same(node_metrics(G, settings, AS_OF), reference_metrics(G, settings, AS_OF))
 

@@ -99,7 +99,7 @@ def test_every_provenance_entry_carries_its_place(write):
         "spec: {owner: a, dependsOn: ['resource:db']}\n---\n"
         "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: db}\n",
     )
-    G = graphgov.load(inv, cat)
+    G = graphgov.rich(graphgov.load(inv, cat))
     for n, data in G.nodes(data=True):
         for where in data["provenance"]:
             assert isinstance(where, Where), (n, where)

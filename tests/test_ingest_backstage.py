@@ -212,14 +212,18 @@ def test_location_targets_are_followed_when_asked(tmp_path):
         entity("Location", "all", "  targets: [./svc.yaml, ./missing.yaml]\n")
     )
     (tmp_path / "svc.yaml").write_text(entity("Component", "svc", "  owner: a\n"))
-    G = graphgov.load(
-        tmp_path / "all.yaml",
-        settings=graphgov.load_settings(overrides={"follow_locations": True}, environ={}),
+    G = graphgov.rich(
+        graphgov.load(
+            tmp_path / "all.yaml",
+            settings=graphgov.load_settings(overrides={"follow_locations": True}, environ={}),
+        )
     )
     assert "component:default/svc" in G
     messages = [f.message for f in G.graph["diagnostics"].warnings]
     assert any("Location target './missing.yaml' does not exist" in m for m in messages)
-    assert "component:default/svc" not in graphgov.load(tmp_path / "all.yaml", lenient=False)
+    assert "component:default/svc" not in graphgov.rich(
+        graphgov.load(tmp_path / "all.yaml", lenient=False)
+    )
 
 
 # --------------------------------------------------------------------------- bad input
@@ -319,11 +323,11 @@ def test_yaml_duplicate_key():
 def test_detection_and_override(tmp_path):
     path = tmp_path / "catalog-info.yaml"
     path.write_text(entity("Component", "web"))
-    G = graphgov.load(path)
+    G = graphgov.rich(graphgov.load(path))
     assert G.graph["inputs"][0]["format"] == "backstage"
     other = tmp_path / "entities.txt"
     other.write_text(entity("Component", "web"))
-    G = graphgov.load(f"{other}:backstage")
+    G = graphgov.rich(graphgov.load(f"{other}:backstage"))
     assert "component:default/web" in G
 
 
@@ -332,7 +336,7 @@ def test_scaffolder_templates_are_detected_and_kept_as_nodes(tmp_path):
     path.write_text(
         "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: new-service\nspec:\n  owner: team-a\n  type: service\n  steps: []\n"
     )
-    G = graphgov.load(path)
+    G = graphgov.rich(graphgov.load(path))
     assert G.graph["inputs"][0]["format"] == "backstage"
     assert G.nodes["template:default/new-service"]["kind"] == "template"
 
@@ -360,7 +364,7 @@ def test_empty_file_named_as_backstage(tmp_path):
     path = tmp_path / "catalog-info.yaml"
     path.write_bytes(b"")
     with pytest.raises(ParseError, match=r"catalog-info.yaml: file is empty"):
-        graphgov.load(f"{path}:backstage")
+        graphgov.rich(graphgov.load(f"{path}:backstage"))
 
 
 # --- links, labels, domain and the group hierarchy
@@ -428,13 +432,15 @@ def test_a_parent_and_a_children_list_that_disagree_are_reported_and_spec_parent
 def test_group_hierarchy_across_files_applies_to_other_formats_owners(write):
     write("org.yaml", entity("Group", "team-a", "  type: team\n  parent: data\n  children: []\n"))
     inv = write("inventory.csv", "id,kind,owner\nreport:weekly,report,team-a\n")
-    G = graphgov.load(inv.parent)
+    G = graphgov.rich(graphgov.load(inv.parent))
     assert G.nodes["report:weekly"]["owner_parent"] == "data"
 
 
 def test_real_acme_catalog_owners_have_parent_groups_and_components_their_domain():
     path = realworld("backstage", "backstage")
-    G = graphgov.load(path, lenient=True)  # the folder holds a deliberately invalid component
+    G = graphgov.rich(
+        graphgov.load(path, lenient=True)
+    )  # the folder holds a deliberately invalid component
     assert G.nodes["component:default/wayback-search"]["owner"] == "team-a"
     assert G.nodes["component:default/wayback-search"]["owner_parent"] == "backstage"
     assert G.nodes["component:default/petstore"]["owner_parent"] == "boxoffice"
@@ -475,7 +481,7 @@ def test_impact_shows_the_owner_s_parent_group_and_domain(write, cli):
     )
     write("org.yaml", org)
     path = write("catalog.yaml", catalog)
-    G = graphgov.load(path.parent)
+    G = graphgov.rich(graphgov.load(path.parent))
     row = graphgov.impact(G, "resource:default/db")["rows"][0]
     assert (row["node"], row["owner"], row["owner_parent"], row["domain"]) == (
         "component:default/web",

@@ -62,7 +62,7 @@ def test_project_is_the_folder_without_a_name(tmp_path):
     (folder / "compose.yaml").write_text(
         "services:\n  app:\n    image: x\n    depends_on: [ghost]\n"
     )
-    G = graphgov.load(folder / "compose.yaml")
+    G = graphgov.rich(graphgov.load(folder / "compose.yaml"))
     assert G.graph["inputs"][0]["format"] == "compose"
     assert G.has_edge("service:payments/ghost", "service:payments/app")
     assert G.nodes["service:payments/ghost"]["unresolved"] is True  # a warning, not an error

@@ -103,7 +103,7 @@ def test_two_boms_without_serial_numbers_do_not_collide_but_the_same_purl_joins(
     )
     (tmp_path / "one.json").write_text(json.dumps(one))
     (tmp_path / "two.json").write_text(json.dumps(two))
-    G = graphgov.load(tmp_path)
+    G = graphgov.rich(graphgov.load(tmp_path))
     xs = sorted(n for n in G if n.endswith("#x"))
     assert len(xs) == 2  # bom-ref "x" in two BOMs: two nodes
     libs = [n for n, d in G.nodes(data=True) if d["name"] == "lib"]
@@ -369,7 +369,7 @@ def test_real_model_card_keeps_metrics_and_considerations():
         "1.6",
         "valid-machine-learning-1.6.json",
     )
-    G = graphgov.load(path)
+    G = graphgov.rich(graphgov.load(path))
     node = G.nodes["urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#component-a"]
     card = node["extra"]["model_card"]
     assert [m["type"] for m in card["performance_metrics"]] == ["The type of performance metric"]
@@ -402,7 +402,7 @@ def test_real_saasbom_data_flow_owner_is_kept_on_the_service():
         "1.6",
         "valid-saasbom-1.6.json",
     )
-    G = graphgov.load(path)
+    G = graphgov.rich(graphgov.load(path))
     governed = {
         n: d["extra"]["data_governance"]
         for n, d in G.nodes(data=True)

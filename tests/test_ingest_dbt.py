@@ -386,7 +386,7 @@ def test_enforced_contract_keeps_column_types_and_constraints_and_versions_are_k
 def test_real_manifests_state_their_contracts(path, models):
     from conftest import realworld
 
-    G = graphgov.load(realworld("dbt", *path))
+    G = graphgov.rich(graphgov.load(realworld("dbt", *path)))
     contracts = [
         d["extra"].get("contract") for _, d in G.nodes(data=True) if d.get("type") == "model"
     ]

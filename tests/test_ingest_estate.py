@@ -27,7 +27,7 @@ def shape(G):
 
 # --------------------------------------------------------------------------- terraform
 def test_terraform_before_1_7_drops_pseudo_nodes_and_keeps_dependencies_through_them():
-    G = graphgov.load(FIX / "terraform" / "shop-1.5.dot")
+    G = graphgov.rich(graphgov.load(FIX / "terraform" / "shop-1.5.dot"))
     assert G.graph["inputs"][0]["format"] == "terraform"
     # 5 resources + the aws provider; var.region, outputs, module.vpc, (close), root, meta dropped
     assert shape(G) == (6, 7)
@@ -46,8 +46,8 @@ def test_terraform_before_1_7_drops_pseudo_nodes_and_keeps_dependencies_through_
 
 
 def test_terraform_1_7_dialect_gives_the_same_resource_graph():
-    old = graphgov.load(FIX / "terraform" / "shop-1.5.dot")
-    new = graphgov.load(FIX / "terraform" / "shop-1.8.dot")
+    old = graphgov.rich(graphgov.load(FIX / "terraform" / "shop-1.5.dot"))
+    new = graphgov.rich(graphgov.load(FIX / "terraform" / "shop-1.8.dot"))
     assert shape(new) == (5, 5)  # resources only, the module's two in a cluster subgraph
     resources = [n for n in old if old.nodes[n]["kind"] == "resource"]
     assert sorted(old.subgraph(resources).edges) == sorted(new.edges)
@@ -55,11 +55,11 @@ def test_terraform_1_7_dialect_gives_the_same_resource_graph():
 
 def test_terraform_broken_dot_names_line_and_column(tmp_path):
     with pytest.raises(ParseError, match=r"broken.dot:3:22: not valid DOT \(Expected rbrace\)"):
-        graphgov.load(FIX / "terraform" / "broken.dot")
+        graphgov.rich(graphgov.load(FIX / "terraform" / "broken.dot"))
     # override: any name, read as terraform
     out = tmp_path / "graph.txt"
     out.write_text('digraph G { "a.b" -> "c.d"; }\n')
-    G = graphgov.load(f"{out}:terraform")
+    G = graphgov.rich(graphgov.load(f"{out}:terraform"))
     assert list(G.edges) == [("terraform:c.d", "terraform:a.b")]
 
 
@@ -79,7 +79,7 @@ ATLAS_FILES = {
 
 @pytest.mark.parametrize("rel", sorted(ATLAS_FILES))
 def test_atlas_real_files(rel):
-    G = graphgov.load(realworld(ATLAS, *rel.split("/")))
+    G = graphgov.rich(graphgov.load(realworld(ATLAS, *rel.split("/"))))
     assert G.graph["inputs"][0]["format"] == "atlas"
     assert shape(G) == ATLAS_FILES[rel]
     diag = G.graph["diagnostics"]
@@ -101,28 +101,34 @@ def test_every_real_atlas_and_marquez_file_is_tested():
 
 
 def test_atlas_entity_details():
-    G = graphgov.load(
-        realworld(ATLAS, "repository/src/test/resources/json/entities/table-lineage.json")
+    G = graphgov.rich(
+        graphgov.load(
+            realworld(ATLAS, "repository/src/test/resources/json/entities/table-lineage.json")
+        )
     )
     proc = "hive_process:db_2.table_2@cl1:1570444602000"
     assert G.nodes[proc]["kind"] == "job"
     assert G.has_edge("hive_table:db_1.table_1@cl1", proc)
     assert G.edges[proc, "hive_table:db_2.table_2@cl1"]["since"] == "2019-10-07"
     assert "relation:db_1.table_1" in G.nodes["hive_table:db_1.table_1@cl1"]["aliases"]
-    G = graphgov.load(
-        realworld(ATLAS, "repository/src/test/resources/stocks_db/atlas-migration-data.json")
+    G = graphgov.rich(
+        graphgov.load(
+            realworld(ATLAS, "repository/src/test/resources/stocks_db/atlas-migration-data.json")
+        )
     )
     table = G.nodes["hive_table:stocks.stocks_daily@cl1"]
     assert (table["owner"], table["tags"]) == ("anonymous", ["Tag1"])
-    G = graphgov.load(
-        realworld(ATLAS, "repository/src/test/resources/json/entities/column-lineage.json")
+    G = graphgov.rich(
+        graphgov.load(
+            realworld(ATLAS, "repository/src/test/resources/json/entities/column-lineage.json")
+        )
     )
     (out,) = [e for e in G.edges(data=True) if e[1] == "hive_table:db_2.table_2@cl1"]
     assert out[2]["columns"] == ["id"] and G.nodes[out[0]]["unresolved"]
 
 
 def test_atlas_lineage_response_and_its_errors():
-    G = graphgov.load(FIX / "atlas" / "lineage.json")
+    G = graphgov.rich(graphgov.load(FIX / "atlas" / "lineage.json"))
     assert shape(G) == (5, 4)  # 5 entities in guidEntityMap, 4 relations
     assert G.nodes["spark_process:triage_scoring@prod"]["kind"] == "job"
     assert G.nodes["hive_table:claims.raw_claims@prod"]["tags"] == ["PII"]
@@ -136,8 +142,8 @@ def test_atlas_lineage_response_and_its_errors():
         InputError,
         match=r"lineage-dangling.json: \$.relations\[3\].toEntityId: '0000-missing' is not an entity of guidEntityMap",
     ):
-        graphgov.load(FIX / "atlas" / "lineage-dangling.json")
-    G = graphgov.load(FIX / "atlas" / "lineage-dangling.json", lenient=True)
+        graphgov.rich(graphgov.load(FIX / "atlas" / "lineage-dangling.json"))
+    G = graphgov.rich(graphgov.load(FIX / "atlas" / "lineage-dangling.json", lenient=True))
     assert (shape(G), len(G.graph["diagnostics"].rejected)) == ((5, 3), 1)
 
 
@@ -145,15 +151,15 @@ def test_atlas_refuses_other_json(tmp_path):
     path = tmp_path / "x.json"
     path.write_text('{"entity": 1, "referredEntities": {}}')
     with pytest.raises(InputError, match=r"x.json: \$.entity: an entity must be an object"):
-        graphgov.load(path)
+        graphgov.rich(graphgov.load(path))
     path.write_text('{"nothing": []}')
     with pytest.raises(ParseError, match=r"not Apache Atlas"):
-        graphgov.load(f"{path}:atlas")
+        graphgov.rich(graphgov.load(f"{path}:atlas"))
 
 
 # --------------------------------------------------------------------------- servicenow
 def test_servicenow_export_reads_direction_per_type():
-    G = graphgov.load(FIX / "servicenow" / "cmdb_rel_ci.csv")
+    G = graphgov.rich(graphgov.load(FIX / "servicenow" / "cmdb_rel_ci.csv"))
     assert G.graph["inputs"][0]["format"] == "servicenow"
     # 10 distinct CIs; 9 rows: 7 one-way edges, Exchanges data with = 2 edges, Contains = containment
     assert shape(G) == (10, 9)
@@ -189,8 +195,8 @@ def test_servicenow_broken_rows_and_the_wrong_table():
     with pytest.raises(
         InputError, match=r"cmdb_rel_ci_bad.csv:4: type '0b8a.*it looks like a sys_id"
     ):
-        graphgov.load(bad)
-    G = graphgov.load(bad, lenient=True)
+        graphgov.rich(graphgov.load(bad))
+    G = graphgov.rich(graphgov.load(bad, lenient=True))
     assert shape(G) == (3, 2)
     (stats,) = G.graph["diagnostics"].sources.values()
     assert (stats.read, stats.rejected) == (4, 2)
@@ -198,12 +204,12 @@ def test_servicenow_broken_rows_and_the_wrong_table():
         "servicenow/stackstate-agent-integrations/servicenow/tests/samples/planned_crs.json"
     )
     with pytest.raises(ParseError, match="not a format graphgov reads"):
-        graphgov.load(crs)
+        graphgov.rich(graphgov.load(crs))
     with pytest.raises(
         ParseError,
         match=r"planned_crs.json: \$.result\[0\]: no child field — this is a Change Request record, not cmdb_rel_ci",
     ):
-        graphgov.load(f"{crs}:servicenow")
+        graphgov.rich(graphgov.load(f"{crs}:servicenow"))
 
 
 def test_servicenow_table_api_json_and_labels(write):
@@ -216,10 +222,12 @@ def test_servicenow_table_api_json_and_labels(write):
             }
         ]
     }
-    G = graphgov.load(write("rel.json", json.dumps(rows)))
+    G = graphgov.rich(graphgov.load(write("rel.json", json.dumps(rows))))
     assert list(G.edges) == [("ci:db", "ci:web")]
-    G = graphgov.load(
-        write("labels.csv", "Parent,Type,Child,Parent.Owned by\nweb,Uses::Used by,db,Ops\n")
+    G = graphgov.rich(
+        graphgov.load(
+            write("labels.csv", "Parent,Type,Child,Parent.Owned by\nweb,Uses::Used by,db,Ops\n")
+        )
     )
     assert G.nodes["ci:web"]["owner"] == "Ops"
 
@@ -228,14 +236,14 @@ def test_servicenow_table_api_json_and_labels(write):
 def test_jaeger_traces_from_jaeger_itself():
     # ui_01: span 3 and span 4 (service-y) are children of span 2 (service-x); span 4's third
     # reference points into another trace; span 5 is service-y's own child.
-    G = graphgov.load(FIX / "jaeger-traces" / "ui_01.json")
+    G = graphgov.rich(graphgov.load(FIX / "jaeger-traces" / "ui_01.json"))
     assert G.graph["inputs"][0]["format"] == "jaeger-traces"
     assert shape(G) == (2, 1)
     edge = G.edges["service:service-y", "service:service-x"]
     assert (edge["call_count"], edge["follows_from"], edge["since"]) == (2, 0, "2017-01-26")
     assert any("1 span reference(s)" in w.message for w in G.graph["diagnostics"].warnings)
     # testTrace: span-4 (service2) CHILD_OF span-3 (service1), span-7 FOLLOWS_FROM span-6
-    G = graphgov.load(FIX / "jaeger-traces" / "testTrace.json")
+    G = graphgov.rich(graphgov.load(FIX / "jaeger-traces" / "testTrace.json"))
     edge = G.edges["service:service2", "service:service1"]
     assert shape(G) == (2, 1) and (edge["call_count"], edge["follows_from"]) == (2, 1)
 
@@ -282,19 +290,23 @@ MARQUEZ_FILES = {
 
 @pytest.mark.parametrize("rel", sorted(MARQUEZ_FILES))
 def test_marquez_real_files(rel):
-    G = graphgov.load(realworld("marquez-lineage", *rel.split("/")))
+    G = graphgov.rich(graphgov.load(realworld("marquez-lineage", *rel.split("/"))))
     assert G.graph["inputs"][0]["format"] == "marquez"
     assert shape(G) == MARQUEZ_FILES[rel]
     assert not G.graph["diagnostics"].rejected
 
 
 def test_marquez_node_details_and_join_with_openlineage_ids():
-    G = graphgov.load(realworld("marquez-lineage", "marquez", "lineage", "node.json"))
+    G = graphgov.rich(
+        graphgov.load(realworld("marquez-lineage", "marquez", "lineage", "node.json"))
+    )
     assert G.has_edge("dataset:namespace/commonDataset", "job:namespace/readJob19<-commonDataset")
     node = G.nodes["dataset:namespace/commonDataset"]
     assert node["description"] == "the dataset documentation"
     assert [f["name"] for f in node["extra"]["schema"]] == ["firstname", "lastname", "birthdate"]
-    G = graphgov.load(realworld("marquez-lineage", "marquez", "column_lineage", "node.json"))
+    G = graphgov.rich(
+        graphgov.load(realworld("marquez-lineage", "marquez", "column_lineage", "node.json"))
+    )
     assert G.edges["dataset:namespace/otherDataset", "dataset:namespace/commonDataset"][
         "columns"
     ] == ["columnA"]

@@ -102,5 +102,5 @@ def test_list_kind_and_detection(tmp_path):
     path.write_text(
         "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n"
     )
-    G = graphgov.load(path)
+    G = graphgov.rich(graphgov.load(path))
     assert G.graph["inputs"][0]["format"] == "kubernetes" and "service:default/a" in G

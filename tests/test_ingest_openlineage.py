@@ -337,7 +337,7 @@ def test_symlinks_are_aliases_so_a_file_path_joins_the_table(write):
     )
     a = write("a_hive.json", json.dumps(hive))
     b = write("b_spark.json", json.dumps(spark))
-    G = graphgov.load(a, b)
+    G = graphgov.rich(graphgov.load(a, b))
     table = "dataset:hive://metastore:9083/sales.orders"
     assert "dataset:s3://warehouse//sales.db/orders" in G.nodes[table]["aliases"]
     assert "relation:sales.orders" in G.nodes[table]["aliases"]
@@ -402,8 +402,10 @@ def test_owners_across_events_are_collected_once_in_order():
 
 
 def test_real_hive_event_symlinks_give_the_warehouse_paths():
-    G = graphgov.load(
-        realworld("openlineage", "OpenLineage", "hive", "cllComplexQueryCTEJoinsComplete.json")
+    G = graphgov.rich(
+        graphgov.load(
+            realworld("openlineage", "OpenLineage", "hive", "cllComplexQueryCTEJoinsComplete.json")
+        )
     )
     xxx = G.nodes["dataset:hive://localhost:9083/test.xxx"]
     assert xxx["aliases"] == [
@@ -414,11 +416,17 @@ def test_real_hive_event_symlinks_give_the_warehouse_paths():
 
 
 def test_real_dbt_events_give_each_model_job_its_parent_and_descriptions():
-    G = graphgov.load(
-        realworld(
-            "openlineage", "OpenLineage", "dbt-structured-logs", "postgres", "build_ol_events.json"
-        ),
-        lenient=True,
+    G = graphgov.rich(
+        graphgov.load(
+            realworld(
+                "openlineage",
+                "OpenLineage",
+                "dbt-structured-logs",
+                "postgres",
+                "build_ol_events.json",
+            ),
+            lenient=True,
+        )
     )
     jobs = {n: d for n, d in G.nodes(data=True) if d["kind"] == "job"}
     assert jobs and all(
@@ -430,7 +438,9 @@ def test_real_dbt_events_give_each_model_job_its_parent_and_descriptions():
 
 
 def test_real_event_with_documentation_and_schema_facets():
-    G = graphgov.load(realworld("openlineage", "OpenLineage", "fluentd", "event_full.json"))
+    G = graphgov.rich(
+        graphgov.load(realworld("openlineage", "OpenLineage", "fluentd", "event_full.json"))
+    )
     ds = G.nodes["dataset:my-datasource-namespace/instance.schema.table"]
     assert ds["description"] == "canonical representation of entity Foo"
     assert ds["extra"]["schema"] == [

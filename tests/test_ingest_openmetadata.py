@@ -81,7 +81,7 @@ def test_a_table_joins_the_dbt_model_of_the_same_relation(tmp_path):
         },
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
-    G = graphgov.load(tmp_path)
+    G = graphgov.rich(graphgov.load(tmp_path))
     assert G.number_of_nodes() == 3
     assert "model.shop.orders" in G.nodes["table:svc.shop_db.public.orders"]["aliases"]
 
@@ -155,7 +155,7 @@ def test_tier_maps_to_criticality(tier, criticality):
 def test_entity_listing_gives_owners_tier_tags_and_domain_and_joins_the_lineage(write):
     lineage = write("lineage.json", json.dumps(EDGES))
     tables = write("tables.json", json.dumps(LISTING))
-    G = graphgov.load(lineage, tables)
+    G = graphgov.rich(graphgov.load(lineage, tables))
     orders = G.nodes["table:svc.shop_db.public.orders"]
     assert orders["owner"] == "sales-data" and orders["owners"] == ["sales-data", "ana"]
     assert orders["criticality"] == 5 and orders["tags"] == ["PII.Sensitive"]
@@ -200,15 +200,17 @@ def test_listed_entity_without_a_type_is_rejected_naming_its_place():
 def test_real_lineage_file_has_no_owner_or_tier_and_gains_none():
     from conftest import realworld
 
-    G = graphgov.load(
-        realworld(
-            "openmetadata",
-            "OpenMetadata",
-            "ingestion",
-            "examples",
-            "sample_data",
-            "lineage",
-            "lineage.json",
+    G = graphgov.rich(
+        graphgov.load(
+            realworld(
+                "openmetadata",
+                "OpenMetadata",
+                "ingestion",
+                "examples",
+                "sample_data",
+                "lineage",
+                "lineage.json",
+            )
         )
     )
     assert G.number_of_nodes() > 0

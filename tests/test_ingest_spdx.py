@@ -276,7 +276,7 @@ def test_the_same_package_in_spdx_and_cyclonedx_is_one_node(tmp_path):
         "dependencies": [{"ref": "svc", "dependsOn": ["np"]}],
     }
     (tmp_path / "b.cdx.json").write_text(json.dumps(bom))
-    G = graphgov.load(tmp_path)
+    G = graphgov.rich(graphgov.load(tmp_path))
     assert G.nodes["urn:np"]["formats"] == ["cyclonedx", "spdx"]
     df = graphgov.analyze(G).set_index("node")
     assert df.loc["urn:np", "blast_radius"] == 2  # the SPDX app and the CycloneDX service

@@ -19,7 +19,7 @@ JOB = "job:dbt-test-namespace/"
 
 
 def test_dbt_manifest_and_openlineage_events_of_one_project_are_one_connected_graph():
-    G = graphgov.load(realworld(*MANIFEST), realworld(*EVENTS))
+    G = graphgov.rich(graphgov.load(realworld(*MANIFEST), realworld(*EVENTS)))
     assert nx.number_weakly_connected_components(G) == 1
     # the dbt model and the OpenLineage dataset of the same table are one node (the dbt id, read first)
     node = G.nodes["model.jaffle_shop.customers"]
@@ -38,7 +38,7 @@ def test_dbt_manifest_and_openlineage_events_of_one_project_are_one_connected_gr
 
 
 def test_blast_radius_runs_through_both_sources():
-    G = graphgov.load(realworld(*MANIFEST), realworld(*EVENTS))
+    G = graphgov.rich(graphgov.load(realworld(*MANIFEST), realworld(*EVENTS)))
     df = graphgov.analyze(G).set_index("node")
     seed = "seed.jaffle_shop.raw_customers"
     reached = nx.descendants(G, seed)
@@ -53,9 +53,11 @@ def test_blast_radius_runs_through_both_sources():
     # the path that explains the depth crosses from OpenLineage (job) to dbt (model)
     assert JOB + "model.jaffle_shop.stg_customers" in df.loc[seed, "explain"]
     # each source alone sees less
-    dbt_only = graphgov.analyze(graphgov.load(realworld(*MANIFEST))).set_index("node")
+    dbt_only = graphgov.analyze(graphgov.rich(graphgov.load(realworld(*MANIFEST)))).set_index(
+        "node"
+    )
     assert dbt_only.loc[seed, "blast_radius"] == 2
-    ol_only = graphgov.load(realworld(*EVENTS))
+    ol_only = graphgov.rich(graphgov.load(realworld(*EVENTS)))
     assert len(nx.descendants(ol_only, PG + "postgres.public.raw_customers")) == 4
     # the OpenLineage edges carry their first-seen date into the joined graph
     assert G.edges[seed, JOB + "model.jaffle_shop.stg_customers"]["since"] == "2024-12-17"
@@ -87,7 +89,7 @@ def test_a_small_inline_join(tmp_path):
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     (tmp_path / "events.json").write_text(json.dumps(event))
-    G = graphgov.load(tmp_path)
+    G = graphgov.rich(graphgov.load(tmp_path))
     # events.json is read before manifest.json (sorted order), so the OpenLineage id is kept and the
     # dbt unique_id becomes an alias of the same node
     table = "dataset:snowflake://acct/ANALYTICS.PUBLIC.ORDERS"
@@ -121,7 +123,7 @@ def test_the_same_table_name_in_a_non_database_namespace_does_not_join(tmp_path)
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     (tmp_path / "events.json").write_text(json.dumps(event))
-    G = graphgov.load(tmp_path)
+    G = graphgov.rich(graphgov.load(tmp_path))
     assert "dataset:file/analytics.public.orders" in G and "model.shop.orders" in G
 
 
@@ -132,16 +134,22 @@ def test_register_names_a_backstage_component_by_short_name_and_ambiguity_is_rep
         "---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: claims-triage}\nspec: {owner: team-a}\n"
     )
     (tmp_path / "register.yaml").write_text("systems:\n  claims-api:\n    pilot: true\n")
-    G = graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
+    G = graphgov.rich(
+        graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
+    )
     assert G.nodes["api:default/claims-api"]["pilot"] is True
     (tmp_path / "register.yaml").write_text("systems:\n  claims-triage:\n    pilot: true\n")
     with pytest.raises(
         InputError,
         match=r"'claims-triage' matches 2 nodes \(api:default/claims-triage, component:default/claims-triage\) — use one node id",
     ):
-        graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
+        graphgov.rich(
+            graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
+        )
     (tmp_path / "register.yaml").write_text(
         "systems:\n  component:default/claims-triage:\n    pilot: true\n"
     )
-    G = graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
+    G = graphgov.rich(
+        graphgov.load(tmp_path / "catalog-info.yaml", register=tmp_path / "register.yaml")
+    )
     assert G.nodes["component:default/claims-triage"]["pilot"] is True

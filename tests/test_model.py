@@ -61,7 +61,7 @@ def test_register_resolves_by_id_alias_or_unique_name(write):
         "r.yaml",
         "systems:\n  Triage:\n    pilot: true\n  triage-v1:\n    scaled_at: 2026-01-01\n  svc:y:\n    criticality: 4\n",
     )
-    G = graphgov.load(inv, register=reg)
+    G = graphgov.rich(graphgov.load(inv, register=reg))
     assert G.nodes["model:x"]["pilot"] is True
     assert G.nodes["model:x"]["scaled_at"] == "2026-01-01"
     assert G.nodes["svc:y"]["criticality"] == 4
@@ -73,20 +73,20 @@ def test_register_unknown_reference_names_the_line(write):
     with pytest.raises(
         ReferenceError_, match=r"r.yaml:4: 'model:z' matches no node \(did you mean 'model:x'\?\)"
     ):
-        graphgov.load(inv, register=reg)
+        graphgov.rich(graphgov.load(inv, register=reg))
 
 
 def test_register_ambiguous_name_is_an_error(write):
     inv = write("s.csv", "id,name\na,Same\nb,Same\n")
     reg = write("r.yaml", "systems:\n  Same:\n    pilot: true\n")
     with pytest.raises(ReferenceError_, match=r"r.yaml:2: 'Same' matches 2 nodes \(a, b\)"):
-        graphgov.load(inv, register=reg)
+        graphgov.rich(graphgov.load(inv, register=reg))
 
 
 def test_register_overrides_inventory_and_says_so(write):
     inv = write("s.csv", "id,owner,criticality\nm,team-a,2\n")
     reg = write("r.yaml", "systems:\n  m:\n    owner: team-b\n    criticality: 4\n")
-    G = graphgov.load(inv, register=reg)
+    G = graphgov.rich(graphgov.load(inv, register=reg))
     assert G.nodes["m"]["owner"] == "team-b" and G.nodes["m"]["criticality"] == 4
     msgs = [f.message for f in G.graph["diagnostics"].warnings]
     assert any(
@@ -101,7 +101,7 @@ def test_register_dependency_annotates_strength_and_fallback(write):
         "r.yaml",
         "dependencies:\n  - {source: a, target: b, fallback: manual process, since: 2026-04-01}\n",
     )
-    G = graphgov.load(inv, register=reg)
+    G = graphgov.rich(graphgov.load(inv, register=reg))
     edge = G.edges["a", "b"]
     assert edge["strength"] == "fallback" and edge["since"] == "2026-04-01"
     assert edge["extra"]["fallback"] == "manual process"
@@ -113,7 +113,7 @@ def test_register_csv_form(write):
         "r.csv",
         "node,pilot,termination,readiness_gate_passed_at,assumptions,assumptions_last_reviewed,safe_state,last_drill\nm,yes,CRO,2026-01-02,a1;a2,2026-05-01,manual,2026-06-01\n",
     )
-    G = graphgov.load(inv, register=reg)
+    G = graphgov.rich(graphgov.load(inv, register=reg))
     n = G.nodes["m"]
     assert n["pilot"] is True
     assert n["authority"] == {"termination": "CRO"}
@@ -128,7 +128,7 @@ def test_register_bad_field_names_the_line(write):
     with pytest.raises(
         graphgov.InputError, match=r"r.yaml:3: unknown field\(s\) terminator in authority"
     ):
-        graphgov.load(inv, register=reg)
+        graphgov.rich(graphgov.load(inv, register=reg))
 
 
 def test_conflicting_edge_strength_between_sources():
@@ -152,10 +152,10 @@ def test_conflicting_edge_strength_between_sources():
 
 def test_standalone_edge_list_declares_nodes_but_not_beside_an_inventory(write):
     edges = write("e.csv", "source,target\na,b\n")
-    assert set(graphgov.load(edges).nodes) == {"a", "b"}
+    assert set(graphgov.rich(graphgov.load(edges)).nodes) == {"a", "b"}
     inv = write("s.csv", "id\na\n")
     with pytest.raises(ReferenceError_, match=r"e.csv:2: depends-on reference 'b' is not defined"):
-        graphgov.load(edges, inv)
+        graphgov.rich(graphgov.load(edges, inv))
 
 
 def test_folders_are_read_recursively_in_sorted_order(write, tmp_path):
@@ -163,7 +163,7 @@ def test_folders_are_read_recursively_in_sorted_order(write, tmp_path):
     write("org/a/one.csv", "id,depends_on\na,b\n")
     write("org/.hidden/x.csv", "id\nhidden\n")
     write("org/README.md", "# not an input\n")
-    G = graphgov.load(tmp_path / "org")
+    G = graphgov.rich(graphgov.load(tmp_path / "org"))
     assert list(G.nodes) == ["a", "b"]
     assert [i["path"].split("/org/")[1] for i in G.graph["inputs"]] == ["a/one.csv", "b/two.csv"]
     assert any(f.code == "skipped-file" for f in G.graph["diagnostics"].warnings)
@@ -213,7 +213,7 @@ def test_impact_cli(cli, write):
 def test_edges_first_seen_after_the_as_of_date_are_left_out_and_said_so(write):
     edges = write("e.csv", "source,target,since\na,b,2026-01-01\nb,c,2026-06-01\nc,d,\n")
     s = load_settings(overrides={"as_of": "2026-03-01"}, environ={})
-    G = graphgov.load(edges, settings=s)
+    G = graphgov.rich(graphgov.load(edges, settings=s))
     assert sorted(G.edges) == [("a", "b"), ("c", "d")]  # undated edges count as present
     assert set(G.nodes) == {"a", "b", "c", "d"}
     msgs = [f.message for f in G.graph["diagnostics"].warnings]
@@ -221,7 +221,7 @@ def test_edges_first_seen_after_the_as_of_date_are_left_out_and_said_so(write):
         "1 edge(s) first seen after the as-of date 2026-03-01 left out" in m and "b --> c" in m
         for m in msgs
     )
-    later = graphgov.load(
-        edges, settings=load_settings(overrides={"as_of": "2026-07-01"}, environ={})
+    later = graphgov.rich(
+        graphgov.load(edges, settings=load_settings(overrides={"as_of": "2026-07-01"}, environ={}))
     )
     assert later.number_of_edges() == 3

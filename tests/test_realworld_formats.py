@@ -581,7 +581,7 @@ def test_every_file_of_these_formats_is_listed():
 @pytest.mark.parametrize("rel", sorted(OK))
 def test_file_loads_with_the_counts_read_by_hand(rel):
     fmt, nodes, edges, containment, rejected = OK[rel]
-    G = graphgov.load(realworld(rel))
+    G = graphgov.rich(graphgov.load(realworld(rel)))
     assert G.graph["inputs"][0]["format"] == fmt
     assert (G.number_of_nodes(), G.number_of_edges(), len(G.graph["structure"])) == (
         nodes,
@@ -599,12 +599,12 @@ def test_broken_file_gives_a_clear_error(rel):
     message, lenient = BROKEN[rel]
     path = realworld(rel)
     with pytest.raises(InputError, match=message):
-        graphgov.load(path)
+        graphgov.rich(graphgov.load(path))
     if lenient is None:
         with pytest.raises(InputError, match=message):
-            graphgov.load(path, lenient=True)
+            graphgov.rich(graphgov.load(path, lenient=True))
         return
-    G = graphgov.load(path, lenient=True)
+    G = graphgov.rich(graphgov.load(path, lenient=True))
     diag = G.graph["diagnostics"]
     assert (
         G.number_of_nodes(),
@@ -617,7 +617,7 @@ def test_broken_file_gives_a_clear_error(rel):
 def test_backstage_example_catalog_as_a_whole():
     """The 59 entities of backstage/backstage read together: FORMATS.md's 7 unresolved references are
     `owner: guest` (an owner, not an edge here) and the 6 below."""
-    G = graphgov.load(realworld("backstage", "backstage"), lenient=True)
+    G = graphgov.rich(graphgov.load(realworld("backstage", "backstage"), lenient=True))
     unresolved = sorted(n for n, d in G.nodes(data=True) if d.get("unresolved"))
     assert unresolved == [
         "airesource:default/security-review",
@@ -653,7 +653,7 @@ def test_backstage_example_catalog_as_a_whole():
 
 
 def test_every_cyclonedx_bom_loads_together():
-    G = graphgov.load(realworld("cyclonedx"), lenient=True)
+    G = graphgov.rich(graphgov.load(realworld("cyclonedx"), lenient=True))
     assert G.number_of_nodes() > 1400
     # the ML model card marks a model node
     models = [n for n, d in G.nodes(data=True) if d.get("kind") == "model"]
@@ -664,8 +664,8 @@ def test_every_cyclonedx_bom_loads_together():
 
 def test_spdx_2_and_3_versions_of_one_sbom_give_the_same_dependencies():
     base = ("spdx", "spdx-examples", "software", "example9")
-    G2 = graphgov.load(realworld(*base, "spdx2.2", "appbomination.spdx.json"))
-    G3 = graphgov.load(realworld(*base, "spdx3.0", "appbomination.spdx3.json"))
+    G2 = graphgov.rich(graphgov.load(realworld(*base, "spdx2.2", "appbomination.spdx.json")))
+    G3 = graphgov.rich(graphgov.load(realworld(*base, "spdx3.0", "appbomination.spdx3.json")))
 
     def named(G):
         return {
@@ -688,9 +688,11 @@ def test_spdx_2_and_3_versions_of_one_sbom_give_the_same_dependencies():
 def test_kubernetes_network_policies_and_env_vars_tell_the_same_story():
     """Every NetworkPolicy "X may call Y" has an env var in X's Deployment naming Service Y."""
     demo = ("service-deps", "microservices-demo")
-    G = graphgov.load(
-        realworld(*demo, "release", "kubernetes-manifests.yaml"),
-        realworld(*demo, "kustomize", "components", "network-policies"),
+    G = graphgov.rich(
+        graphgov.load(
+            realworld(*demo, "release", "kubernetes-manifests.yaml"),
+            realworld(*demo, "kustomize", "components", "network-policies"),
+        )
     )
     allowed = {(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "allowed-ingress"}
     assert len(allowed) == 15  # the sum of the per-file edge counts above

@@ -97,7 +97,7 @@ def test_backstage_review_is_readable(cli, browser, tmp_path):  # noqa: F811
     import graphgov
     from graphgov.review.render import FINDINGS_OPEN
 
-    diag = graphgov.load(estate, lenient=True).graph["diagnostics"]
+    diag = graphgov.rich(graphgov.load(estate, lenient=True)).graph["diagnostics"]
     levels = page.evaluate(
         "[...document.querySelectorAll('details.findings tbody tr')].map(r => r.cells[0].textContent)"
     )

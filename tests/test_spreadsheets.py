@@ -37,32 +37,34 @@ def test_xlsx_inventory_edge_list_and_register(tmp_path):
             "Register": [["node", "pilot", "scaled_at"], ["001", True, dt.datetime(2025, 6, 15)]],
         },
     )
-    G = graphgov.load(book)  # the first sheet
+    G = graphgov.rich(graphgov.load(book))  # the first sheet
     assert G.graph["inputs"][0]["format"] == "inventory"
     assert dict(G.nodes(data="criticality")) == {"001": 4, "db": 5}
     assert G.nodes["001"]["provenance"] == [f"{book}[Servers]:2"]
-    G = graphgov.load(f"{book}::Edges")
+    G = graphgov.rich(graphgov.load(f"{book}::Edges"))
     assert list(G.edges(data="strength")) == [("db", "001", "soft")]
-    G = graphgov.load(f"{book}:inventory:Servers", register=f"{book}:register:Register")
+    G = graphgov.rich(
+        graphgov.load(f"{book}:inventory:Servers", register=f"{book}:register:Register")
+    )
     assert (G.nodes["001"]["pilot"], G.nodes["001"]["scaled_at"]) == (True, "2025-06-15")
     with pytest.raises(
         ParseError,
         match=r"estate.xlsx: no sheet named 'Nope' — the sheets are 'Servers', 'Edges', 'Register'",
     ):
-        graphgov.load(f"{book}::Nope")
+        graphgov.rich(graphgov.load(f"{book}::Nope"))
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(ParseError, match=r"broken.xlsx: not a readable .xlsx workbook"):
-        graphgov.load(tmp_path / "broken.xlsx")
+        graphgov.rich(graphgov.load(tmp_path / "broken.xlsx"))
 
 
 @pytest.mark.parametrize("sep", [";", "\t", ","])
 def test_csv_delimiters(write, sep):
     inv = write("inv.csv", f'id{sep}owner{sep}depends_on\na{sep}team x{sep}b\nb{sep}"t;y"{sep}\n')
-    G = graphgov.load(inv)
+    G = graphgov.rich(graphgov.load(inv))
     assert dict(G.nodes(data="owner")) == {"a": "team x", "b": "t;y"}
     assert list(G.edges) == [("b", "a")]
     edges = write("e.csv", f"source{sep}target\na{sep}b\n")
-    assert graphgov.load(edges).graph["inputs"][0]["format"] == "edges"
+    assert graphgov.rich(graphgov.load(edges)).graph["inputs"][0]["format"] == "edges"
 
 
 def test_xlsx_outputs_are_real_workbooks(cli, tmp_path):
@@ -148,5 +150,5 @@ def test_stdin_and_stdout(cli, tmp_path, monkeypatch):
 
 def test_stdin_bytes_are_what_was_read(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"id,owner\nq,team\n")))
-    G = graphgov.load("-")
+    G = graphgov.rich(graphgov.load("-"))
     assert G.nodes["q"]["owner"] == "team" and G.graph["inputs"][0]["path"] == "-"

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args[0]).resolve() if args else HERE
     os.chdir(DATA.parent)  # input paths in the snapshots are relative to the repository root
     settings = graphgov.load_settings(environ={})
-    G = graphgov.load("data/org", register="data/register.yaml", settings=settings)
+    G = graphgov.rich(graphgov.load("data/org", register="data/register.yaml", settings=settings))  # lists and mappings, to edit
     for name, day in QUARTERS.items():
         H = as_known_on(G, day)
         path = out_dir / f"{name}.json"

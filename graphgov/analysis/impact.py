@@ -102,6 +102,9 @@ def impact(
     >>> [(x["node"], x["effect"], x["path"]) for x in r["rows"]]
     [('api', 'fails', 'm → api'), ('dash', 'degrades', 'm → api → dash')]
     """
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     settings = settings or G.graph.get("settings") or default_settings()
     as_of = as_of or settings.today
     if direction not in ("down", "up", "both"):

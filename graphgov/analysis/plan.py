@@ -140,9 +140,12 @@ def apply_records(G: nx.DiGraph, records: Iterable[Any], *, in_place: bool = Fal
     replace stale ones); a dependency sets the strength (and first-seen date, fallback text) of the
     edge ``source → target``, adding the edge when the graph lacks it. References resolve as the
     register's do (id, alias, unique name); one that matches nothing is an error naming its line.
-    With ``in_place``, ``G`` itself is changed (a copy the caller made for a series of steps).
+    With ``in_place``, ``G`` itself is changed (a copy the caller made for a series of steps); a
+    loaded graph (JSON text for its structured values, :mod:`graphgov.flatten`) is always copied.
     """
-    H = G if in_place else _copy(G)
+    from ..flatten import is_flat, rich
+
+    H = rich(G) if is_flat(G) else G if in_place else _copy(G)
     for rec in records:
         if isinstance(rec, NodeRecord):
             node = _resolve(H, rec.id, rec.where)
@@ -524,6 +527,9 @@ def plan(
     None}``, plus ``what_if`` when ``what_if`` (a register fragment file, or a fragment as a dict) is
     given: the state after it, from which the steps start.
     """
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from ..review.policy import DEFAULT_POLICY
 
     policy = policy or DEFAULT_POLICY

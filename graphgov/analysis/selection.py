@@ -308,6 +308,9 @@ def select(
     settings: Any = None,
 ) -> set[Hashable]:
     """The nodes ``select`` matches (every node when it is None or empty) minus those ``exclude`` matches."""
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     selector = Selector(G, rows, settings)
     chosen = selector.select(select) if select else set(G)
     if exclude:

@@ -44,6 +44,10 @@ def node_metrics(
     ``gradient=False`` to leave them unknown (None). The work is done by the compiled engine
     (:mod:`graphgov.engine`) over the graph's columnar core.
     """
+    from ..engine.core import ENGINE_KEYS
+    from ..flatten import rich
+
+    G = rich(G, ENGINE_KEYS)  # a loaded graph: what the metrics read, decoded (not the provenance)
     from ..engine.table import metric_table
 
     settings = settings or G.graph.get("settings") or default_settings()
@@ -71,6 +75,10 @@ def analyze(
     >>> analyze(G)[["node", "blast_radius", "integration_depth"]].to_dict("records")[0]
     {'node': 'a', 'blast_radius': 2, 'integration_depth': 2}
     """
+    from ..engine.core import ENGINE_KEYS
+    from ..flatten import rich
+
+    G = rich(G, ENGINE_KEYS)  # a loaded graph: what the metrics read, decoded (not the provenance)
     import pandas as pd  # imported here so that `import graphgov` stays light
 
     rows = sort_rows(node_metrics(G, settings, as_of, baseline=baseline))

@@ -477,12 +477,12 @@ def load_graph(
     settings: Settings,
     outputs: Sequence[str | None] = (),
 ) -> nx.DiGraph:
-    from ..ingest import load
+    from ..ingest import read_graph
 
     for out in outputs:
         if out and out != STDOUT:
             check_not_input(out, all_input_paths(inputs, registers, None))
-    return load(
+    return read_graph(
         *inputs, register=list(registers) or None, settings=settings, progress=progress_printer()
     )
 

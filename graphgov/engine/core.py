@@ -294,6 +294,27 @@ def node_entries(
     return values, found, governance_of(data)
 
 
+#: the node and edge attributes a core is made of (:func:`node_entries`, :func:`governance_of`,
+#: :func:`from_networkx`): all that :func:`from_networkx` decodes of a loaded graph
+#: (:func:`graphgov.flatten.rich`); ``tests/test_flatten.py`` checks that it reads no other key
+ENGINE_KEYS = frozenset(
+    {
+        "kind",
+        "name",
+        "owner",
+        "lifecycle",
+        "criticality",
+        "pilot",
+        "scaled_at",
+        "reversibility",
+        "derived_from",
+        "authority",
+        "readiness_gate",
+        "strength",
+        "since",
+    }
+)
+
 #: the node columns :func:`set_node` fills, in its order
 NODE_ARRAYS = (
     "kind",
@@ -355,6 +376,9 @@ def with_node_and_edges(core: GraphCore, G: Any, node: Hashable) -> GraphCore | 
 
 def from_networkx(G: Any) -> GraphCore:
     """The core of a networkx graph built by :func:`graphgov.model.build_graph` (or any DiGraph)."""
+    from ..flatten import rich
+
+    G = rich(G, ENGINE_KEYS)  # a loaded graph: what the core reads, decoded (not the provenance)
 
     ids = list(G.nodes)
     n = len(ids)

@@ -299,10 +299,38 @@ def load(
 ) -> nx.DiGraph:
     """Read inputs (files, folders, ``PATH:FORMAT``) and the register into one dependency graph.
 
-    The graph's ``G.graph`` holds ``inputs`` (path, format, bytes, sha256 of each file),
-    ``diagnostics`` (warnings and rejected records), ``settings`` and ``cycles``. Large edge lists
-    are read into the columnar core first (:func:`load_core`) and the graph is built from it.
+    Every value of the graph is a string, a number or a boolean, so that every networkx call works
+    on it (``nx.write_graphml`` included): structured values (aliases, provenance, authority...)
+    are JSON text, and :func:`graphgov.rich` gives them back as lists and mappings
+    (:mod:`graphgov.flatten`). ``G.graph`` holds ``inputs`` (path, format, bytes, sha256 of each
+    file), ``diagnostics`` (warnings and rejected records: :func:`graphgov.diagnostics`),
+    ``settings`` and ``cycles``. Large edge lists are read into the columnar core first
+    (:func:`load_core`) and the graph is built from it.
     """
+    from ..flatten import make_flat
+
+    return make_flat(
+        read_graph(
+            *inputs,
+            register=register,
+            settings=settings,
+            config=config,
+            lenient=lenient,
+            progress=progress,
+        )
+    )
+
+
+def read_graph(
+    *inputs: str | os.PathLike[str],
+    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,  # noqa: F811
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
+    lenient: bool | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> nx.DiGraph:
+    """:func:`load` with the model's values (lists, mappings, the settings and diagnostics
+    objects), as graphgov works on them."""
     from ..engine.core import to_networkx
 
     return to_networkx(

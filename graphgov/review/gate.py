@@ -103,6 +103,9 @@ def findings(
     rows: Mapping[Hashable, Mapping[str, Any]] | None = None,
 ) -> list[Finding]:
     """Every broken rule of ``policy`` in ``G`` (all marked ``new``), sorted."""
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from ..analysis.impact import impact
     from ..analysis.table import node_metrics
     from .verdict import NOT_TERMINABLE, failure_critical_nodes, verdict_for
@@ -193,6 +196,9 @@ def evaluate(
 
     ``select`` / ``exclude`` (selection expressions) keep the findings about those nodes: a finding
     is kept when its node, or the node it relates to, is selected."""
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from .snapshot import rescore
 
     policy = policy or DEFAULT_POLICY

@@ -159,6 +159,9 @@ def build_review(
     the graph around the pilot-derived nodes, and ``core`` the whole graph's core (what the
     termination plans re-simulate on); ``searches`` (a :class:`.core_paths.Searches` of that core)
     runs the impact simulations, vendor exposure and shadow paths on the core."""
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from .. import __version__
     from ..analysis.impact import impact
     from ..analysis.table import node_metrics

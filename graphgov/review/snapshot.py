@@ -101,6 +101,9 @@ def make_snapshot(
     >>> snap["version"], snap["as_of"], snap["metrics"]["columns"]["blast_radius"]
     (3, '2026-09-30', [1, 0])
     """
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from .. import __version__
     from ..analysis.table import COLUMNS, node_metrics
     from .policy import DEFAULT_POLICY
@@ -172,6 +175,9 @@ def write_snapshot(
     exclude: Any = None,
 ) -> dict[str, Any]:
     """Write the snapshot of ``G`` to ``path`` (atomically, never over an input); returns it."""
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from ..reports.output import check_not_input, write_atomic
 
     check_not_input(path, [i["path"] for i in G.graph.get("inputs") or [] if i.get("path")])

@@ -1208,8 +1208,9 @@ def build_map_data(
 
     from ..engine.core import GraphCore, from_networkx
     from ..engine.table import metric_table
+    from ..flatten import rich
 
-    core = G if isinstance(G, GraphCore) else from_networkx(G)
+    core = G if isinstance(G, GraphCore) else from_networkx(rich(G))  # the tooltips read it all
     settings = settings or core.graph.get("settings") or default_settings()
     _check_direction(direction)
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
@@ -1721,6 +1722,9 @@ def write_map(
     >>> r.mode, r.nodes, r.edges
     ('focus', 2, 1)
     """
+    from ..flatten import rich
+
+    G = rich(G)  # a loaded graph holds JSON text for its structured values
     from ..engine.core import GraphCore
     from ..reports.output import write_atomic
 

@@ -39,7 +39,7 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, Finding, SourceStats
 from .errors import Place, Where, place_of
 from .settings import Settings, coerce
 
@@ -80,14 +80,6 @@ def _scalar(value: Any) -> Any:
 _NOT = object()
 
 
-def _place_text(file: str, line: Any, column: Any, path: Any) -> str:
-    """``str(Place(...))`` without making the place (the hot path of a large graph)."""
-    out = file
-    if line is not None:
-        out = f"{file}:{line}" if column is None else f"{file}:{line}:{column}"
-    return f"{out}: {path}" if path else out
-
-
 def _place_dict(value: Any, place: Place) -> dict[str, Any]:
     """A provenance: its place as a value, and its text when that is not the place's."""
     out: dict[str, Any] = {"file": place.file}
@@ -99,34 +91,29 @@ def _place_dict(value: Any, place: Place) -> dict[str, Any]:
     if path is not None:
         out["path"] = path
     text = str.__str__(value)
-    if text != _place_text(place.file, line, column, path):
+    if text != str(place):
         out["text"] = text
     return out
 
 
 def _jsonable(value: Any) -> Any:
-    t = type(value)
-    if value is None or t in _PLAIN:
+    if value is None or type(value) in _PLAIN:
         return value
-    if t is Where:
-        return _place_dict(value, value.place)
-    if t is list or t is tuple:
+    if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    if t is dict:
+    if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
+    place = place_of(value)
+    if place is not None:
+        return _place_dict(value, place)
     if isinstance(value, Settings):
         return settings_dict(value)
     if isinstance(value, Diagnostics):
         return diagnostics_dict(value)
-    place = place_of(value)
-    if place is not None:
-        return _place_dict(value, place)
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):
         return sorted((_jsonable(v) for v in value), key=lambda x: json.dumps(x, sort_keys=True))
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
     s = _scalar(value)
     if s is not _NOT:
         return s
@@ -141,15 +128,6 @@ _DECODE = json.JSONDecoder().decode
 
 def _text(value: Any) -> str:
     return _ENCODE(_jsonable(value))
-
-
-def flat_value(value: Any) -> str | int | float | bool | None:
-    """One value as GraphML can hold it: a scalar as itself, anything structured as JSON text,
-    ``None`` as ``None``."""
-    if value is None:
-        return None
-    s = _scalar(value)
-    return s if s is not _NOT else _text(value)
 
 
 def _decode(element: str, key: str, text: Any) -> Any:
@@ -189,17 +167,9 @@ def _places(value: Any) -> Any:
 
 def _where(item: Any) -> Any:
     if type(item) is dict and item.keys() <= PLACE_KEYS and type(item.get("file")) is str:
-        file, line, column, path = (
-            item["file"],
-            item.get("line"),
-            item.get("column"),
-            item.get("path"),
-        )
+        place = Place(item["file"], item.get("line"), item.get("column"), item.get("path"))
         text = item.get("text")
-        return Where(
-            text if text is not None else _place_text(file, line, column, path),
-            Place(file, line, column, path),
-        )
+        return Where(text if text is not None else str(place), place)
     return _places(item)
 
 
@@ -243,8 +213,6 @@ def diagnostics_dict(diag: Any) -> dict[str, Any]:
 
 
 def diagnostics_of_dict(data: Mapping[str, Any]) -> Any:
-    from .diagnostics import Finding, SourceStats
-
     diag = Diagnostics(lenient=bool(data.get("lenient")), max_listed=data.get("max_listed", 10_000))
     diag.findings = [
         Finding(f["level"], f["code"], f["message"], f.get("source")) for f in data["findings"]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..model import (
+    AUTHORITY,
     CRITICALITY,
     DERIVED_FROM,
     KIND,
@@ -31,6 +32,7 @@ from ..model import (
     NAME,
     OWNER,
     PILOT,
+    READINESS_GATE,
     REVERSIBILITY,
     SCALED_AT,
     SINCE,
@@ -299,19 +301,19 @@ def node_entries(
 #: (:func:`graphgov.flatten.rich`); ``tests/test_flatten.py`` checks that it reads no other key
 ENGINE_KEYS = frozenset(
     {
-        "kind",
-        "name",
-        "owner",
-        "lifecycle",
-        "criticality",
-        "pilot",
-        "scaled_at",
-        "reversibility",
-        "derived_from",
-        "authority",
-        "readiness_gate",
-        "strength",
-        "since",
+        KIND,
+        NAME,
+        OWNER,
+        LIFECYCLE,
+        CRITICALITY,
+        PILOT,
+        SCALED_AT,
+        REVERSIBILITY,
+        DERIVED_FROM,
+        AUTHORITY,
+        READINESS_GATE,
+        STRENGTH,
+        SINCE,
     }
 )
 

@@ -321,28 +321,12 @@ def load(
     )
 
 
-def read_graph(
-    *inputs: str | os.PathLike[str],
-    register: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,  # noqa: F811
-    settings: Settings | None = None,
-    config: str | os.PathLike[str] | None = None,
-    lenient: bool | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-) -> nx.DiGraph:
-    """:func:`load` with the model's values (lists, mappings, the settings and diagnostics
-    objects), as graphgov works on them."""
+def read_graph(*inputs: str | os.PathLike[str], **options: Any) -> nx.DiGraph:
+    """:func:`load` (same arguments) with the model's values (lists, mappings, the settings and
+    diagnostics objects), as graphgov works on them."""
     from ..engine.core import to_networkx
 
-    return to_networkx(
-        load_core(
-            *inputs,
-            register=register,
-            settings=settings,
-            config=config,
-            lenient=lenient,
-            progress=progress,
-        )
-    )
+    return to_networkx(load_core(*inputs, **options))
 
 
 def load_records(
